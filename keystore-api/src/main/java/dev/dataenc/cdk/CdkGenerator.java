@@ -1,0 +1,40 @@
+package dev.dataenc.cdk;
+
+import dev.dataenc.keystore.GeneratedDataKey;
+import dev.dataenc.keystore.Keystore;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Generates a new CDK under a keystore and makes it the ACTIVE one; the previous ACTIVE CDK
+ * becomes DECRYPT_ONLY in the same registry step. Two callers racing both generate, but only
+ * one activation wins; the loser gets {@link dev.dataenc.error.RegistryConflictException}.
+ */
+public final class CdkGenerator {
+
+    private final CdkRegistry registry;
+    private final Clock clock;
+
+    public CdkGenerator(CdkRegistry registry) {
+        this(registry, Clock.systemUTC());
+    }
+
+    public CdkGenerator(CdkRegistry registry, Clock clock) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Generates a CDK under {@code keystore} and activates it. Returns the stored CDK. */
+    public Cdk generateActive(Keystore keystore) {
+        CdkId expected = registry.findActive().map(Cdk::id).orElse(null);
+        CdkId id = CdkId.random();
+        try (GeneratedDataKey generated = keystore.generateDataKey(id)) {
+            Cdk cdk = new Cdk(id, CdkStatus.ACTIVE, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                    List.of(generated.wrapping()));
+            registry.activate(cdk, expected);
+            return cdk;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.dataenc.cdk;
+
+import dev.dataenc.keystore.Wrapping;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where CDKs (their wrappings and status, never plaintext) are kept. Implementations must make
+ * every method atomic and safe for concurrent use, across processes where they are shared.
+ * Writers that could race use compare-and-set and lose with
+ * {@link dev.dataenc.error.RegistryConflictException}.
+ */
+public interface CdkRegistry {
+
+    /** The CDK with this id, if known. */
+    Optional<Cdk> find(CdkId id);
+
+    /** The ACTIVE CDK, if one exists. */
+    Optional<Cdk> findActive();
+
+    /** Every CDK, oldest first. */
+    List<Cdk> list();
+
+    /**
+     * Stores {@code newCdk} (status must be ACTIVE) and, in the same atomic step, demotes the
+     * current ACTIVE CDK to DECRYPT_ONLY.
+     *
+     * @param expectedActive the id the caller believes is ACTIVE now, or {@code null} if none
+     * @throws dev.dataenc.error.RegistryConflictException if the ACTIVE CDK is not {@code expectedActive}
+     */
+    void activate(Cdk newCdk, CdkId expectedActive);
+
+    /**
+     * Adds a wrapping beside the existing ones. Idempotent: if a wrapping of the same keystore,
+     * master key and version exists, it is kept and nothing changes.
+     *
+     * @throws dev.dataenc.error.UnknownCdkException if the CDK does not exist
+     */
+    void addWrapping(CdkId id, Wrapping wrapping);
+
+    /**
+     * Changes a CDK's status from {@code expected} to {@code next} (compare-and-set).
+     *
+     * @throws dev.dataenc.error.RegistryConflictException if the status is not {@code expected}
+     * @throws dev.dataenc.error.UnknownCdkException if the CDK does not exist
+     */
+    void updateStatus(CdkId id, CdkStatus expected, CdkStatus next);
+}

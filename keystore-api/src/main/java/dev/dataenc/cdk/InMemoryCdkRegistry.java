@@ -1,0 +1,85 @@
+package dev.dataenc.cdk;
+
+import dev.dataenc.error.RegistryConflictException;
+import dev.dataenc.error.UnknownCdkException;
+import dev.dataenc.keystore.Wrapping;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link CdkRegistry} held in memory, for tests and single-process tools. Lost when the
+ * process ends: production use needs a persistent registry.
+ */
+public final class InMemoryCdkRegistry implements CdkRegistry {
+
+    private final Map<CdkId, Cdk> cdks = new LinkedHashMap<>();
+
+    @Override
+    public synchronized Optional<Cdk> find(CdkId id) {
+        return Optional.ofNullable(cdks.get(id));
+    }
+
+    @Override
+    public synchronized Optional<Cdk> findActive() {
+        return cdks.values().stream().filter(c -> c.status() == CdkStatus.ACTIVE).findFirst();
+    }
+
+    @Override
+    public synchronized List<Cdk> list() {
+        List<Cdk> all = new ArrayList<>(cdks.values());
+        all.sort(Comparator.comparing(Cdk::createdAt));
+        return all;
+    }
+
+    @Override
+    public synchronized void activate(Cdk newCdk, CdkId expectedActive) {
+        if (newCdk.status() != CdkStatus.ACTIVE) {
+            throw new IllegalArgumentException("a CDK to activate must have status ACTIVE, got " + newCdk.status());
+        }
+        if (cdks.containsKey(newCdk.id())) {
+            throw new RegistryConflictException("CDK " + newCdk.id() + " already exists");
+        }
+        Optional<Cdk> current = findActive();
+        CdkId currentId = current.map(Cdk::id).orElse(null);
+        if (!Objects.equals(currentId, expectedActive)) {
+            throw new RegistryConflictException("expected ACTIVE CDK " + expectedActive + " but it is " + currentId
+                    + "; another writer activated a CDK first. Re-read the registry and retry if still needed.");
+        }
+        current.ifPresent(c -> cdks.put(c.id(), c.withStatus(CdkStatus.DECRYPT_ONLY)));
+        cdks.put(newCdk.id(), newCdk);
+    }
+
+    @Override
+    public synchronized void addWrapping(CdkId id, Wrapping wrapping) {
+        Cdk cdk = require(id);
+        if (cdk.wrappings().stream().noneMatch(w -> w.sameMasterKey(wrapping))) {
+            cdks.put(id, cdk.withWrapping(wrapping));
+        }
+    }
+
+    @Override
+    public synchronized void updateStatus(CdkId id, CdkStatus expected, CdkStatus next) {
+        Cdk cdk = require(id);
+        if (cdk.status() != expected) {
+            throw new RegistryConflictException("CDK " + id + " is " + cdk.status() + ", expected " + expected);
+        }
+        if (next == CdkStatus.ACTIVE && findActive().isPresent()) {
+            throw new RegistryConflictException("another CDK is already ACTIVE; use activate() to replace it");
+        }
+        cdks.put(id, cdk.withStatus(next));
+    }
+
+    private Cdk require(CdkId id) {
+        Cdk cdk = cdks.get(id);
+        if (cdk == null) {
+            throw new UnknownCdkException(id, "CDK " + id + " is not in the registry");
+        }
+        return cdk;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.dataenc.keystore;
+
+import dev.dataenc.cdk.CdkId;
+
+/**
+ * A configured keystore: holds one master key (CMK) that never leaves it, and uses it to
+ * wrap and unwrap customer data keys (CDKs). Implementations are created by a
+ * {@link KeystoreProvider} and must be safe for use by many threads.
+ *
+ * <p>Every wrapping is bound to its CDK id (as AES-GCM AAD, KMS encryption context, ...), so a
+ * wrapped key copied onto another CDK does not unwrap.
+ *
+ * <p>Failures are typed: {@link dev.dataenc.error.KeystoreUnavailableException} when the keystore
+ * or its master key is unusable (with the {@link MasterKeyState}),
+ * {@link dev.dataenc.error.WrappedKeyException} when wrapped bytes are wrong,
+ * {@link dev.dataenc.error.KeystoreConfigurationException} for bad settings.
+ */
+public interface Keystore extends AutoCloseable {
+
+    /** The configured name of this keystore instance (unique within a configuration). */
+    String name();
+
+    /** The provider type that made it, e.g. {@code local} or {@code aws-kms}. */
+    String type();
+
+    /** Generates a new random 256-bit CDK with the given id and wraps it under the current master key. */
+    GeneratedDataKey generateDataKey(CdkId cdkId);
+
+    /** Wraps an existing CDK (for example one re-wrapped from another keystore) under the current master key. */
+    Wrapping wrap(DataKey key);
+
+    /**
+     * Unwraps a wrapping this keystore made. The caller owns the returned key and must destroy it.
+     *
+     * @throws dev.dataenc.error.WrappedKeyException if the bytes do not authenticate for this CDK id
+     * @throws IllegalArgumentException if {@link #canUnwrap(Wrapping)} is false
+     */
+    DataKey unwrap(CdkId cdkId, Wrapping wrapping);
+
+    /** The current master key and its state. Makes a call to the keystore; does not throw for a bad state. */
+    MasterKeyDescription describe();
+
+    /** True when the wrapping was made by this keystore (by default: same keystore name). */
+    default boolean canUnwrap(Wrapping wrapping) {
+        return name().equals(wrapping.keystoreName());
+    }
+
+    /** Releases clients, files and key material held by this keystore. */
+    @Override
+    default void close() {
+    }
+}
