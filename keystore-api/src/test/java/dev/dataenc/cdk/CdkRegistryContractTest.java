@@ -1,0 +1,182 @@
+package dev.dataenc.cdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dataenc.error.RegistryConflictException;
+import dev.dataenc.error.UnknownCdkException;
+import dev.dataenc.keystore.Wrapping;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Behaviour every {@link CdkRegistry} implementation must have. Shipped in the keystore-api
+ * test-jar; subclasses provide an empty registry (and, for shared databases, a second
+ * independent instance on the same data).
+ */
+public abstract class CdkRegistryContractTest {
+
+    /** A new, empty registry. */
+    protected abstract CdkRegistry newRegistry() throws Exception;
+
+    /** Another instance over the same data as the last {@link #newRegistry()} (same instance if in-memory). */
+    protected abstract CdkRegistry sameDataOtherInstance() throws Exception;
+
+    protected CdkRegistry registry;
+    private Instant clock = Instant.parse("2026-01-01T00:00:00Z");
+
+    @BeforeEach
+    void createRegistry() throws Exception {
+        registry = newRegistry();
+    }
+
+    private Cdk newActive() {
+        clock = clock.plus(1, ChronoUnit.MINUTES);
+        return new Cdk(CdkId.random(), CdkStatus.ACTIVE, clock, List.of(wrapping("ks-a", new byte[] {1, 2, 3})));
+    }
+
+    private static Wrapping wrapping(String keystore, byte[] bytes) {
+        return new Wrapping(keystore, "mk-" + keystore, "1", bytes);
+    }
+
+    @Test
+    void empty_hasNoActiveAndNoCdks() {
+        assertTrue(registry.findActive().isEmpty());
+        assertTrue(registry.list().isEmpty());
+        assertTrue(registry.find(CdkId.random()).isEmpty());
+    }
+
+    @Test
+    void activate_storesCdkWithItsWrappings() {
+        Cdk cdk = newActive();
+        registry.activate(cdk, null);
+        Cdk stored = registry.find(cdk.id()).orElseThrow();
+        assertEquals(cdk.id(), stored.id());
+        assertEquals(CdkStatus.ACTIVE, stored.status());
+        assertEquals(cdk.createdAt(), stored.createdAt());
+        assertEquals(cdk.wrappings(), stored.wrappings());
+        assertEquals(cdk.id(), registry.findActive().orElseThrow().id());
+    }
+
+    @Test
+    void activateNext_demotesPreviousToDecryptOnly() {
+        Cdk first = newActive();
+        registry.activate(first, null);
+        Cdk second = newActive();
+        registry.activate(second, first.id());
+        assertEquals(CdkStatus.DECRYPT_ONLY, registry.find(first.id()).orElseThrow().status());
+        assertEquals(second.id(), registry.findActive().orElseThrow().id());
+        assertEquals(List.of(first.id(), second.id()), registry.list().stream().map(Cdk::id).toList());
+        assertEquals(1, registry.list().stream().filter(c -> c.status() == CdkStatus.ACTIVE).count());
+    }
+
+    @Test
+    void activateWithStaleExpectation_conflictsAndChangesNothing() {
+        Cdk first = newActive();
+        registry.activate(first, null);
+        assertThrows(RegistryConflictException.class, () -> registry.activate(newActive(), null));
+        assertThrows(RegistryConflictException.class, () -> registry.activate(newActive(), CdkId.random()));
+        assertEquals(1, registry.list().size());
+        assertEquals(first.id(), registry.findActive().orElseThrow().id());
+    }
+
+    @Test
+    void concurrentActivations_exactlyOneWins() throws Exception {
+        Cdk first = newActive();
+        registry.activate(first, null);
+        CdkRegistry other = sameDataOtherInstance();
+        int racers = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < racers; i++) {
+                CdkRegistry r = i % 2 == 0 ? registry : other;
+                Cdk candidate = newActive();
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        r.activate(candidate, first.id());
+                        return true;
+                    } catch (RegistryConflictException lost) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            int wins = 0;
+            for (Future<Boolean> f : results) {
+                wins += f.get() ? 1 : 0;
+            }
+            assertEquals(1, wins);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, registry.list().size());
+        assertEquals(1, registry.list().stream().filter(c -> c.status() == CdkStatus.ACTIVE).count());
+        assertEquals(registry.findActive().orElseThrow().id(), other.findActive().orElseThrow().id());
+    }
+
+    @Test
+    void addWrapping_keepsOldBesideNew_andIsIdempotent() {
+        Cdk cdk = newActive();
+        registry.activate(cdk, null);
+        Wrapping b = wrapping("ks-b", new byte[] {9, 9});
+        registry.addWrapping(cdk.id(), b);
+        registry.addWrapping(cdk.id(), b);
+        registry.addWrapping(cdk.id(), wrapping("ks-b", new byte[] {7}));
+        List<Wrapping> ws = registry.find(cdk.id()).orElseThrow().wrappings();
+        assertEquals(2, ws.size());
+        assertTrue(ws.contains(cdk.wrappings().get(0)));
+        assertTrue(ws.contains(b), "the first wrapping of a master key is kept, a repeat changes nothing");
+    }
+
+    @Test
+    void addWrappingToUnknownCdk_fails() {
+        assertThrows(UnknownCdkException.class, () -> registry.addWrapping(CdkId.random(), wrapping("x", new byte[] {1})));
+    }
+
+    @Test
+    void updateStatus_isCompareAndSet() {
+        Cdk first = newActive();
+        registry.activate(first, null);
+        registry.activate(newActive(), first.id());
+        registry.updateStatus(first.id(), CdkStatus.DECRYPT_ONLY, CdkStatus.RETIRED);
+        assertEquals(CdkStatus.RETIRED, registry.find(first.id()).orElseThrow().status());
+        assertThrows(RegistryConflictException.class,
+                () -> registry.updateStatus(first.id(), CdkStatus.DECRYPT_ONLY, CdkStatus.RETIRED));
+        assertThrows(UnknownCdkException.class,
+                () -> registry.updateStatus(CdkId.random(), CdkStatus.DECRYPT_ONLY, CdkStatus.RETIRED));
+    }
+
+    @Test
+    void updateStatusToActive_whileAnotherIsActive_conflicts() {
+        Cdk first = newActive();
+        registry.activate(first, null);
+        Cdk second = newActive();
+        registry.activate(second, first.id());
+        assertThrows(RegistryConflictException.class,
+                () -> registry.updateStatus(first.id(), CdkStatus.DECRYPT_ONLY, CdkStatus.ACTIVE));
+        assertEquals(second.id(), registry.findActive().orElseThrow().id());
+        assertFalse(registry.find(first.id()).orElseThrow().status() == CdkStatus.ACTIVE);
+    }
+
+    @Test
+    void otherInstance_seesChanges() throws Exception {
+        Cdk cdk = newActive();
+        registry.activate(cdk, null);
+        assertEquals(cdk.id(), sameDataOtherInstance().findActive().orElseThrow().id());
+    }
+}

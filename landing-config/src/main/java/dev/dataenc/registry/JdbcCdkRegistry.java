@@ -1,0 +1,237 @@
+package dev.dataenc.registry;
+
+import dev.dataenc.cdk.Cdk;
+import dev.dataenc.cdk.CdkId;
+import dev.dataenc.cdk.CdkRegistry;
+import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.error.RegistryConflictException;
+import dev.dataenc.error.UnknownCdkException;
+import dev.dataenc.keystore.Wrapping;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link CdkRegistry} in a relational database (H2 or PostgreSQL, see {@link RegistryDatabase}).
+ * Every change is one transaction. Races between processes or nodes are settled by the
+ * database: the ACTIVE CDK row is locked ({@code SELECT ... FOR UPDATE}) while it is replaced,
+ * a unique constraint allows only one ACTIVE CDK, and status changes are compare-and-set
+ * ({@code UPDATE ... WHERE status = ?}). A lost race is a {@link RegistryConflictException}.
+ */
+public final class JdbcCdkRegistry implements CdkRegistry {
+
+    private static final String SELECT_CDK = "SELECT id, status, created_at FROM dataenc_cdk";
+    private static final String SELECT_WRAPPINGS =
+            "SELECT cdk_id, keystore_name, master_key_id, master_key_version, wrapped_key FROM dataenc_cdk_wrapping";
+
+    private final RegistryDatabase db;
+
+    public JdbcCdkRegistry(RegistryDatabase db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    @Override
+    public Optional<Cdk> find(CdkId id) {
+        return read("find CDK " + id, c -> {
+            List<Cdk> found = load(c, " WHERE id = ?", " WHERE cdk_id = ?", id.toString());
+            return found.stream().findFirst();
+        });
+    }
+
+    @Override
+    public Optional<Cdk> findActive() {
+        return read("find the ACTIVE CDK", c -> load(c, " WHERE active_marker = TRUE",
+                " WHERE cdk_id IN (SELECT id FROM dataenc_cdk WHERE active_marker = TRUE)", null).stream().findFirst());
+    }
+
+    @Override
+    public List<Cdk> list() {
+        return read("list CDKs", c -> load(c, "", "", null));
+    }
+
+    @Override
+    public void activate(Cdk newCdk, CdkId expectedActive) {
+        if (newCdk.status() != CdkStatus.ACTIVE) {
+            throw new IllegalArgumentException("a CDK to activate must have status ACTIVE, got " + newCdk.status());
+        }
+        write("activate CDK " + newCdk.id(), c -> {
+            String current = null;
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM dataenc_cdk WHERE active_marker = TRUE FOR UPDATE");
+                 ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    current = rs.getString(1);
+                }
+            }
+            String expected = expectedActive == null ? null : expectedActive.toString();
+            if (!Objects.equals(current, expected)) {
+                throw new RegistryConflictException("expected ACTIVE CDK " + expected + " but it is " + current
+                        + "; another writer activated a CDK first. Re-read the registry and retry if still needed.");
+            }
+            if (current != null) {
+                try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = 'DECRYPT_ONLY',"
+                        + " active_marker = NULL, row_version = row_version + 1 WHERE id = ? AND status = 'ACTIVE'")) {
+                    s.setString(1, current);
+                    if (s.executeUpdate() != 1) {
+                        throw new RegistryConflictException("the ACTIVE CDK " + current + " changed while being replaced");
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_cdk (id, status, active_marker,"
+                    + " created_at, row_version) VALUES (?, 'ACTIVE', TRUE, ?, 1)")) {
+                s.setString(1, newCdk.id().toString());
+                s.setObject(2, OffsetDateTime.ofInstant(newCdk.createdAt(), ZoneOffset.UTC));
+                s.executeUpdate();
+            }
+            for (Wrapping w : newCdk.wrappings()) {
+                insertWrapping(c, newCdk.id(), w);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void addWrapping(CdkId id, Wrapping wrapping) {
+        write("add a wrapping to CDK " + id, c -> {
+            requireExists(c, id);
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM dataenc_cdk_wrapping WHERE cdk_id = ?"
+                    + " AND keystore_name = ? AND master_key_id = ? AND master_key_version = ?")) {
+                s.setString(1, id.toString());
+                s.setString(2, wrapping.keystoreName());
+                s.setString(3, wrapping.masterKeyId());
+                s.setString(4, wrapping.masterKeyVersion());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) {
+                        return null;
+                    }
+                }
+            }
+            insertWrapping(c, id, wrapping);
+            return null;
+        });
+    }
+
+    @Override
+    public void updateStatus(CdkId id, CdkStatus expected, CdkStatus next) {
+        write("change CDK " + id + " from " + expected + " to " + next, c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = ?, active_marker = ?,"
+                    + " row_version = row_version + 1 WHERE id = ? AND status = ?")) {
+                s.setString(1, next.name());
+                s.setObject(2, next == CdkStatus.ACTIVE ? Boolean.TRUE : null, java.sql.Types.BOOLEAN);
+                s.setString(3, id.toString());
+                s.setString(4, expected.name());
+                if (s.executeUpdate() == 1) {
+                    return null;
+                }
+            }
+            requireExists(c, id);
+            throw new RegistryConflictException("CDK " + id + " is no longer " + expected + "; another writer changed it");
+        });
+    }
+
+    private static void insertWrapping(Connection c, CdkId id, Wrapping w) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_cdk_wrapping (cdk_id, keystore_name,"
+                + " master_key_id, master_key_version, wrapped_key, added_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, id.toString());
+            s.setString(2, w.keystoreName());
+            s.setString(3, w.masterKeyId());
+            s.setString(4, w.masterKeyVersion());
+            s.setBytes(5, w.wrappedKey());
+            s.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
+            s.executeUpdate();
+        }
+    }
+
+    private static void requireExists(Connection c, CdkId id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM dataenc_cdk WHERE id = ?")) {
+            s.setString(1, id.toString());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new UnknownCdkException(id, "CDK " + id + " is not in the registry");
+                }
+            }
+        }
+    }
+
+    private static List<Cdk> load(Connection c, String cdkWhere, String wrappingWhere, String param) throws SQLException {
+        Map<String, List<Wrapping>> wrappings = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement(SELECT_WRAPPINGS + wrappingWhere
+                + " ORDER BY cdk_id, added_at, keystore_name")) {
+            if (param != null) {
+                s.setString(1, param);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    wrappings.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Wrapping(
+                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5)));
+                }
+            }
+        }
+        List<Cdk> result = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(SELECT_CDK + cdkWhere + " ORDER BY created_at, id")) {
+            if (param != null) {
+                s.setString(1, param);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    Instant created = rs.getObject(3, OffsetDateTime.class).toInstant();
+                    result.add(new Cdk(CdkId.parse(id), CdkStatus.valueOf(rs.getString(2)), created,
+                            wrappings.getOrDefault(id, List.of())));
+                }
+            }
+        }
+        return result;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T read(String what, Work<T> work) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new RegistryException("CDK registry at " + db.displayUrl() + ": cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T write(String what, Work<T> work) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                if (e instanceof SQLException sql && isConstraintViolation(sql)) {
+                    throw new RegistryConflictException("cannot " + what + ": another writer got there first ("
+                            + sql.getMessage() + "). Re-read the registry and retry if still needed.");
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new RegistryException("CDK registry at " + db.displayUrl() + ": cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isConstraintViolation(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("23");
+    }
+}

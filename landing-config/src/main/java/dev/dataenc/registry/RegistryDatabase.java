@@ -1,0 +1,101 @@
+package dev.dataenc.registry;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The database behind the CDK registry: a pooled connection to an embedded H2 file (the
+ * default, nothing to install) or PostgreSQL (for several nodes), with the registry's schema
+ * migrated to the current version by Flyway on open (history table
+ * {@code dataenc_schema_history}).
+ */
+public final class RegistryDatabase implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final String displayUrl;
+
+    private RegistryDatabase(HikariDataSource dataSource, String displayUrl) {
+        this.dataSource = dataSource;
+        this.displayUrl = displayUrl;
+    }
+
+    /** The JDBC URL of the embedded default: an H2 file {@code <dir>/registry.mv.db}. */
+    public static String h2Url(Path dir) {
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("registry") + ";DB_CLOSE_DELAY=-1";
+    }
+
+    /**
+     * Opens the database and migrates the schema.
+     *
+     * @throws RegistryException naming the URL (without credentials) when it cannot be reached or migrated
+     */
+    public static RegistryDatabase open(String jdbcUrl, String user, String password) {
+        String shown = jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1****");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(0);
+        config.setPoolName("dataenc-registry");
+        config.setInitializationFailTimeout(3_000);
+        config.setConnectionTimeout(5_000);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new RegistryException("cannot connect to the CDK registry at " + shown + ": " + e.getMessage()
+                    + ". Check the registry JDBC URL, that the database is running, and its credentials.", e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:dev/dataenc/registry/migration")
+                    .table("dataenc_schema_history")
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            ds.close();
+            throw new RegistryException("cannot migrate the CDK registry schema at " + shown + ": " + e.getMessage(), e);
+        }
+        return new RegistryDatabase(ds, shown);
+    }
+
+    /** The pooled data source. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The URL with any password masked, for messages. */
+    public String displayUrl() {
+        return displayUrl;
+    }
+
+    Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RegistryDatabase[" + displayUrl + "]";
+    }
+}
