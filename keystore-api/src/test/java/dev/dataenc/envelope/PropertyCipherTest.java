@@ -224,6 +224,24 @@ class PropertyCipherTest {
     }
 
     @Test
+    void documentedExample_decryptsToHello() {
+        byte[] keyBytes = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            keyBytes[i] = (byte) i;
+        }
+        CdkId id = CdkId.parse("123e4567-e89b-12d3-a456-426614174000");
+        DataKey key = DataKey.copyOf(id, keyBytes);
+        PropertyCipher cipher = new PropertyCipher(new DestroyingSource(key, 0));
+        String text = "dataenc:v1:3gEBEj5FZ-ibEtOkVkJmFBdAAKChoqOkpaanqKmqq459EEEqV0W3lTpf7I_dPL_iCNaw5g";
+        assertEquals("hello", cipher.decryptString(text, "Customer.email"));
+        assertEquals(id, PropertyCipher.cdkIdOf(text));
+        byte[] bin = HexFormat.of().parseHex("de0101123e4567e89b12d3a456426614174000a0a1a2a3a4a5a6a7a8a9aaab"
+                + "8e7d10412a5745b7953a5fec8fdd3cbfe208d6b0e6");
+        assertArrayEquals("hello".getBytes(UTF_8), cipher.decrypt(bin, "Customer.email"));
+        assertThrows(DecryptionFailedException.class, () -> cipher.decrypt(bin, "Customer.phone"));
+    }
+
+    @Test
     void nullArguments_throwNullPointerNamingParameter() {
         NullPointerException e = assertThrows(NullPointerException.class, () -> f.cipher.encrypt(new byte[1], null));
         assertEquals("context", e.getMessage());
