@@ -1,0 +1,185 @@
+package dev.dataenc.envelope;
+
+import dev.dataenc.error.DecryptionFailedException;
+import dev.dataenc.keystore.DataKey;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.NoSuchPaddingException;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * The project's AEAD primitive: AES-256-GCM with a 96-bit IV and a 128-bit tag, on the JCE.
+ *
+ * <p>Each thread keeps one {@code AES/GCM/NoPadding} {@link Cipher}, created once and re-initialised
+ * for every operation, so the hot path never calls {@link Cipher#getInstance(String)}. Callers pass
+ * arrays with offsets and a caller-owned output array, so an operation allocates nothing but the
+ * JCE's own parameter object.
+ *
+ * <p>Additional authenticated data (AAD) is given in two parts, which are authenticated as their
+ * concatenation: a slice of an array (typically a header already written into the output) and an
+ * optional whole array (typically the UTF-8 bytes of a context string).
+ *
+ * <p>Keys must be 256-bit AES keys. A {@link DataKey} that is destroyed before or while the cipher
+ * takes its key bytes makes the operation fail with {@link IllegalStateException} and nothing is
+ * written; callers holding cache-owned keys fetch the key again and retry.
+ *
+ * <p>The caller is responsible for IV uniqueness: never encrypt twice with the same key and IV
+ * (use 12 random bytes from a {@link java.security.SecureRandom} per message). As an extra guard,
+ * the JCE refuses two encryptions in a row on one thread with the same key and IV; that surfaces
+ * as {@link IllegalArgumentException}.
+ */
+public final class AesGcm {
+
+    /** Key length in bytes (AES-256). */
+    public static final int KEY_LENGTH = 32;
+    /** IV length in bytes (96 bits). */
+    public static final int IV_LENGTH = 12;
+    /** Tag length in bytes (128 bits). */
+    public static final int TAG_LENGTH = 16;
+
+    private static final int TAG_BITS = TAG_LENGTH * 8;
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(AesGcm::newCipher);
+
+    private AesGcm() {
+    }
+
+    /**
+     * Encrypts {@code in[inOffset, inOffset + inLength)} and writes ciphertext followed by the
+     * 16-byte tag ({@code inLength + 16} bytes) to {@code out} at {@code outOffset}. The output
+     * region must not overlap the input.
+     *
+     * @param key       a 256-bit AES key
+     * @param iv        array holding the 12-byte IV at {@code ivOffset}
+     * @param aad       first AAD part (may be {@code null} when {@code aadLength} is 0)
+     * @param aad2      second AAD part, authenticated after the first (may be {@code null} or empty)
+     * @return the number of bytes written ({@code inLength + 16})
+     * @throws IllegalArgumentException if the key is not a 256-bit AES key, an array is too small, or the IV was just used with this key
+     * @throws IllegalStateException if the key is destroyed
+     */
+    public static int encrypt(SecretKey key, byte[] iv, int ivOffset, byte[] aad, int aadOffset, int aadLength,
+                              byte[] aad2, byte[] in, int inOffset, int inLength, byte[] out, int outOffset) {
+        checkRanges(iv, ivOffset, aad, aadOffset, aadLength, in, inOffset, inLength);
+        Objects.checkFromIndexSize(outOffset, inLength + TAG_LENGTH, Objects.requireNonNull(out, "out").length);
+        Cipher c = init(Cipher.ENCRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
+        try {
+            return c.doFinal(in, inOffset, inLength, out, outOffset);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Decrypts ciphertext-with-tag {@code in[inOffset, inOffset + inLength)} and writes the
+     * {@code inLength - 16} plaintext bytes to {@code out} at {@code outOffset}. Nothing is written
+     * unless the tag verifies.
+     *
+     * @return the number of plaintext bytes written
+     * @throws DecryptionFailedException if the tag does not verify (or the input is shorter than a tag)
+     * @throws IllegalArgumentException if the key is not a 256-bit AES key or an array is too small
+     * @throws IllegalStateException if the key is destroyed
+     */
+    public static int decrypt(SecretKey key, byte[] iv, int ivOffset, byte[] aad, int aadOffset, int aadLength,
+                              byte[] aad2, byte[] in, int inOffset, int inLength, byte[] out, int outOffset) {
+        checkRanges(iv, ivOffset, aad, aadOffset, aadLength, in, inOffset, inLength);
+        if (inLength < TAG_LENGTH) {
+            throw new DecryptionFailedException("AES-GCM input of " + inLength + " bytes is shorter than the "
+                    + TAG_LENGTH + "-byte tag");
+        }
+        Objects.checkFromIndexSize(outOffset, inLength - TAG_LENGTH, Objects.requireNonNull(out, "out").length);
+        Cipher c = init(Cipher.DECRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
+        try {
+            return c.doFinal(in, inOffset, inLength, out, outOffset);
+        } catch (AEADBadTagException e) {
+            throw new DecryptionFailedException("AES-GCM tag does not verify", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static Cipher init(int mode, SecretKey key, byte[] iv, int ivOffset, byte[] aad, int aadOffset,
+                               int aadLength, byte[] aad2) {
+        checkKey(key);
+        Cipher c = CIPHER.get();
+        try {
+            c.init(mode, key, new GCMParameterSpec(TAG_BITS, iv, ivOffset, IV_LENGTH));
+        } catch (InvalidKeyException | RuntimeException e) {
+            // DataKey.getEncoded() throws IllegalStateException once destroyed; the JCE may pass it
+            // through or wrap it in InvalidKeyException (first init on a thread).
+            if (isDestroyed(key)) {
+                throw destroyed(key, e);
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalArgumentException("not a usable AES-256 key: " + e.getMessage(), e);
+        } catch (InvalidAlgorithmParameterException e) {
+            throw new IllegalArgumentException("AES-GCM refused the IV (" + e.getMessage()
+                    + "); an IV must never be used twice with the same key", e);
+        }
+        // The key copy the cipher took is complete (DataKey.getEncoded never returns a half-zeroed
+        // copy), but be strict: never go on with a key that has been destroyed meanwhile.
+        if (isDestroyed(key)) {
+            throw destroyed(key, null);
+        }
+        if (aadLength > 0) {
+            c.updateAAD(aad, aadOffset, aadLength);
+        }
+        if (aad2 != null && aad2.length > 0) {
+            c.updateAAD(aad2);
+        }
+        return c;
+    }
+
+    private static void checkKey(SecretKey key) {
+        Objects.requireNonNull(key, "key");
+        if (key instanceof DataKey) {
+            return; // always 32 bytes by construction
+        }
+        if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
+            throw new IllegalArgumentException("AES-GCM needs an AES key, got algorithm " + key.getAlgorithm());
+        }
+        byte[] encoded = key.getEncoded();
+        try {
+            int length = encoded == null ? -1 : encoded.length;
+            if (length != KEY_LENGTH) {
+                throw new IllegalArgumentException("AES-GCM here uses 256-bit keys (" + KEY_LENGTH
+                        + " bytes), got " + (length < 0 ? "a key without encoding" : length + " bytes"));
+            }
+        } finally {
+            DataKey.zeroize(encoded);
+        }
+    }
+
+    private static void checkRanges(byte[] iv, int ivOffset, byte[] aad, int aadOffset, int aadLength,
+                                    byte[] in, int inOffset, int inLength) {
+        Objects.checkFromIndexSize(ivOffset, IV_LENGTH, Objects.requireNonNull(iv, "iv").length);
+        if (aadLength > 0) {
+            Objects.checkFromIndexSize(aadOffset, aadLength, Objects.requireNonNull(aad, "aad").length);
+        }
+        Objects.checkFromIndexSize(inOffset, inLength, Objects.requireNonNull(in, "in").length);
+    }
+
+    private static boolean isDestroyed(SecretKey key) {
+        return key.isDestroyed();
+    }
+
+    private static IllegalStateException destroyed(SecretKey key, Exception cause) {
+        String what = key instanceof DataKey dk ? "data key of CDK " + dk.cdkId() : "key";
+        return new IllegalStateException(what + " was destroyed before AES-GCM could use it", cause);
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
+            throw new IllegalStateException("this JRE has no AES/GCM/NoPadding cipher", e);
+        }
+    }
+}

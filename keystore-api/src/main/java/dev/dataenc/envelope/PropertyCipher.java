@@ -1,0 +1,195 @@
+package dev.dataenc.envelope;
+
+import static dev.dataenc.envelope.PropertyFormat.HEADER_LENGTH;
+import static dev.dataenc.envelope.PropertyFormat.IV_OFFSET;
+import static dev.dataenc.envelope.PropertyFormat.OVERHEAD;
+import static dev.dataenc.envelope.PropertyFormat.PAYLOAD_OFFSET;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.dataenc.cdk.CdkId;
+import dev.dataenc.error.CdkUnavailableException;
+import dev.dataenc.error.DecryptionFailedException;
+import dev.dataenc.keystore.DataKey;
+
+import java.security.SecureRandom;
+import java.util.Objects;
+
+/**
+ * Encrypts and decrypts property values (database columns, fields) under the ACTIVE customer data
+ * key, binding each ciphertext to a caller-supplied <em>context</em> (for example
+ * {@code "Customer.email"}) so that a ciphertext copied to another field does not decrypt.
+ *
+ * <p>Ciphertexts are self-describing (format version 1, see {@code docs/format-property.md}):
+ * a 19-byte header with magic, version, suite and CDK id, a random 96-bit IV, the AES-256-GCM
+ * ciphertext and a 128-bit tag; 47 bytes of overhead. The header and the context are the AAD.
+ * The text form is {@value PropertyFormat#TEXT_PREFIX} plus unpadded base64url. Decryption
+ * takes the CDK id from the header; it never tries keys.
+ *
+ * <p>Thread-safe; keep one instance per {@link DataKeySource}. Failures are typed
+ * {@link dev.dataenc.error.DataEncException}s whose messages never contain plaintext or keys.
+ */
+public final class PropertyCipher {
+
+    /** Prefix of every text-form ciphertext. */
+    public static final String TEXT_PREFIX = PropertyFormat.TEXT_PREFIX;
+    /** Bytes a binary ciphertext adds to the plaintext (header + IV + tag). */
+    public static final int OVERHEAD_BYTES = OVERHEAD;
+
+    /**
+     * How often a key that the source destroyed under us (cache eviction racing with use) is
+     * fetched again before giving up.
+     */
+    private static final int MAX_KEY_ATTEMPTS = 3;
+    private static final int MAX_CONTEXT_SHOWN = 100;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DataKeySource keys;
+
+    /** A cipher that takes its keys from {@code keys} (typically a {@link CdkCache}). */
+    public PropertyCipher(DataKeySource keys) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    /**
+     * Encrypts under the ACTIVE CDK, bound to {@code context}.
+     *
+     * @param context the AAD context, e.g. {@code "Customer.email"}; may be empty, not null
+     * @return the binary ciphertext ({@code plaintext.length + 47} bytes)
+     * @throws dev.dataenc.error.NoActiveCdkException if there is no ACTIVE CDK
+     * @throws CdkUnavailableException if no configured keystore can unwrap it
+     */
+    public byte[] encrypt(byte[] plaintext, String context) {
+        Objects.requireNonNull(plaintext, "plaintext");
+        byte[] contextBytes = Objects.requireNonNull(context, "context").getBytes(UTF_8);
+        byte[] out = new byte[OVERHEAD + plaintext.length];
+        byte[] iv = new byte[AesGcm.IV_LENGTH];
+        // Keys belong to the source (cache) and may be destroyed by an eviction at any moment.
+        // AesGcm fails with IllegalStateException if the key is destroyed before or while the
+        // cipher takes its copy (checked again right after Cipher.init); nothing has been
+        // encrypted then, so fetch the key again and retry with a fresh IV, a bounded number of times.
+        for (int attempt = 1; ; attempt++) {
+            DataKey key = keys.activeKey();
+            RANDOM.nextBytes(iv);
+            PropertyFormat.writeHeader(out, key.cdkId());
+            System.arraycopy(iv, 0, out, IV_OFFSET, iv.length);
+            try {
+                AesGcm.encrypt(key, out, IV_OFFSET, out, 0, HEADER_LENGTH, contextBytes,
+                        plaintext, 0, plaintext.length, out, PAYLOAD_OFFSET);
+                return out;
+            } catch (IllegalStateException e) {
+                retryOrFail(key, attempt, e);
+            }
+        }
+    }
+
+    /**
+     * Decrypts a binary ciphertext made under {@code context}.
+     *
+     * @throws dev.dataenc.error.MalformedCiphertextException if it is not a readable dataenc property ciphertext
+     * @throws DecryptionFailedException if it does not authenticate (modified, other context, wrong key)
+     * @throws dev.dataenc.error.UnknownCdkException if the registry does not know its CDK
+     * @throws CdkUnavailableException if no configured keystore can unwrap its CDK
+     */
+    public byte[] decrypt(byte[] ciphertext, String context) {
+        Objects.requireNonNull(ciphertext, "ciphertext");
+        Objects.requireNonNull(context, "context");
+        CdkId id = PropertyFormat.readHeader(ciphertext);
+        byte[] contextBytes = context.getBytes(UTF_8);
+        byte[] out = new byte[ciphertext.length - OVERHEAD];
+        for (int attempt = 1; ; attempt++) {
+            DataKey key = keys.key(id);
+            if (!id.equals(key.cdkId())) {
+                throw new IllegalStateException("key source returned the key of CDK " + key.cdkId()
+                        + " when asked for CDK " + id);
+            }
+            try {
+                AesGcm.decrypt(key, ciphertext, IV_OFFSET, ciphertext, 0, HEADER_LENGTH, contextBytes,
+                        ciphertext, PAYLOAD_OFFSET, ciphertext.length - PAYLOAD_OFFSET, out, 0);
+                return out;
+            } catch (DecryptionFailedException e) {
+                DataKey.zeroize(out);
+                throw new DecryptionFailedException("dataenc property ciphertext of CDK " + id
+                        + " does not authenticate under context '" + shown(context) + "'. Possible causes: the"
+                        + " ciphertext was modified or truncated; it was encrypted under another context (for"
+                        + " example copied from another column or field); or the key of CDK " + id + " is not"
+                        + " the one it was encrypted with (a registry from another installation). No plaintext"
+                        + " was released.", e);
+            } catch (IllegalStateException e) {
+                retryOrFail(key, attempt, e);
+            }
+        }
+    }
+
+    /**
+     * Encrypts a string's UTF-8 bytes and returns the text form ({@value PropertyFormat#TEXT_PREFIX}...).
+     *
+     * @see #encrypt(byte[], String)
+     */
+    public String encryptString(String plaintext, String context) {
+        byte[] plain = Objects.requireNonNull(plaintext, "plaintext").getBytes(UTF_8);
+        try {
+            return PropertyFormat.encodeText(encrypt(plain, context));
+        } finally {
+            DataKey.zeroize(plain);
+        }
+    }
+
+    /**
+     * Decrypts a text-form ciphertext to the string it was made from.
+     *
+     * @see #decrypt(byte[], String)
+     */
+    public String decryptString(String text, String context) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(context, "context");
+        byte[] plain = decrypt(PropertyFormat.decodeText(text), context);
+        try {
+            return new String(plain, UTF_8);
+        } finally {
+            DataKey.zeroize(plain);
+        }
+    }
+
+    /** True when {@code value} has the text-form prefix (it is not validated further); false for null. */
+    public static boolean isEncrypted(String value) {
+        return value != null && value.startsWith(TEXT_PREFIX);
+    }
+
+    /**
+     * The CDK a binary ciphertext was made under, from its header (nothing is decrypted).
+     *
+     * @throws dev.dataenc.error.MalformedCiphertextException if the header or length is not valid
+     */
+    public static CdkId cdkIdOf(byte[] ciphertext) {
+        return PropertyFormat.readHeader(Objects.requireNonNull(ciphertext, "ciphertext"));
+    }
+
+    /**
+     * The CDK a text-form ciphertext was made under, from its header (nothing is decrypted).
+     *
+     * @throws dev.dataenc.error.MalformedCiphertextException if the text, header or length is not valid
+     */
+    public static CdkId cdkIdOf(String text) {
+        return PropertyFormat.readHeader(PropertyFormat.decodeText(Objects.requireNonNull(text, "text")));
+    }
+
+    private static void retryOrFail(DataKey key, int attempt, IllegalStateException e) {
+        if (!key.isDestroyed()) {
+            throw e;
+        }
+        if (attempt >= MAX_KEY_ATTEMPTS) {
+            throw new CdkUnavailableException(key.cdkId(), "the data key of CDK " + key.cdkId() + " was destroyed"
+                    + " by its key source while in use " + attempt + " times in a row; the key cache is evicting"
+                    + " keys faster than they are used: raise its maxEntries or maxAge", e);
+        }
+    }
+
+    private static String shown(String context) {
+        return context.length() <= MAX_CONTEXT_SHOWN ? context : context.substring(0, MAX_CONTEXT_SHOWN) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return "PropertyCipher[keys=" + keys + "]";
+    }
+}
