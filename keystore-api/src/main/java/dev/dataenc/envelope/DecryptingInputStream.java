@@ -45,9 +45,11 @@ final class DecryptingInputStream extends InputStream {
     @Override
     public int read() throws IOException {
         while (ptPos == ptLen) {
-            if (!nextSegment()) {
+            if (!hasMore()) {
                 return -1;
             }
+            ptLen = decryptNext(plaintext, 0);
+            ptPos = 0;
         }
         return plaintext[ptPos++] & 0xFF;
     }
@@ -60,9 +62,19 @@ final class DecryptingInputStream extends InputStream {
             return 0;
         }
         while (ptPos == ptLen) {
-            if (!nextSegment()) {
+            if (!hasMore()) {
                 return -1;
             }
+            if (len >= segmentSize) {
+                // room for a whole segment: decrypt straight into the caller's array (zeroed again on failure)
+                int n = decryptNext(b, off);
+                if (n > 0) {
+                    return n;
+                }
+                continue;
+            }
+            ptLen = decryptNext(plaintext, 0);
+            ptPos = 0;
         }
         int n = Math.min(len, ptLen - ptPos);
         System.arraycopy(plaintext, ptPos, b, off, n);
@@ -88,9 +100,11 @@ final class DecryptingInputStream extends InputStream {
                 ptPos = ptLen;
                 total += n;
             }
-            if (!nextSegment()) {
+            if (!hasMore()) {
                 return total;
             }
+            ptLen = decryptNext(plaintext, 0);
+            ptPos = 0;
         }
     }
 
@@ -110,16 +124,32 @@ final class DecryptingInputStream extends InputStream {
         wipe();
     }
 
-    /** Decrypts the next segment into the plaintext buffer; false at the end of the BLOB. */
-    private boolean nextSegment() throws IOException {
+    /** True if another segment follows; reads the header and fetches the key on the first call. */
+    private boolean hasMore() throws IOException {
         ensureUsable();
         if (lastDone) {
             return false;
         }
-        try {
-            if (cipher == null) {
+        if (cipher == null) {
+            try {
                 start();
+            } catch (DataEncException | IllegalStateException e) {
+                fail(e);
+                throw e;
+            } catch (IOException e) {
+                fail(new IllegalStateException("reading the BLOB ciphertext failed", e));
+                throw e;
             }
+        }
+        return true;
+    }
+
+    /**
+     * Reads, verifies and decrypts the next segment into {@code dest} (room for a whole segment
+     * needed) and returns its plaintext length. Only after {@link #hasMore()} returned true.
+     */
+    private int decryptNext(byte[] dest, int destOff) throws IOException {
+        try {
             int full = segmentSize + BlobFormat.TAG_LENGTH;
             while (ctHave <= full) {
                 int n = in.read(ciphertext, ctHave, full + 1 - ctHave);
@@ -137,8 +167,7 @@ final class DecryptingInputStream extends InputStream {
             if (index > BlobFormat.MAX_SEGMENT_INDEX) {
                 throw new DecryptionFailedException("BLOB ciphertext has more than 2^32 segments; it was extended or is damaged");
             }
-            ptLen = cipher.decrypt(index, last, ciphertext, 0, len, plaintext, 0);
-            ptPos = 0;
+            int n = cipher.decrypt(index, last, ciphertext, 0, len, dest, destOff);
             if (last) {
                 ctHave = 0;
                 lastDone = true;
@@ -148,7 +177,7 @@ final class DecryptingInputStream extends InputStream {
                 ctHave = 1;
             }
             index++;
-            return true;
+            return n;
         } catch (DataEncException | IllegalStateException e) {
             fail(e);
             throw e;

@@ -59,6 +59,11 @@ class BlobCipherTamperTest {
         byte[] released = got.toByteArray();
         assertEquals(0, released.length % SEGMENT, what + ": only whole verified segments may be released");
         assertArrayEquals(Arrays.copyOf(plain, released.length), released, what + ": released bytes must be the true prefix");
+        // again with reads big enough to decrypt straight into the caller's array
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        RuntimeException again = readUntilFailure(cipher.decryptingStream(new ByteArrayInputStream(damaged), CONTEXT), direct, 3 * SEGMENT);
+        assertEquals(e.getClass(), again == null ? null : again.getClass(), what + " (large reads)");
+        assertArrayEquals(released, direct.toByteArray(), what + " (large reads)");
         return typed;
     }
 
@@ -196,6 +201,18 @@ class BlobCipherTamperTest {
         assertThrows(DecryptionFailedException.class, () -> in.transferTo(new ByteArrayOutputStream()));
         assertFalse(e.getMessage().contains(new String(plain, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1)));
         in.close();
+    }
+
+    @Test
+    void failedDirectRead_leavesNoPlaintextInCallersArray() throws IOException {
+        byte[] bad = ct.clone();
+        bad[segStart(1) + 5] ^= 1;
+        InputStream in = cipher.decryptingStream(new ByteArrayInputStream(bad), CONTEXT);
+        byte[] buf = new byte[2 * SEGMENT];
+        assertEquals(SEGMENT, in.read(buf, 0, buf.length));
+        assertArrayEquals(Arrays.copyOf(plain, SEGMENT), Arrays.copyOf(buf, SEGMENT));
+        assertThrows(DecryptionFailedException.class, () -> in.read(buf, 0, buf.length));
+        assertArrayEquals(new byte[buf.length], buf, "the failed segment's output range is zeroed");
     }
 
     @Test

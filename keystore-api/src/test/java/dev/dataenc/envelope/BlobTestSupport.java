@@ -45,7 +45,12 @@ final class BlobTestSupport {
 
     /** Reads everything until the end or a failure; the bytes read before a failure are kept in {@code sink}. */
     static RuntimeException readUntilFailure(InputStream in, ByteArrayOutputStream sink) {
-        byte[] buf = new byte[1000];
+        return readUntilFailure(in, sink, 1000);
+    }
+
+    /** As above, reading with a buffer of {@code bufferSize} bytes. */
+    static RuntimeException readUntilFailure(InputStream in, ByteArrayOutputStream sink, int bufferSize) {
+        byte[] buf = new byte[bufferSize];
         try {
             int n;
             while ((n = in.read(buf)) >= 0) {
