@@ -4,14 +4,12 @@ import dev.dataenc.testing.FixedDataKeySource;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -58,7 +56,7 @@ public final class BlobFlatMemoryMain {
         private long remaining;
         private long state;
 
-        PseudoRandomStream(long size, long seed) throws NoSuchAlgorithmException {
+        PseudoRandomStream(long size, long seed) {
             this.remaining = size;
             this.state = seed == 0 ? 1 : seed;
         }
