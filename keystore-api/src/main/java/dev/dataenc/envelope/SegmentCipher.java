@@ -1,0 +1,119 @@
+package dev.dataenc.envelope;
+
+import dev.dataenc.error.DecryptionFailedException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * AES-256-GCM over the segments of one BLOB: one {@link Cipher} per stream, re-initialised
+ * per segment with that segment's nonce. Long segments are fed to the cipher in chunks of at
+ * most {@value #CHUNK} bytes (large one-shot GCM calls can stay on a slow path in JDK 17).
+ * Not thread-safe: one per stream.
+ */
+final class SegmentCipher {
+
+    /** Largest piece handed to one {@code Cipher.update} call. */
+    static final int CHUNK = 64 * 1024;
+
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+
+    private final Cipher cipher;
+    private final BlobKey key;
+    private final SegmentNonce nonce;
+    private final byte[] out = new byte[CHUNK + 2 * BlobFormat.TAG_LENGTH];
+
+    SegmentCipher(BlobKey key, byte[] noncePrefix) {
+        this.key = key;
+        this.nonce = new SegmentNonce(noncePrefix);
+        try {
+            this.cipher = Cipher.getInstance(TRANSFORMATION);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(TRANSFORMATION + " is not available in this JVM", e);
+        }
+    }
+
+    /**
+     * Encrypts {@code len} plaintext bytes as segment {@code index} and writes ciphertext and tag
+     * to {@code sink}. Returns the number of bytes written.
+     */
+    long encrypt(long index, boolean last, byte[] src, int off, int len, OutputStream sink) throws IOException {
+        init(Cipher.ENCRYPT_MODE, index, last);
+        long written = 0;
+        try {
+            int pos = off;
+            int end = off + len;
+            while (pos < end) {
+                int n = Math.min(CHUNK, end - pos);
+                int produced = cipher.update(src, pos, n, out, 0);
+                sink.write(out, 0, produced);
+                written += produced;
+                pos += n;
+            }
+            int produced = cipher.doFinal(out, 0);
+            sink.write(out, 0, produced);
+            return written + produced;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption of a BLOB segment failed unexpectedly", e);
+        }
+    }
+
+    /**
+     * Decrypts and verifies segment {@code index} ({@code len} bytes: ciphertext || tag) into
+     * {@code dest} at {@code destOff}, which must have room for {@code len - 16} bytes. Returns
+     * the plaintext length. On failure the destination range is zeroed before throwing.
+     *
+     * @throws DecryptionFailedException if the tag does not verify
+     */
+    int decrypt(long index, boolean last, byte[] src, int off, int len, byte[] dest, int destOff) {
+        init(Cipher.DECRYPT_MODE, index, last);
+        int plainLen = len - BlobFormat.TAG_LENGTH;
+        try {
+            // JDK GCM decryption holds back all output until doFinal has checked the tag, so
+            // one call (no staging copy) for ordinary segments, chunks only for big ones.
+            if (len <= CHUNK + BlobFormat.TAG_LENGTH) {
+                return cipher.doFinal(src, off, len, dest, destOff);
+            }
+            int pos = off;
+            int end = off + len;
+            int produced = 0;
+            while (end - pos > CHUNK) {
+                produced += cipher.update(src, pos, CHUNK, dest, destOff + produced);
+                pos += CHUNK;
+            }
+            return produced + cipher.doFinal(src, pos, end - pos, dest, destOff + produced);
+        } catch (AEADBadTagException e) {
+            java.util.Arrays.fill(dest, destOff, destOff + Math.max(0, plainLen), (byte) 0);
+            throw new DecryptionFailedException(failureMessage(index), e);
+        } catch (GeneralSecurityException e) {
+            java.util.Arrays.fill(dest, destOff, destOff + Math.max(0, plainLen), (byte) 0);
+            throw new IllegalStateException("AES-GCM decryption of a BLOB segment failed unexpectedly", e);
+        }
+    }
+
+    static String failureMessage(long index) {
+        if (index == 0) {
+            return "BLOB segment 0 failed authentication: the context differs from the one used to encrypt, the header"
+                    + " or first segment was modified, or the data was not encrypted with this CDK. No plaintext was released.";
+        }
+        return "BLOB segment " + index + " failed authentication: the ciphertext was modified, truncated, reordered or"
+                + " extended after encryption. Plaintext of earlier, verified segments was released; none of this segment.";
+    }
+
+    /** Wipes the per-blob key. */
+    void destroy() {
+        key.destroy();
+    }
+
+    private void init(int mode, long index, boolean last) {
+        try {
+            cipher.init(mode, key, new GCMParameterSpec(BlobFormat.TAG_LENGTH * 8, nonce.of(index, last)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot initialise AES-GCM for a BLOB segment", e);
+        }
+    }
+}
