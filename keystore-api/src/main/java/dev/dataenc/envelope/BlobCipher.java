@@ -18,7 +18,7 @@ import java.util.Objects;
  * nonce holding the segment index and a last-segment flag. Memory per stream is about two
  * segments whatever the BLOB size, and a ciphertext that was modified, truncated, extended,
  * or had segments dropped, duplicated or reordered fails to decrypt. Decryption releases
- * plaintext only one verified segment at a time. Byte layout: {@code docs/format-blob.md}.
+ * plaintext only one verified segment at a time. Byte layout: {@code docs/FORMAT.md}.
  *
  * <p>Encryption uses the ACTIVE CDK; decryption reads the CDK id from the header and asks the
  * source for exactly that key (no trial decryption). Thread-safe; the streams it returns are not.

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Constants and header codec of the streaming BLOB format, version 1 (see
- * {@code docs/format-blob.md}).
+ * {@code docs/FORMAT.md}).
  *
  * <pre>
  * offset len  field

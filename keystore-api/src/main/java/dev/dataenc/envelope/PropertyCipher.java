@@ -19,7 +19,7 @@ import java.util.Objects;
  * key, binding each ciphertext to a caller-supplied <em>context</em> (for example
  * {@code "Customer.email"}) so that a ciphertext copied to another field does not decrypt.
  *
- * <p>Ciphertexts are self-describing (format version 1, see {@code docs/format-property.md}):
+ * <p>Ciphertexts are self-describing (format version 1, see {@code docs/FORMAT.md}):
  * a 19-byte header with magic, version, suite and CDK id, a random 96-bit IV, the AES-256-GCM
  * ciphertext and a 128-bit tag; 47 bytes of overhead. The header and the context are the AAD.
  * The text form is {@value PropertyFormat#TEXT_PREFIX} plus unpadded base64url. Decryption

@@ -6,7 +6,7 @@ import dev.dataenc.error.MalformedCiphertextException;
 import java.util.Base64;
 
 /**
- * Layout of a property ciphertext, format version 1 (see {@code docs/format-property.md}).
+ * Layout of a property ciphertext, format version 1 (see {@code docs/FORMAT.md}).
  *
  * <pre>
  * offset len  field

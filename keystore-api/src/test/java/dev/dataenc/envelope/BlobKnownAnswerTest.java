@@ -15,7 +15,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-/** The worked example of docs/format-blob.md, so the document and the code cannot drift apart. */
+/** The worked example of docs/FORMAT.md, so the document and the code cannot drift apart. */
 class BlobKnownAnswerTest {
 
     private static final HexFormat HEX = HexFormat.of();
