@@ -82,7 +82,7 @@ public final class LocalKeystore implements Keystore, MasterKeyAdmin {
     /** As {@link #open(KeystoreSettings)} with a given environment lookup (for tests). */
     static LocalKeystore open(KeystoreSettings settings, Function<String, String> env) {
         LocalKeystoreConfig config = LocalKeystoreConfig.parse(settings, env);
-        MasterKeyFile file = new MasterKeyFile(config.path, config.masterKey, config.password, config.passwordOrigin);
+        MasterKeyFile file = new MasterKeyFile(settings.describe(), config.path, config.masterKey, config.password, config.passwordOrigin);
         if (!Files.isDirectory(file.path().getParent())) {
             throw new KeystoreConfigurationException(settings.describe() + ": the directory of keystore file "
                     + file.path() + " does not exist; create it (readable by the service account only) or fix 'path'");
@@ -280,8 +280,7 @@ public final class LocalKeystore implements Keystore, MasterKeyAdmin {
     }
 
     private KeystoreUnavailableException unreachable(KeystoreConfigurationException e) {
-        return new KeystoreUnavailableException(name, MasterKeyState.UNREACHABLE, "local keystore '" + name + "': "
-                + e.getMessage() + " (" + MasterKeyState.UNREACHABLE.remedy() + ")", e);
+        return new KeystoreUnavailableException(name, MasterKeyState.UNREACHABLE, e.getMessage() + " (" + MasterKeyState.UNREACHABLE.remedy() + ")", e);
     }
 
     private void checkOpen() {

@@ -64,6 +64,7 @@ final class MasterKeyFile {
     private final char[] password;
     private final String passwordOrigin;
     private final Pattern versionAlias;
+    private final String owner;
 
     /** Operations on a loaded PKCS#12 key store under the change lock. */
     interface Change {
@@ -71,7 +72,9 @@ final class MasterKeyFile {
         boolean apply(KeyStore ks) throws GeneralSecurityException;
     }
 
-    MasterKeyFile(Path path, String masterKey, char[] password, String passwordOrigin) {
+    /** {@code owner} prefixes messages, e.g. {@code keystore 'a' (type local)}. */
+    MasterKeyFile(String owner, Path path, String masterKey, char[] password, String passwordOrigin) {
+        this.owner = owner;
         this.path = path.toAbsolutePath().normalize();
         this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
         this.masterKey = masterKey;
@@ -121,7 +124,7 @@ final class MasterKeyFile {
         } catch (IOException e) {
             throw ioProblem(e);
         } catch (GeneralSecurityException e) {
-            throw new KeystoreConfigurationException("cannot change keystore file " + path + ": " + e.getMessage(), e);
+            throw new KeystoreConfigurationException(owner + ": cannot change keystore file " + path + ": " + e.getMessage(), e);
         } finally {
             jvmLock.unlock();
         }
@@ -192,7 +195,7 @@ final class MasterKeyFile {
             TreeMap<Integer, SecretKey> keys = new TreeMap<>();
             for (var e : versions(ks).entrySet()) {
                 if (!(ks.getKey(e.getValue(), password) instanceof SecretKey key)) {
-                    throw new KeystoreConfigurationException("entry '" + e.getValue() + "' of keystore file " + path
+                    throw new KeystoreConfigurationException(owner + ": entry '" + e.getValue() + "' of keystore file " + path
                             + " is not a secret key; remove it or choose another 'master-key' name");
                 }
                 keys.put(e.getKey(), key);
@@ -279,24 +282,25 @@ final class MasterKeyFile {
     }
 
     private KeystoreConfigurationException wrongPassword(String why) {
-        return new KeystoreConfigurationException("the password for keystore file " + path + " (from " + passwordOrigin
-                + ") is wrong: " + why + ". Set " + passwordOrigin + " to the password the file was created with.");
+        return new KeystoreConfigurationException(owner + ": the password for keystore file " + path + " (from "
+                + passwordOrigin + ") is wrong: " + why + ". Make " + passwordOrigin
+                + " hold the password the file was created with.");
     }
 
     private KeystoreConfigurationException corrupt(Exception e) {
-        return new KeystoreConfigurationException("keystore file " + path + " is unreadable or corrupt (not a PKCS#12"
+        return new KeystoreConfigurationException(owner + ": keystore file " + path + " is unreadable or corrupt (not a PKCS#12"
                 + " file dataenc can read: " + e.getClass().getSimpleName() + "). Restore it from a backup or fix 'path'.", e);
     }
 
     private KeystoreConfigurationException ioProblem(IOException e) {
         if (e instanceof NoSuchFileException) {
-            return new KeystoreConfigurationException("keystore file " + path + " does not exist (or its directory "
+            return new KeystoreConfigurationException(owner + ": keystore file " + path + " does not exist (or its directory "
                     + path.getParent() + " does not). Fix 'path', or create the directory.", e);
         }
         if (e instanceof AccessDeniedException) {
-            return new KeystoreConfigurationException("keystore file " + path + " (or its lock file) cannot be accessed:"
+            return new KeystoreConfigurationException(owner + ": keystore file " + path + " (or its lock file) cannot be accessed:"
                     + " permission denied. Run as the file's owner or fix the permissions.", e);
         }
-        return new KeystoreConfigurationException("cannot read or write keystore file " + path + ": " + e, e);
+        return new KeystoreConfigurationException(owner + ": cannot read or write keystore file " + path + ": " + e, e);
     }
 }
