@@ -109,7 +109,8 @@ final class MasterKeyFile {
     MasterKeySet change(Change change) {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
         jvmLock.lock();
-        try (FileChannel lockChannel = openLockFile(); FileLock ignored = lockChannel.lock()) {
+        try (FileChannel lockChannel = openLockFile(); FileLock fileLock = lockChannel.lock()) {
+            assert fileLock.isValid();
             KeyStore ks;
             if (Files.exists(path)) {
                 ks = readStore();
