@@ -78,7 +78,10 @@ public class PropertyBenchmark {
         jceCiphertext = jce.doFinal(plaintext);
 
         AeadConfig.register();
-        tink = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM)
+        tink = KeysetHandle.newBuilder()
+                .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                        .withRandomId().makePrimary())
+                .build()
                 .getPrimitive(RegistryConfiguration.get(), Aead.class);
         tinkCiphertext = tink.encrypt(plaintext, CONTEXT_BYTES);
     }

@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
             for (Map.Entry<String, String> e : samples.entrySet()) {
                 String ct = properties.encryptString(e.getValue(), e.getKey());
                 encrypted.put(e.getKey(), ct);
-                out.printf("   %-15s %-40s -> %s...%n", e.getKey(), "\"" + e.getValue() + "\"", ct.substring(0, 40));
+                out.printf("   %-15s %-40s -> %s...%s%n", e.getKey(), "\"" + e.getValue() + "\"", ct.substring(0, 24), ct.substring(ct.length() - 12));
             }
             for (Map.Entry<String, String> e : encrypted.entrySet()) {
                 String back = properties.decryptString(e.getValue(), e.getKey());
