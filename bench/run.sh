@@ -11,8 +11,9 @@ cd "$root"
 filter="${1:-dev.dataenc.bench}"
 out="${BENCH_OUT:-$root/bench/results}"
 mkdir -p "$out"
-mvn -q -B -DskipTests package -pl integration-tests -am >&2
-mvn -q -B dependency:build-classpath -pl integration-tests -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=runtime >&2
+# one reactor run builds the modules and writes integration-tests' class path (written last)
+mvn -q -B -DskipTests package dependency:build-classpath -pl integration-tests -am \
+  -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=runtime >&2
 cp="$root/integration-tests/target/classes:$(cat "$out/classpath.txt")"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
