@@ -40,6 +40,16 @@ public interface CdkRegistry {
     void addWrapping(CdkId id, Wrapping wrapping);
 
     /**
+     * Removes one wrapping (same keystore, master key and version) from a CDK, in one atomic step
+     * that refuses to remove the CDK's last wrapping. Removing a wrapping that is not there changes
+     * nothing.
+     *
+     * @throws dev.dataenc.error.RegistryConflictException if it is the CDK's only wrapping
+     * @throws dev.dataenc.error.UnknownCdkException if the CDK does not exist
+     */
+    void removeWrapping(CdkId id, Wrapping wrapping);
+
+    /**
      * Changes a CDK's status from {@code expected} to {@code next} (compare-and-set).
      *
      * @throws dev.dataenc.error.RegistryConflictException if the status is not {@code expected}

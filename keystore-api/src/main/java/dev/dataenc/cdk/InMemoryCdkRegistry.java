@@ -64,6 +64,20 @@ public final class InMemoryCdkRegistry implements CdkRegistry {
     }
 
     @Override
+    public synchronized void removeWrapping(CdkId id, Wrapping wrapping) {
+        Cdk cdk = require(id);
+        List<Wrapping> rest = cdk.wrappings().stream().filter(w -> !w.sameMasterKey(wrapping)).toList();
+        if (rest.size() == cdk.wrappings().size()) {
+            return;
+        }
+        if (rest.isEmpty()) {
+            throw new RegistryConflictException("CDK " + id + ": refusing to remove its only wrapping (keystore '"
+                    + wrapping.keystoreName() + "'); the CDK would be lost");
+        }
+        cdks.put(id, new Cdk(cdk.id(), cdk.status(), cdk.createdAt(), rest));
+    }
+
+    @Override
     public synchronized void updateStatus(CdkId id, CdkStatus expected, CdkStatus next) {
         Cdk cdk = require(id);
         if (cdk.status() != expected) {

@@ -144,6 +144,21 @@ public abstract class CdkRegistryContractTest {
     }
 
     @Test
+    void removeWrapping_keepsTheOthers_andRefusesTheLastOne() {
+        Cdk cdk = newActive();
+        registry.activate(cdk, null);
+        Wrapping original = cdk.wrappings().get(0);
+        Wrapping b = wrapping("ks-b", new byte[] {9, 9});
+        registry.addWrapping(cdk.id(), b);
+        registry.removeWrapping(cdk.id(), original);
+        assertEquals(List.of(b), registry.find(cdk.id()).orElseThrow().wrappings());
+        registry.removeWrapping(cdk.id(), original);
+        assertThrows(RegistryConflictException.class, () -> registry.removeWrapping(cdk.id(), b));
+        assertEquals(List.of(b), registry.find(cdk.id()).orElseThrow().wrappings(), "the only wrapping stays");
+        assertThrows(UnknownCdkException.class, () -> registry.removeWrapping(CdkId.random(), b));
+    }
+
+    @Test
     void addWrappingToUnknownCdk_fails() {
         assertThrows(UnknownCdkException.class, () -> registry.addWrapping(CdkId.random(), wrapping("x", new byte[] {1})));
     }

@@ -96,6 +96,12 @@ final class PropertyFixture implements AutoCloseable {
         }
 
         @Override
+        public void removeWrapping(CdkId id, Wrapping wrapping) {
+            calls.incrementAndGet();
+            delegate.removeWrapping(id, wrapping);
+        }
+
+        @Override
         public void updateStatus(CdkId id, dev.dataenc.cdk.CdkStatus expected, dev.dataenc.cdk.CdkStatus next) {
             calls.incrementAndGet();
             delegate.updateStatus(id, expected, next);

@@ -122,6 +122,39 @@ public final class JdbcCdkRegistry implements CdkRegistry {
     }
 
     @Override
+    public void removeWrapping(CdkId id, Wrapping wrapping) {
+        write("remove a wrapping from CDK " + id, c -> {
+            requireExists(c, id);
+            // lock the CDK row so two removers cannot each leave the other's wrapping as the last one
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM dataenc_cdk WHERE id = ? FOR UPDATE")) {
+                s.setString(1, id.toString());
+                s.executeQuery().close();
+            }
+            int count;
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM dataenc_cdk_wrapping WHERE cdk_id = ?")) {
+                s.setString(1, id.toString());
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    count = rs.getInt(1);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM dataenc_cdk_wrapping WHERE cdk_id = ?"
+                    + " AND keystore_name = ? AND master_key_id = ? AND master_key_version = ?")) {
+                s.setString(1, id.toString());
+                s.setString(2, wrapping.keystoreName());
+                s.setString(3, wrapping.masterKeyId());
+                s.setString(4, wrapping.masterKeyVersion());
+                int removed = s.executeUpdate();
+                if (removed > 0 && count - removed < 1) {
+                    throw new RegistryConflictException("CDK " + id + ": refusing to remove its only wrapping (keystore '"
+                            + wrapping.keystoreName() + "'); the CDK would be lost");
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void updateStatus(CdkId id, CdkStatus expected, CdkStatus next) {
         write("change CDK " + id + " from " + expected + " to " + next, c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = ?, active_marker = ?,"

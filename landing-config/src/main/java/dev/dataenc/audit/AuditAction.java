@@ -1,0 +1,31 @@
+package dev.dataenc.audit;
+
+/** What happened, as recorded in the audit trail. */
+public enum AuditAction {
+    /** The registry was first used: the active keystore and cipher type were recorded. */
+    CONTROL_INITIALIZED,
+    /** A new CDK was generated and became ACTIVE. */
+    CDK_GENERATED,
+    /** A CDK received a new wrapping under another master key (verified before it was stored). */
+    CDK_REWRAPPED,
+    /** The ACTIVE CDK was replaced by a new one (the old one is DECRYPT_ONLY). */
+    CDK_ROTATED,
+    /** A CDK became RETIRED. */
+    CDK_RETIRED,
+    /** A wrapping was removed from a CDK that kept at least one other wrapping. */
+    WRAPPING_REMOVED,
+    /** A keystore switch job started. */
+    SWITCH_STARTED,
+    /** An unfinished keystore switch job was picked up again (after a crash or by another node). */
+    SWITCH_RESUMED,
+    /** A keystore switch finished: the target is the active keystore. */
+    SWITCH_COMPLETED,
+    /** A keystore switch was refused by a guard; nothing changed. */
+    SWITCH_REFUSED,
+    /** A changed configuration was applied. */
+    CONFIG_APPLIED,
+    /** A changed configuration was refused; the previous one stays in force. */
+    CONFIG_REFUSED,
+    /** Every CDK was checked for an available wrapping. */
+    VERIFIED
+}
