@@ -1,0 +1,531 @@
+package dev.dataenc.config;
+
+import dev.dataenc.config.DataEncConfigException.Problem;
+import dev.dataenc.envelope.CacheLimits;
+import dev.dataenc.error.DataEncException;
+import dev.dataenc.keystore.KeystoreProvider;
+import dev.dataenc.keystore.KeystoreSettings;
+import dev.dataenc.keystore.Keystores;
+import dev.dataenc.registry.RegistryDatabase;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.apache.commons.configuration2.builder.FileBasedConfigurationBuilder;
+import org.apache.commons.configuration2.builder.fluent.Parameters;
+import org.apache.commons.configuration2.builder.fluent.PropertiesBuilderParameters;
+import org.apache.commons.configuration2.convert.DisabledListDelimiterHandler;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates the data-encryption configuration, a {@code .properties} file (UTF-8).
+ * Every key is documented in {@code docs/CONFIGURATION.md}.
+ *
+ * <p>Validation happens up front and is complete: every problem in the file (unknown or
+ * misspelt keys, missing or invalid values, unknown keystore types or settings, a cipher type
+ * that does not match the active keystore, a missing password environment variable) is
+ * collected and reported in one {@link DataEncConfigException}, one line per problem naming
+ * the file, the key and what would be valid. Secret values never appear in messages.
+ *
+ * <p>Values are taken literally: no list splitting at commas, no {@code ${...}} interpolation,
+ * no {@code include}. Keys outside {@code dataenc.} are ignored, so the file may be shared.
+ * Relative keystore {@code path} settings are resolved against the directory of the
+ * configuration file. Keystores are not opened here; a wrong keystore password or a missing
+ * keystore file is found when the keystore opens.
+ */
+public final class ConfigLoader {
+
+    /** Prefix of every key this loader reads. */
+    public static final String PREFIX = "dataenc.";
+    /** {@code platform}, {@code custom} or {@code keystore}; must match the active keystore's type. */
+    public static final String CIPHER_TYPE = "dataenc.cipher-type";
+    /** Name of the active keystore. */
+    public static final String KEYSTORE_ACTIVE = "dataenc.keystore.active";
+    /** Prefix of the keystore keys: {@code dataenc.keystores.<name>.type} and {@code dataenc.keystores.<name>.<setting>}. */
+    public static final String KEYSTORES_PREFIX = "dataenc.keystores.";
+    /** The keystore setting holding its type. */
+    public static final String TYPE_SETTING = "type";
+    /** The keystore setting resolved against the configuration file's directory when relative. */
+    public static final String PATH_SETTING = "path";
+    /** JDBC URL of the CDK registry. */
+    public static final String REGISTRY_URL = "dataenc.registry.url";
+    /** Database user of the CDK registry. */
+    public static final String REGISTRY_USER = "dataenc.registry.user";
+    /** Database password of the CDK registry (inline; prefer {@link #REGISTRY_PASSWORD_ENV}). */
+    public static final String REGISTRY_PASSWORD = "dataenc.registry.password";
+    /** Name of the environment variable holding the registry password. */
+    public static final String REGISTRY_PASSWORD_ENV = "dataenc.registry.password-env";
+    /** How long an unwrapped CDK stays cached. */
+    public static final String CACHE_MAX_AGE = "dataenc.cache.max-age";
+    /** How many unwrapped CDKs are cached at most. */
+    public static final String CACHE_MAX_ENTRIES = "dataenc.cache.max-entries";
+    /** How often the ACTIVE CDK id is re-read from the registry. */
+    public static final String CACHE_ACTIVE_REFRESH = "dataenc.cache.active-refresh";
+    /** Maximum age of the ACTIVE CDK before rotation. */
+    public static final String ROTATION_MAX_AGE = "dataenc.rotation.max-age";
+    /** Maximum number of encryptions under one CDK before rotation. */
+    public static final String ROTATION_MAX_MESSAGES = "dataenc.rotation.max-messages";
+    /** How often the configuration file is checked for changes. */
+    public static final String RELOAD_INTERVAL = "dataenc.reload.interval";
+    /** Lease of a keystore-switch job. */
+    public static final String SWITCH_LEASE = "dataenc.switch.lease";
+
+    /** Every fixed key, in documentation order (keystore keys are {@link #KEYSTORES_PREFIX}{@code <name>.<setting>}). */
+    public static final List<String> KEYS = List.of(CIPHER_TYPE, KEYSTORE_ACTIVE,
+            REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD, REGISTRY_PASSWORD_ENV,
+            CACHE_MAX_AGE, CACHE_MAX_ENTRIES, CACHE_ACTIVE_REFRESH,
+            ROTATION_MAX_AGE, ROTATION_MAX_MESSAGES, RELOAD_INTERVAL, SWITCH_LEASE);
+
+    /** Valid keystore names: 1-64 lower-case letters, digits, {@code -} or {@code _}, starting with a letter or digit. */
+    public static final Pattern KEYSTORE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    /** Smallest reload interval and switch lease. */
+    public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final String NAME_RULE = "use 1-64 lower-case letters, digits, '-' or '_', starting with a letter or digit";
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Loads and validates a configuration file, looking up environment variables with {@link System#getenv(String)}.
+     *
+     * @param file the {@code .properties} file
+     * @return the validated configuration
+     * @throws DataEncConfigException listing every problem, or naming the file and why it cannot be read
+     */
+    public static DataEncConfig load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    /**
+     * Loads and validates a configuration file.
+     *
+     * @param file the {@code .properties} file
+     * @param env  looks up environment variables named by {@code *-env} keys ({@code System::getenv} in production)
+     * @return the validated configuration
+     * @throws DataEncConfigException listing every problem, or naming the file and why it cannot be read
+     */
+    public static DataEncConfig load(Path file, Function<String, String> env) {
+        return validate(file, read(file), env);
+    }
+
+    /**
+     * Checks that {@code file} is a readable regular file.
+     *
+     * @return the problem, or empty when the file can be read
+     */
+    static Optional<DataEncConfigException> checkReadable(Path file) {
+        String reason = null;
+        if (!Files.exists(file)) {
+            reason = "does not exist";
+        } else if (Files.isDirectory(file)) {
+            reason = "is a directory, not a file";
+        } else if (!Files.isRegularFile(file)) {
+            reason = "is not a regular file";
+        } else if (!Files.isReadable(file)) {
+            reason = "is not readable by this process; check its permissions and owner";
+        }
+        if (reason == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new DataEncConfigException(null, "Cannot read the data-encryption configuration "
+                + file.toAbsolutePath() + ": it " + reason + ". Point to an existing properties file (see docs/CONFIGURATION.md)."));
+    }
+
+    /** The builder parameters every reader of the file uses: UTF-8, no list splitting, no includes. */
+    static PropertiesBuilderParameters parameters(Path file) {
+        return new Parameters().properties()
+                .setFile(file.toFile())
+                .setEncoding("UTF-8")
+                .setListDelimiterHandler(DisabledListDelimiterHandler.INSTANCE)
+                .setIncludesAllowed(false)
+                .setThrowExceptionOnMissing(false);
+    }
+
+    private static PropertiesConfiguration read(Path file) {
+        Optional<DataEncConfigException> unreadable = checkReadable(file);
+        if (unreadable.isPresent()) {
+            throw unreadable.get();
+        }
+        FileBasedConfigurationBuilder<PropertiesConfiguration> builder =
+                new FileBasedConfigurationBuilder<>(PropertiesConfiguration.class).configure(parameters(file));
+        try {
+            return builder.getConfiguration();
+        } catch (ConfigurationException | RuntimeException e) {
+            throw unparsable(file, e);
+        }
+    }
+
+    /** The exception for a file that exists but cannot be read or parsed. */
+    static DataEncConfigException unparsable(Path file, Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new DataEncConfigException(null, "Cannot read the data-encryption configuration " + file.toAbsolutePath()
+                + ": " + root + ". Check that it is a readable properties file.", e);
+    }
+
+    /**
+     * Validates a parsed configuration.
+     *
+     * @param file   the file it came from (named in messages; relative paths resolve against its directory)
+     * @param config the parsed file
+     * @param env    environment variable lookup
+     * @return the validated configuration
+     * @throws DataEncConfigException listing every problem
+     */
+    static DataEncConfig validate(Path file, Configuration config, Function<String, String> env) {
+        return new Validation(file, env).run(config);
+    }
+
+    /** One validation run: collects problems while reading the values. */
+    private static final class Validation {
+        private final Path file;
+        private final Path dir;
+        private final Function<String, String> env;
+        private final List<Problem> problems = new ArrayList<>();
+        private final Map<String, String> values = new LinkedHashMap<>();
+
+        Validation(Path file, Function<String, String> env) {
+            this.file = file.toAbsolutePath();
+            Path parent = this.file.getParent();
+            this.dir = parent != null ? parent : this.file.getRoot();
+            this.env = env;
+        }
+
+        DataEncConfig run(Configuration config) {
+            for (Iterator<String> it = config.getKeys(); it.hasNext(); ) {
+                String key = it.next();
+                if (!key.startsWith(PREFIX)) {
+                    continue;
+                }
+                Object raw = config.getProperty(key);
+                if (raw instanceof Collection<?> c) {
+                    problem(key, "is set " + c.size() + " times; keep exactly one line for it");
+                    continue;
+                }
+                String value = raw == null ? "" : raw.toString();
+                values.put(key, isSecret(key) ? value : value.trim()); // spaces may be part of a password
+            }
+
+            Map<String, Map<String, String>> keystoreValues = sortKeys();
+            Map<String, KeystoreSettings> keystores = keystores(keystoreValues);
+            Optional<CipherType> cipherType = cipherType();
+            Optional<String> active = active(keystoreValues);
+            if (cipherType.isPresent() && active.isPresent() && keystores.containsKey(active.get())) {
+                String activeType = keystores.get(active.get()).type();
+                CipherType needed = CipherType.ofKeystoreType(activeType);
+                if (needed != cipherType.get()) {
+                    problem(CIPHER_TYPE, "is '" + cipherType.get() + "' but " + KEYSTORE_ACTIVE + " names keystore '"
+                            + active.get() + "' of type '" + activeType + "', which needs cipher type '" + needed
+                            + "'; set " + CIPHER_TYPE + "=" + needed + " or make " + KEYSTORE_ACTIVE
+                            + " name a keystore whose type fits '" + cipherType.get() + "'");
+                }
+            }
+            RegistrySettings registry = registry();
+            CacheLimits cache = cache();
+            RotationPolicy rotation = rotation();
+            Duration reload = duration(RELOAD_INTERVAL, DataEncConfig.DEFAULT_RELOAD_INTERVAL, MIN_INTERVAL, null);
+            Duration lease = duration(SWITCH_LEASE, DataEncConfig.DEFAULT_SWITCH_LEASE, MIN_INTERVAL, null);
+
+            if (!problems.isEmpty()) {
+                throw DataEncConfigException.of(file, problems);
+            }
+            try {
+                return new DataEncConfig(file, cipherType.orElseThrow(), active.orElseThrow(), keystores, registry, cache,
+                        rotation, reload, lease);
+            } catch (IllegalArgumentException e) {
+                // every rule of DataEncConfig is checked above; this is a safety net
+                throw DataEncConfigException.of(file, List.of(new Problem(null, e.getMessage())));
+            }
+        }
+
+        /** Reports unknown keys; groups the keystore keys by keystore name (file order). */
+        private Map<String, Map<String, String>> sortKeys() {
+            Map<String, Map<String, String>> byName = new LinkedHashMap<>();
+            Set<String> badNames = new LinkedHashSet<>();
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                String key = e.getKey();
+                if (KEYS.contains(key)) {
+                    continue;
+                }
+                if (!key.startsWith(KEYSTORES_PREFIX)) {
+                    problem(key, unknownKeyMessage(key));
+                    continue;
+                }
+                String rest = key.substring(KEYSTORES_PREFIX.length());
+                int dot = rest.indexOf('.');
+                if (dot <= 0 || dot == rest.length() - 1) {
+                    problem(key, "is not a keystore key; use " + KEYSTORES_PREFIX + "<name>." + TYPE_SETTING + " and "
+                            + KEYSTORES_PREFIX + "<name>.<setting>");
+                    continue;
+                }
+                String name = rest.substring(0, dot);
+                if (!KEYSTORE_NAME.matcher(name).matches()) {
+                    if (badNames.add(name)) {
+                        problem(key, "keystore name '" + name + "' is not valid; " + NAME_RULE);
+                    }
+                    continue;
+                }
+                byName.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(rest.substring(dot + 1), e.getValue());
+            }
+            return byName;
+        }
+
+        private String unknownKeyMessage(String key) {
+            if (key.startsWith("dataenc.keystore.")) {
+                return "unknown key; keystore settings go under " + KEYSTORES_PREFIX + "<name>. (plural), e.g. "
+                        + KEYSTORES_PREFIX + key.substring("dataenc.keystore.".length()) + "; the only "
+                        + "dataenc.keystore. key is " + KEYSTORE_ACTIVE;
+            }
+            int lastDot = key.lastIndexOf('.');
+            String section = key.substring(0, lastDot + 1);
+            List<String> sameSection = KEYS.stream().filter(k -> k.startsWith(section) && section.length() > PREFIX.length()).toList();
+            String valid = sameSection.isEmpty()
+                    ? "valid keys: " + String.join(", ", KEYS) + ", " + KEYSTORES_PREFIX + "<name>.<setting>"
+                    : "valid " + section.substring(0, section.length() - 1) + " keys: " + String.join(", ", sameSection);
+            return "unknown key" + Suggestions.didYouMean(key, KEYS) + " (" + valid + ")";
+        }
+
+        private Map<String, KeystoreSettings> keystores(Map<String, Map<String, String>> byName) {
+            Map<String, KeystoreSettings> result = new LinkedHashMap<>();
+            if (byName.isEmpty()) {
+                problem(KEYSTORES_PREFIX + "<name>." + TYPE_SETTING, "no keystore is configured; add at least one, e.g. "
+                        + KEYSTORES_PREFIX + "primary." + TYPE_SETTING + "=local and " + KEYSTORES_PREFIX
+                        + "primary.path=keystore.p12");
+                return result;
+            }
+            List<String> registered = registeredTypes();
+            for (Map.Entry<String, Map<String, String>> e : byName.entrySet()) {
+                String name = e.getKey();
+                Map<String, String> settings = new LinkedHashMap<>(e.getValue());
+                String typeKey = KEYSTORES_PREFIX + name + "." + TYPE_SETTING;
+                String type = settings.remove(TYPE_SETTING);
+                String typesText = registered == null ? "(none could be listed)" : String.join(", ", registered);
+                if (type == null || type.isEmpty()) {
+                    problem(typeKey, "missing; set the type of keystore '" + name + "' to one of the registered types: " + typesText);
+                    continue;
+                }
+                if (registered == null) {
+                    continue;
+                }
+                if (!registered.contains(type)) {
+                    problem(typeKey, "unknown keystore type '" + type + "'" + Suggestions.didYouMean(type, registered)
+                            + "; registered types: " + typesText + " (add the jar that provides '" + type
+                            + "' to the class path, or fix the type)");
+                    continue;
+                }
+                KeystoreProvider provider;
+                try {
+                    provider = Keystores.provider(type);
+                } catch (DataEncException ex) {
+                    problem(typeKey, ex.getMessage());
+                    continue;
+                }
+                boolean valid = checkSettingNames(name, type, settings.keySet(), provider.settingNames());
+                valid &= resolvePath(name, settings);
+                if (valid) {
+                    result.put(name, KeystoreSettings.of(name, type, settings));
+                }
+            }
+            return result;
+        }
+
+        /** The registered keystore types, or null (after reporting it) when discovery fails. */
+        private List<String> registeredTypes() {
+            try {
+                return Keystores.registeredTypes();
+            } catch (DataEncException e) {
+                problem(null, e.getMessage());
+                return null;
+            }
+        }
+
+        private boolean checkSettingNames(String name, String type, Set<String> settings, Set<String> known) {
+            if (known.isEmpty()) {
+                return true;
+            }
+            boolean ok = true;
+            Set<String> sorted = new TreeSet<>(known);
+            for (String s : settings) {
+                if (!known.contains(s)) {
+                    ok = false;
+                    problem(KEYSTORES_PREFIX + name + "." + s, "unknown setting for keystore type '" + type + "'"
+                            + Suggestions.didYouMean(s, sorted) + " (valid settings: " + TYPE_SETTING + ", "
+                            + String.join(", ", sorted) + ")");
+                }
+            }
+            return ok;
+        }
+
+        /** Resolves a relative {@code path} setting against the configuration file's directory. */
+        private boolean resolvePath(String name, Map<String, String> settings) {
+            String value = settings.get(PATH_SETTING);
+            if (value == null || value.isEmpty()) {
+                return true;
+            }
+            try {
+                Path p = Path.of(value);
+                settings.put(PATH_SETTING, (p.isAbsolute() ? p : dir.resolve(p)).normalize().toString());
+                return true;
+            } catch (InvalidPathException e) {
+                problem(KEYSTORES_PREFIX + name + "." + PATH_SETTING, "is not a valid file path (" + e.getReason()
+                        + "); give an absolute path or one relative to " + dir);
+                return false;
+            }
+        }
+
+        private Optional<CipherType> cipherType() {
+            String v = values.get(CIPHER_TYPE);
+            if (v == null || v.isEmpty()) {
+                problem(CIPHER_TYPE, "missing; set it to " + CipherType.validValues()
+                        + " (platform for a local keystore, custom for a custom one, keystore for an external one such as aws-kms)");
+                return Optional.empty();
+            }
+            Optional<CipherType> t = CipherType.parse(v);
+            if (t.isEmpty()) {
+                List<String> valid = List.of("platform", "custom", "keystore");
+                problem(CIPHER_TYPE, "is '" + v + "'" + Suggestions.didYouMean(v, valid) + "; valid values: "
+                        + CipherType.validValues());
+            }
+            return t;
+        }
+
+        private Optional<String> active(Map<String, Map<String, String>> byName) {
+            String v = values.get(KEYSTORE_ACTIVE);
+            String configured = byName.isEmpty() ? "none yet" : String.join(", ", byName.keySet());
+            if (v == null || v.isEmpty()) {
+                problem(KEYSTORE_ACTIVE, "missing; set it to the name of a configured keystore (configured: " + configured + ")");
+                return Optional.empty();
+            }
+            if (!byName.containsKey(v)) {
+                problem(KEYSTORE_ACTIVE, "names keystore '" + v + "', which is not configured"
+                        + Suggestions.didYouMean(v, byName.keySet()) + "; configured keystores: " + configured
+                        + " (add " + KEYSTORES_PREFIX + v + "." + TYPE_SETTING + " and its settings, or name another)");
+                return Optional.empty();
+            }
+            return Optional.of(v);
+        }
+
+        private RegistrySettings registry() {
+            String url = values.get(REGISTRY_URL);
+            if (url == null || url.isEmpty()) {
+                url = RegistryDatabase.h2Url(dir);
+            } else if (!url.startsWith("jdbc:")) {
+                problem(REGISTRY_URL, "is not a JDBC URL; use e.g. jdbc:h2:file:/var/lib/dataenc/registry or "
+                        + "jdbc:postgresql://db.example.com:5432/dataenc (or remove it for the H2 default beside this file)");
+            }
+            String user = blankToNull(values.get(REGISTRY_USER));
+            String password = values.get(REGISTRY_PASSWORD);
+            if (password != null && password.isEmpty()) {
+                password = null;
+            }
+            String envName = blankToNull(values.get(REGISTRY_PASSWORD_ENV));
+            if (envName != null) {
+                if (password != null) {
+                    problem(REGISTRY_PASSWORD_ENV, "is set together with " + REGISTRY_PASSWORD
+                            + "; set only one (prefer " + REGISTRY_PASSWORD_ENV + ")");
+                } else if (!ENV_NAME.matcher(envName).matches()) {
+                    problem(REGISTRY_PASSWORD_ENV, "'" + envName + "' is not an environment variable name;"
+                            + " use letters, digits and '_', e.g. DATAENC_REGISTRY_PASSWORD");
+                } else {
+                    String fromEnv = env.apply(envName);
+                    if (fromEnv == null || fromEnv.isEmpty()) {
+                        problem(REGISTRY_PASSWORD_ENV, "names environment variable " + envName
+                                + ", which is not set or empty; set " + envName + " to the registry database password");
+                    } else {
+                        password = fromEnv;
+                    }
+                }
+            }
+            return new RegistrySettings(url, user, password);
+        }
+
+        private CacheLimits cache() {
+            Duration maxAge = duration(CACHE_MAX_AGE, CacheLimits.DEFAULT_MAX_AGE, Duration.ofMillis(1), null);
+            long entries = number(CACHE_MAX_ENTRIES, CacheLimits.DEFAULT_MAX_ENTRIES, 1, Integer.MAX_VALUE);
+            Duration refresh = duration(CACHE_ACTIVE_REFRESH, CacheLimits.DEFAULT_ACTIVE_REFRESH, Duration.ofMillis(1), null);
+            return new CacheLimits(maxAge, (int) entries, refresh);
+        }
+
+        private RotationPolicy rotation() {
+            Duration maxAge = duration(ROTATION_MAX_AGE, RotationPolicy.DEFAULT_MAX_AGE, RotationPolicy.MIN_MAX_AGE,
+                    RotationPolicy.MAX_MAX_AGE);
+            long messages = number(ROTATION_MAX_MESSAGES, RotationPolicy.DEFAULT_MAX_MESSAGES, 1,
+                    RotationPolicy.DEFAULT_MAX_MESSAGES);
+            return new RotationPolicy(maxAge, messages);
+        }
+
+        /** A duration within bounds ({@code max} may be null), or the default (after reporting) when unset or invalid. */
+        private Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+            String v = values.get(key);
+            if (v == null || v.isEmpty()) {
+                return defaultValue;
+            }
+            Optional<Duration> d = Durations.parse(v);
+            if (d.isEmpty()) {
+                problem(key, "'" + v + "' is not a duration; use " + Durations.FORMS + " (default "
+                        + Durations.format(defaultValue) + ")");
+                return defaultValue;
+            }
+            if (d.get().compareTo(min) < 0 || (max != null && d.get().compareTo(max) > 0)) {
+                problem(key, "is " + v + ", out of range; allowed " + (max == null
+                        ? "at least " + Durations.format(min)
+                        : Durations.format(min) + " to " + Durations.format(max))
+                        + " (default " + Durations.format(defaultValue) + ")");
+                return defaultValue;
+            }
+            return d.get();
+        }
+
+        /** A whole number within bounds, or the default (after reporting) when unset or invalid. */
+        private long number(String key, long defaultValue, long min, long max) {
+            String v = values.get(key);
+            if (v == null || v.isEmpty()) {
+                return defaultValue;
+            }
+            try {
+                long n = Long.parseLong(v.replace("_", ""));
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(key, "is '" + v + "'; use a whole number from " + min + " to " + max + " (default " + defaultValue + ")");
+            return defaultValue;
+        }
+
+        private void problem(String key, String message) {
+            problems.add(new Problem(key, message));
+        }
+
+        private static boolean isSecret(String key) {
+            String last = key.substring(key.lastIndexOf('.') + 1);
+            return last.contains("password") && !last.endsWith("-env");
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isEmpty() ? null : s;
+        }
+    }
+}
