@@ -52,27 +52,40 @@ public final class ControlPlane implements AutoCloseable {
      * @param crash       crash point hook for tests, or {@link CrashPoint#NONE}
      * @param progress    told about re-wrap progress
      * @param usageFlush  how often encryption counts are added to the registry
+     * @param reconcile   whether {@link #open} resumes an unfinished switch, switches to the configured active
+     *                    keystore and generates the first CDK (true for applications; false for admin commands that
+     *                    only look, so that looking never changes anything)
      */
-    public record Options(String tool, CrashPoint crash, SwitchProgress progress, Duration usageFlush) {
+    public record Options(String tool, CrashPoint crash, SwitchProgress progress, Duration usageFlush, boolean reconcile) {
 
-        /** For a host application. */
+        /** For a host application: reconciles on open. */
         public static Options app() {
-            return new Options("app", CrashPoint.NONE, SwitchProgress.NONE, Duration.ofSeconds(5));
+            return new Options("app", CrashPoint.NONE, SwitchProgress.NONE, Duration.ofSeconds(5), true);
+        }
+
+        /** For an admin command: changes nothing on open. */
+        public static Options admin(String tool) {
+            return new Options(tool, CrashPoint.NONE, SwitchProgress.NONE, Duration.ofSeconds(5), false);
         }
 
         /** This with another progress listener. */
         public Options withProgress(SwitchProgress p) {
-            return new Options(tool, crash, p, usageFlush);
+            return new Options(tool, crash, p, usageFlush, reconcile);
         }
 
         /** This with another crash point. */
         public Options withCrash(CrashPoint c) {
-            return new Options(tool, c, progress, usageFlush);
+            return new Options(tool, c, progress, usageFlush, reconcile);
         }
 
         /** This with another tool name. */
         public Options withTool(String t) {
-            return new Options(t, crash, progress, usageFlush);
+            return new Options(t, crash, progress, usageFlush, reconcile);
+        }
+
+        /** This with reconciling on open switched on or off. */
+        public Options withReconcile(boolean r) {
+            return new Options(tool, crash, progress, usageFlush, r);
         }
     }
 
@@ -92,9 +105,11 @@ public final class ControlPlane implements AutoCloseable {
     private volatile DataEncConfig config;
     private volatile KeystoreSet keystores;
     private volatile String lastRefusal;
+    private volatile String requestedActive;
 
     private ControlPlane(DataEncConfig config, RegistryDatabase db, KeystoreSet keystores, Options options) {
         this.config = config;
+        this.requestedActive = config.activeKeystore();
         this.db = db;
         this.keystores = keystores;
         this.options = options;
@@ -148,6 +163,13 @@ public final class ControlPlane implements AutoCloseable {
         if (jobs.initState(config.activeKeystore(), config.cipherType())) {
             audit.record(AuditAction.CONTROL_INITIALIZED, null, config.activeKeystore(), "active keystore '"
                     + config.activeKeystore() + "', cipher type " + config.cipherType());
+        }
+        if (!options.reconcile()) {
+            String active = jobs.state().orElseThrow().activeKeystore();
+            if (keystores.isConfigured(active) && !active.equals(config.activeKeystore())) {
+                config = config.withActiveKeystore(active);
+            }
+            return;
         }
         switcher().resumePending();
         ControlState state = jobs.state().orElseThrow();
@@ -241,6 +263,7 @@ public final class ControlPlane implements AutoCloseable {
     public synchronized SwitchOutcome switchKeystore(String target) {
         SwitchOutcome outcome = switcher().switchTo(target);
         config = config.withActiveKeystore(target);
+        requestedActive = target;
         lastRefusal = null;
         cache.get().invalidateActive();
         return outcome;
@@ -254,6 +277,7 @@ public final class ControlPlane implements AutoCloseable {
      * @return true if applied
      */
     public synchronized boolean apply(DataEncConfig next) {
+        requestedActive = next.activeKeystore();
         KeystoreSet nextKeystores = KeystoreSet.open(next.keystores());
         try {
             Optional<String> lost = new KeystoreRemovalGuard().check(registry.list(), keystores, nextKeystores, usage.all());
@@ -332,7 +356,7 @@ public final class ControlPlane implements AutoCloseable {
             cdk.wrappings().stream().map(Wrapping::keystoreName).distinct().forEach(n -> byKeystore.merge(n, 1, Integer::sum));
         }
         Optional<SwitchJob> last = jobs.history(10).stream().filter(j -> j.phase() == SwitchPhase.COMPLETED).findFirst();
-        return new StatusReport(state.cipherType(), state.activeKeystore(), config.activeKeystore(),
+        return new StatusReport(state.cipherType(), state.activeKeystore(), requestedActive,
                 keystores.describe(state.activeKeystore()), ks, byStatus, byKeystore, jobs.running(), last,
                 Optional.ofNullable(lastRefusal), cache.get().stats(), db.displayUrl());
     }

@@ -46,6 +46,6 @@ final class ControlFixture {
     }
 
     static ControlPlane.Options options() {
-        return new ControlPlane.Options("test", CrashPoint.NONE, SwitchProgress.NONE, Duration.ofSeconds(60));
+        return new ControlPlane.Options("test", CrashPoint.NONE, SwitchProgress.NONE, Duration.ofSeconds(60), true);
     }
 }
