@@ -27,9 +27,13 @@ public final class RegistryDatabase implements AutoCloseable {
         this.displayUrl = displayUrl;
     }
 
-    /** The JDBC URL of the embedded default: an H2 file {@code <dir>/registry.mv.db}. */
+    /**
+     * The JDBC URL of the embedded default: an H2 file {@code <dir>/registry.mv.db}. Embedded H2 is
+     * opened by one process at a time (the database closes, and its file lock is released, when this
+     * process closes its last connection); several processes or nodes need PostgreSQL.
+     */
     public static String h2Url(Path dir) {
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("registry") + ";DB_CLOSE_DELAY=-1";
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("registry");
     }
 
     /**
@@ -38,6 +42,7 @@ public final class RegistryDatabase implements AutoCloseable {
      * @throws RegistryException naming the URL (without credentials) when it cannot be reached or migrated
      */
     public static RegistryDatabase open(String jdbcUrl, String user, String password) {
+        jdbcUrl = durable(jdbcUrl);
         String shown = jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1****");
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
@@ -73,6 +78,18 @@ public final class RegistryDatabase implements AutoCloseable {
             throw new RegistryException("cannot migrate the CDK registry schema at " + shown + ": " + e.getMessage(), e);
         }
         return new RegistryDatabase(ds, shown);
+    }
+
+    /**
+     * H2 writes commits to its file up to 500 ms late by default, so a process killed right after a
+     * commit could lose it; the registry must not (a switch step would be forgotten). Unless the URL
+     * says otherwise, embedded H2 writes every commit before it returns ({@code WRITE_DELAY=0}).
+     */
+    static String durable(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            return jdbcUrl + ";WRITE_DELAY=0";
+        }
+        return jdbcUrl;
     }
 
     /** The pooled data source. */
