@@ -6,7 +6,6 @@ import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.KeystoreProvider;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Keystores;
-import dev.dataenc.registry.RegistryDatabase;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.PropertiesConfiguration;
@@ -128,6 +127,18 @@ public final class ConfigLoader {
     }
 
     /**
+     * The registry URL used when {@code dataenc.registry.url} is not set: an embedded H2 database
+     * file {@code registry.mv.db} in the configuration file's directory (the same URL as
+     * {@code RegistryDatabase.h2Url(dir)}).
+     *
+     * @param dir the configuration file's directory
+     * @return {@code jdbc:h2:file:<dir>/registry;DB_CLOSE_DELAY=-1}
+     */
+    public static String defaultRegistryUrl(Path dir) {
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("registry") + ";DB_CLOSE_DELAY=-1";
+    }
+
+    /**
      * Checks that {@code file} is a readable regular file.
      *
      * @return the problem, or empty when the file can be read
@@ -204,6 +215,8 @@ public final class ConfigLoader {
         private final Function<String, String> env;
         private final List<Problem> problems = new ArrayList<>();
         private final Map<String, String> values = new LinkedHashMap<>();
+        /** Keystore name to its type, for keystores whose type is registered (even if other settings are wrong). */
+        private final Map<String, String> knownTypes = new LinkedHashMap<>();
 
         Validation(Path file, Function<String, String> env) {
             this.file = file.toAbsolutePath();
@@ -231,8 +244,8 @@ public final class ConfigLoader {
             Map<String, KeystoreSettings> keystores = keystores(keystoreValues);
             Optional<CipherType> cipherType = cipherType();
             Optional<String> active = active(keystoreValues);
-            if (cipherType.isPresent() && active.isPresent() && keystores.containsKey(active.get())) {
-                String activeType = keystores.get(active.get()).type();
+            if (cipherType.isPresent() && active.isPresent() && knownTypes.containsKey(active.get())) {
+                String activeType = knownTypes.get(active.get());
                 CipherType needed = CipherType.ofKeystoreType(activeType);
                 if (needed != cipherType.get()) {
                     problem(CIPHER_TYPE, "is '" + cipherType.get() + "' but " + KEYSTORE_ACTIVE + " names keystore '"
@@ -248,6 +261,11 @@ public final class ConfigLoader {
             Duration lease = duration(SWITCH_LEASE, DataEncConfig.DEFAULT_SWITCH_LEASE, MIN_INTERVAL, null);
 
             if (!problems.isEmpty()) {
+                List<String> order = List.copyOf(values.keySet());
+                problems.sort(java.util.Comparator.comparingInt(p -> {
+                    int i = p.key() == null ? -1 : order.indexOf(p.key());
+                    return i < 0 ? Integer.MAX_VALUE : i; // keys not in the file (missing ones) last
+                }));
                 throw DataEncConfigException.of(file, problems);
             }
             try {
@@ -334,6 +352,7 @@ public final class ConfigLoader {
                             + "' to the class path, or fix the type)");
                     continue;
                 }
+                knownTypes.put(name, type);
                 KeystoreProvider provider;
                 try {
                     provider = Keystores.provider(type);
@@ -429,7 +448,7 @@ public final class ConfigLoader {
         private RegistrySettings registry() {
             String url = values.get(REGISTRY_URL);
             if (url == null || url.isEmpty()) {
-                url = RegistryDatabase.h2Url(dir);
+                url = defaultRegistryUrl(dir);
             } else if (!url.startsWith("jdbc:")) {
                 problem(REGISTRY_URL, "is not a JDBC URL; use e.g. jdbc:h2:file:/var/lib/dataenc/registry or "
                         + "jdbc:postgresql://db.example.com:5432/dataenc (or remove it for the H2 default beside this file)");

@@ -71,7 +71,7 @@ public class DataEncConfigException extends DataEncException {
         return key;
     }
 
-    /** Every problem, in file order; one for exceptions made with a single key and message. */
+    /** Every problem (in file order, missing keys last); one for exceptions made with a single key and message. */
     public List<Problem> problems() {
         return problems;
     }
