@@ -132,10 +132,10 @@ public final class ConfigLoader {
      * {@code RegistryDatabase.h2Url(dir)}).
      *
      * @param dir the configuration file's directory
-     * @return {@code jdbc:h2:file:<dir>/registry;DB_CLOSE_DELAY=-1}
+     * @return {@code jdbc:h2:file:<dir>/registry}
      */
     public static String defaultRegistryUrl(Path dir) {
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("registry") + ";DB_CLOSE_DELAY=-1";
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("registry") + "";
     }
 
     /**

@@ -39,7 +39,7 @@ class ExampleConfigTest {
         assertEquals(List.of("primary", "backup"), List.copyOf(c.keystores().keySet()));
         assertEquals(dir.resolve("keystores/primary.p12").toString(), c.keystores().get("primary").values().get("path"));
         assertEquals("aes-kwp", c.keystores().get("backup").values().get("wrap-algorithm"));
-        assertEquals("jdbc:h2:file:/var/lib/dataenc/registry;DB_CLOSE_DELAY=-1", c.registry().url());
+        assertEquals("jdbc:h2:file:/var/lib/dataenc/registry", c.registry().url());
         assertEquals("registry-pw", c.registry().password());
         assertEquals(RotationPolicy.defaults(), c.rotation());
         assertEquals(Duration.ofSeconds(10), c.reloadInterval());
