@@ -7,6 +7,7 @@ import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkGenerator;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.DataEncConfig;
+import dev.dataenc.config.DataEncConfigException;
 import dev.dataenc.envelope.BlobCipher;
 import dev.dataenc.envelope.CdkCache;
 import dev.dataenc.envelope.PropertyCipher;
@@ -304,6 +305,15 @@ public final class ControlPlane implements AutoCloseable {
         audit.record(AuditAction.CONFIG_APPLIED, null, next.activeKeystore(), "keystores " + next.keystores().keySet()
                 + ", active '" + next.activeKeystore() + "' (" + next.cipherType() + ")");
         return true;
+    }
+
+    /**
+     * Records that a changed configuration file was invalid: the configuration in force stays, and the
+     * reason shows in {@link #status()} and the audit trail.
+     */
+    public void reject(DataEncConfigException problem) {
+        lastRefusal = "configuration change rejected, the previous configuration stays in force: " + problem.getMessage();
+        audit.record(AuditAction.CONFIG_REFUSED, null, null, lastRefusal);
     }
 
     /**

@@ -1,0 +1,94 @@
+package dev.dataenc.inject;
+
+import dev.dataenc.config.ConfigListener;
+import dev.dataenc.config.ConfigLoader;
+import dev.dataenc.config.ConfigWatcher;
+import dev.dataenc.config.DataEncConfig;
+import dev.dataenc.config.DataEncConfigException;
+import dev.dataenc.control.ControlPlane;
+import dev.dataenc.envelope.BlobCipher;
+import dev.dataenc.envelope.PropertyCipher;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * dataenc inside a host application: the control plane opened from a configuration file, kept in
+ * line with the file while it changes (every {@code dataenc.reload.interval}). A changed active
+ * keystore is a guarded keystore switch; a refused switch or an invalid file leaves the
+ * configuration in force and is reported (log, audit trail, {@code dataenc status}).
+ * Close it when the application stops.
+ */
+public final class DataEncService implements AutoCloseable {
+
+    private final ControlPlane plane;
+    private final ConfigWatcher watcher;
+
+    private DataEncService(ControlPlane plane, ConfigWatcher watcher) {
+        this.plane = plane;
+        this.watcher = watcher;
+    }
+
+    /**
+     * Loads and validates the file, opens the control plane (resuming or starting a switch if the file
+     * asks for one) and starts watching the file.
+     *
+     * @throws DataEncConfigException if the file is invalid
+     * @throws dev.dataenc.error.DataEncException if the registry or the active keystore cannot be opened
+     */
+    public static DataEncService start(Path configFile) {
+        return start(configFile, ControlPlane.Options.app());
+    }
+
+    /** As {@link #start(Path)} with the given options. */
+    public static DataEncService start(Path configFile, ControlPlane.Options options) {
+        Objects.requireNonNull(configFile, "configFile");
+        DataEncConfig config = ConfigLoader.load(configFile);
+        ControlPlane plane = ControlPlane.open(config, options);
+        ConfigWatcher watcher = new ConfigWatcher(configFile, config.reloadInterval(), new ConfigListener() {
+            @Override
+            public void configChanged(DataEncConfig next) {
+                plane.apply(next);
+            }
+
+            @Override
+            public void configRejected(DataEncConfigException problem) {
+                plane.reject(problem);
+            }
+        });
+        try {
+            watcher.start();
+        } catch (RuntimeException e) {
+            plane.close();
+            throw e;
+        }
+        return new DataEncService(plane, watcher);
+    }
+
+    /** Encrypts property values (e.g. database columns) under the ACTIVE CDK. */
+    public PropertyCipher propertyCipher() {
+        return plane.propertyCipher();
+    }
+
+    /** Encrypts BLOBs (streams of any size) under the ACTIVE CDK. */
+    public BlobCipher blobCipher() {
+        return plane.blobCipher();
+    }
+
+    /** The control plane, for status and admin operations. */
+    public ControlPlane controlPlane() {
+        return plane;
+    }
+
+    /** Stops watching the file and closes the control plane. */
+    @Override
+    public void close() {
+        watcher.close();
+        plane.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DataEncService[" + plane + "]";
+    }
+}
