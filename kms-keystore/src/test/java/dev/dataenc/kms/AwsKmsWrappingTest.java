@@ -163,6 +163,7 @@ class AwsKmsWrappingTest {
         CdkId id = CdkId.random();
         f.kms.resetCounts();
         try (GeneratedDataKey g = ks.generateDataKey(id); DataKey back = ks.unwrap(id, g.wrapping())) {
+            assertTrue(back.sameKeyAs(g.key()));
             assertEquals(Map.of("GenerateDataKey", 1, "Decrypt", 1), f.kms.callCounts());
         }
     }
