@@ -1,0 +1,158 @@
+package dev.dataenc.kms;
+
+import dev.dataenc.error.DataEncException;
+import dev.dataenc.error.KeystoreConfigurationException;
+import dev.dataenc.error.KeystoreUnavailableException;
+import dev.dataenc.error.WrappedKeyException;
+import dev.dataenc.keystore.MasterKeyDescription;
+import dev.dataenc.keystore.MasterKeyState;
+
+import java.util.List;
+import java.util.function.Function;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoreInvalidStateException;
+import software.amazon.awssdk.services.kms.model.DependencyTimeoutException;
+import software.amazon.awssdk.services.kms.model.DisabledException;
+import software.amazon.awssdk.services.kms.model.IncorrectKeyException;
+import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
+import software.amazon.awssdk.services.kms.model.InvalidKeyUsageException;
+import software.amazon.awssdk.services.kms.model.KeyUnavailableException;
+import software.amazon.awssdk.services.kms.model.KmsInternalException;
+import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
+import software.amazon.awssdk.services.kms.model.NotFoundException;
+import software.amazon.awssdk.services.kms.model.UnsupportedOperationException;
+
+/**
+ * Maps every exception of the KMS client to a typed dataenc exception with the remedy KMS documents:
+ *
+ * <table>
+ *   <caption>KMS error to dataenc error</caption>
+ *   <tr><th>KMS / SDK</th><th>dataenc</th></tr>
+ *   <tr><td>{@code DisabledException}</td><td>{@link KeystoreUnavailableException} {@code DISABLED}</td></tr>
+ *   <tr><td>{@code KMSInvalidStateException}</td><td>{@link KeystoreUnavailableException} with the state
+ *       {@code DescribeKey} reports ({@code PENDING_DELETION}, {@code PENDING_IMPORT},
+ *       {@code EXTERNAL_STORE_DISCONNECTED}, else {@code UNAVAILABLE})</td></tr>
+ *   <tr><td>{@code CustomKeyStoreInvalidStateException}</td><td>{@code EXTERNAL_STORE_DISCONNECTED}</td></tr>
+ *   <tr><td>{@code KeyUnavailableException}</td><td>{@code UNAVAILABLE}</td></tr>
+ *   <tr><td>{@code NotFoundException}</td><td>{@code NOT_FOUND}</td></tr>
+ *   <tr><td>{@code InvalidCiphertextException}, {@code IncorrectKeyException}</td><td>{@link WrappedKeyException}</td></tr>
+ *   <tr><td>{@code InvalidKeyUsageException}, {@code UnsupportedOperationException}</td>
+ *       <td>{@link KeystoreConfigurationException} (not a symmetric encryption key)</td></tr>
+ *   <tr><td>throttling (after the retries)</td><td>{@code UNREACHABLE}, message says throttled</td></tr>
+ *   <tr><td>{@code AccessDeniedException} / HTTP 403</td><td>{@code UNREACHABLE}, message names the IAM action</td></tr>
+ *   <tr><td>{@code KMSInternalException}, {@code DependencyTimeoutException}, other service errors</td>
+ *       <td>{@code UNREACHABLE}</td></tr>
+ *   <tr><td>network errors and timeouts ({@code SdkClientException})</td><td>{@code UNREACHABLE}</td></tr>
+ * </table>
+ */
+final class KmsErrors {
+
+    private final String keystoreName;
+    private final AwsKmsSettings settings;
+    private final Function<String, MasterKeyDescription> describer;
+
+    /**
+     * @param describer describes a key by id/ARN (used only on the error path, to tell which state a
+     *                  {@code KMSInvalidStateException} stands for)
+     */
+    KmsErrors(String keystoreName, AwsKmsSettings settings, Function<String, MasterKeyDescription> describer) {
+        this.keystoreName = keystoreName;
+        this.settings = settings;
+        this.describer = describer;
+    }
+
+    /**
+     * The dataenc exception for a failed KMS call.
+     *
+     * @param operation KMS operation, e.g. {@code Decrypt}
+     * @param what      what was being done, e.g. {@code unwrap of CDK 1234}
+     * @param keys      the KMS keys the call used, as (keystore name, key id) pairs; for a key-state error
+     *                  the first key that is not enabled is blamed
+     */
+    DataEncException map(String operation, String what, List<KeyRef> keys, SdkException e) {
+        KeyRef first = keys.get(0);
+        String prefix = "aws-kms keystore '" + keystoreName + "': " + operation + " (" + what + ") ";
+        if (e instanceof DisabledException && keys.size() == 1) {
+            return unavailable(first, MasterKeyState.DISABLED, prefix + "failed: KMS key " + first.keyId() + " is disabled", e);
+        }
+        if (e instanceof DisabledException || e instanceof KmsInvalidStateException || e instanceof KeyUnavailableException) {
+            for (KeyRef k : keys) {
+                MasterKeyDescription d = describer.apply(k.keyId());
+                if (!d.state().isUsable() && d.state() != MasterKeyState.UNREACHABLE) {
+                    return unavailable(k, d.state(), prefix + "failed: KMS key " + d.masterKeyId() + " is " + d.state()
+                            + " (" + d.detail() + ")", e);
+                }
+            }
+            MasterKeyState state = e instanceof DisabledException ? MasterKeyState.DISABLED : MasterKeyState.UNAVAILABLE;
+            return unavailable(first, state, prefix + "failed: KMS key " + first.keyId() + " is not usable", e);
+        }
+        if (e instanceof CustomKeyStoreInvalidStateException) {
+            return unavailable(first, MasterKeyState.EXTERNAL_STORE_DISCONNECTED,
+                    prefix + "failed: the custom key store of KMS key " + first.keyId() + " is not connected", e);
+        }
+        if (e instanceof NotFoundException) {
+            return unavailable(first, MasterKeyState.NOT_FOUND, prefix + "failed: KMS has no key " + first.keyId()
+                    + " in region " + settings.region(), e);
+        }
+        if (e instanceof InvalidCiphertextException || e instanceof IncorrectKeyException) {
+            return new WrappedKeyException("aws-kms keystore '" + keystoreName + "': " + operation + " (" + what
+                    + ") rejected the wrapped key: it was altered, belongs to another CDK (encryption context "
+                    + AwsKmsKeystore.CONTEXT_KEY + " differs) or was made by another KMS key (" + kmsSays(e) + ")", e);
+        }
+        if (e instanceof InvalidKeyUsageException || e instanceof UnsupportedOperationException) {
+            return new KeystoreConfigurationException(prefix + "failed: KMS key " + first.keyId() + " cannot do this ("
+                    + kmsSays(e) + "); setting '" + AwsKmsSettings.KEY_ID + "' must name a symmetric encryption key"
+                    + " (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT)", e);
+        }
+        if (e instanceof AwsServiceException ase) {
+            if (ase.isThrottlingException()) {
+                return unavailable(first, MasterKeyState.UNREACHABLE, prefix + "was throttled by KMS and still throttled"
+                        + " after " + settings.maxAttempts() + " attempt(s) (setting '" + AwsKmsSettings.MAX_ATTEMPTS
+                        + "'); lower the request rate, raise the KMS request quota, or allow more attempts ("
+                        + kmsSays(e) + ")", e);
+            }
+            if (ase.statusCode() == 403 || "AccessDeniedException".equals(errorCode(ase))) {
+                return unavailable(first, MasterKeyState.UNREACHABLE, prefix + "was denied: grant the caller kms:"
+                        + operation + " on " + first.keyId() + " in the key policy or IAM policy (" + kmsSays(e) + ")", e);
+            }
+            String kind = e instanceof KmsInternalException || e instanceof DependencyTimeoutException
+                    ? "failed inside KMS" : "failed";
+            return unavailable(first, MasterKeyState.UNREACHABLE, prefix + kind + " after " + settings.maxAttempts()
+                    + " attempt(s) (" + kmsSays(e) + ")", e);
+        }
+        String endpoint = settings.endpoint().map(Object::toString).orElse("the KMS endpoint of region " + settings.region());
+        String kind = e instanceof ApiCallTimeoutException ? "timed out (setting '" + AwsKmsSettings.API_TIMEOUT + "')"
+                : e instanceof SdkClientException ? "could not reach " + endpoint : "failed";
+        return unavailable(first, MasterKeyState.UNREACHABLE, prefix + kind + " after up to " + settings.maxAttempts()
+                + " attempt(s): " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+
+    private static KeystoreUnavailableException unavailable(KeyRef key, MasterKeyState state, String message, Throwable cause) {
+        return new KeystoreUnavailableException(key.keystoreName(), state, message + ". Remedy: " + state.remedy(), cause);
+    }
+
+    /** {@code <ErrorCode>: <message>} of a service error, else the exception's message. */
+    static String kmsSays(SdkException e) {
+        if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
+            return "KMS " + errorCode(ase) + ": " + ase.awsErrorDetails().errorMessage();
+        }
+        return e.getMessage();
+    }
+
+    private static String errorCode(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+    }
+
+    /**
+     * A KMS key used by a call, and the name of the keystore it belongs to.
+     *
+     * @param keystoreName keystore that is blamed when the key is unusable
+     * @param keyId        key id, ARN or alias as sent to KMS
+     */
+    record KeyRef(String keystoreName, String keyId) {
+    }
+}
