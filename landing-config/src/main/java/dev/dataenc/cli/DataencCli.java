@@ -54,7 +54,7 @@ public final class DataencCli {
         return run(out, err, false, args);
     }
 
-    private static int run(PrintWriter out, PrintWriter err, boolean interactive, String... args) {
+    static int run(PrintWriter out, PrintWriter err, boolean interactive, String... args) {
         CommandLine cli = new CommandLine(new DataencCli(interactive));
         cli.setOut(out);
         cli.setErr(err);
