@@ -1,5 +1,6 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.config.DataEncConfigException;
 import dev.dataenc.error.DataEncException;
 
 import java.io.PrintWriter;
@@ -8,38 +9,75 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code dataenc} admin command line. Exit codes: 0 success, 1 a dataenc error (the
- * one-line reason is printed), 2 bad usage.
+ * The {@code dataenc} admin command line: {@code status}, {@code switch}, {@code rotate-cdk},
+ * {@code verify}, {@code audit}, {@code remove-wrappings} and {@code demo}. Every command except
+ * {@code demo} reads the data-encryption configuration named by {@code --config} (default
+ * {@code $DATAENC_CONFIG}, else {@code ./dataenc.properties}) and opens the control plane without
+ * changing anything; only {@code switch}, {@code rotate-cdk} and {@code remove-wrappings} change
+ * things, on purpose. Exit codes: 0 success, 1 refused or failed (the reason is printed as
+ * {@code dataenc: <reason>}), 2 bad usage.
  */
 @Command(name = "dataenc", mixinStandardHelpOptions = true, version = "dataenc 0.1.0",
         description = "Field- and BLOB-level data encryption with pluggable keystores: admin commands.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StatusCommand.class, SwitchCommand.class, RotateCdkCommand.class, VerifyCommand.class,
+                AuditCommand.class, RemoveWrappingsCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class DataencCli {
 
     /** Exit code when a dataenc operation failed or was refused. */
     public static final int EXIT_FAILURE = 1;
+    /** Exit code for bad usage (unknown command or option, missing argument). */
+    public static final int EXIT_USAGE = 2;
 
-    public static void main(String[] args) {
-        System.exit(run(args));
+    private final boolean interactive;
+
+    private DataencCli(boolean interactive) {
+        this.interactive = interactive;
     }
 
-    /** Runs the CLI and returns its exit code (for tests and embedding). */
+    /** Whether output goes to a terminal (progress bars redraw in place) rather than a pipe or a test. */
+    boolean interactive() {
+        return interactive;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.console() != null,
+                args));
+    }
+
+    /** Runs the CLI on standard output and error and returns its exit code (for embedding). */
     public static int run(String... args) {
         return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
-    /** Runs the CLI with the given output and error writers and returns its exit code. */
+    /** Runs the CLI with the given output and error writers (not a terminal) and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new DataencCli());
+        return run(out, err, false, args);
+    }
+
+    static int run(PrintWriter out, PrintWriter err, boolean interactive, String... args) {
+        CommandLine cli = new CommandLine(new DataencCli(interactive));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof DataEncException) {
-                commandLine.getErr().println("dataenc: " + e.getMessage());
+            if (e instanceof DataEncException d) {
+                commandLine.getErr().println("dataenc: " + oneLine(d));
+                commandLine.getErr().flush();
                 return EXIT_FAILURE;
             }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The message on one line; a configuration with several problems keeps one line per problem,
+     * since each names its own key.
+     */
+    static String oneLine(DataEncException e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof DataEncConfigException c && c.problems().size() > 1) {
+            return message;
+        }
+        return message.replaceAll("\\R\\s*", " ");
     }
 }

@@ -1,39 +1,27 @@
 package dev.dataenc.cli;
 
 import dev.dataenc.cdk.Cdk;
-import dev.dataenc.cdk.CdkGenerator;
-import dev.dataenc.cdk.CdkRegistry;
-import dev.dataenc.envelope.BlobCipher;
-import dev.dataenc.envelope.CacheLimits;
-import dev.dataenc.envelope.CdkCache;
+import dev.dataenc.config.ConfigLoader;
+import dev.dataenc.config.DataEncConfig;
+import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.error.DecryptionFailedException;
-import dev.dataenc.keystore.Keystore;
 import dev.dataenc.keystore.KeystoreSettings;
-import dev.dataenc.keystore.Keystores;
+import dev.dataenc.keystore.MasterKeyAdmin;
 import dev.dataenc.keystore.Wrapping;
-import dev.dataenc.registry.JdbcCdkRegistry;
-import dev.dataenc.registry.RegistryDatabase;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,173 +29,234 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dataenc demo}: encrypts sample property values and a BLOB with a {@code local} keystore
- * (master key in a PKCS#12 file under the work directory) and the embedded H2 CDK registry, decrypts them, rotates the CDK and
- * shows that old ciphertexts still decrypt. Prints what it did; never prints key bytes.
+ * {@code dataenc demo}: on the embedded default (an H2 registry and {@code local} keystores, all in
+ * the work directory, described by a real {@code dataenc.properties} there) it encrypts sample values
+ * and a BLOB under keystore A, rotates the CDK, runs {@code dataenc status}, the dry run and the switch
+ * to keystore B, decrypts everything with only keystore B configured, then shows two unsafe changes
+ * refused with nothing changed. Never prints key bytes. Starts fresh on every run.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Encrypt and decrypt sample values and a BLOB with a local keystore, then rotate the CDK.")
+        description = "Encrypt under keystore A, rotate, switch to keystore B (re-wrap), decrypt with B alone, "
+                + "and show unsafe changes refused.")
 final class DemoCommand implements Callable<Integer> {
 
-    /** Environment variable the demo reads the local keystore password from, when set. */
+    /** Environment variable the demo keystores read their password from, when set. */
     static final String PASSWORD_ENV = "DATAENC_LOCAL_KEYSTORE_PASSWORD";
+    private static final String DEMO_PASSWORD = "dataenc-demo-only";
 
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--work-dir", defaultValue = "dataenc-work",
-            description = "Directory for the demo's keystore file and BLOB files (default: ${DEFAULT-VALUE}).")
+            description = "Directory for the demo's configuration, keystore files, registry and BLOB (default: ${DEFAULT-VALUE}).")
     private Path workDir;
 
     @Option(names = "--blob-mib", defaultValue = "8",
             description = "Size of the sample BLOB in MiB (default: ${DEFAULT-VALUE}).")
     private int blobMib;
 
+    private PrintWriter out;
+    private DemoWorkDir files;
+
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        Files.createDirectories(workDir);
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("path", workDir.resolve("demo-local.p12").toString());
-        if (System.getenv(PASSWORD_ENV) == null) {
-            settings.put("password", "dataenc-demo-only");
-            out.println("note: " + PASSWORD_ENV + " is not set, so the demo keystore uses a fixed demo password."
-                    + " Set it for anything real.");
+    public Integer call() throws IOException {
+        out = spec.commandLine().getOut();
+        files = new DemoWorkDir(workDir);
+        files.clean();
+        boolean envPassword = System.getenv(PASSWORD_ENV) != null;
+        files.writeConfig(envPassword ? null : DEMO_PASSWORD);
+        out.println("dataenc demo in " + files.dir() + " (started fresh)");
+        if (!envPassword) {
+            out.println("note: " + PASSWORD_ENV + " is not set, so the demo keystores use a fixed demo password"
+                    + " (written into the demo's configuration). Set it for anything real.");
         }
-        try (RegistryDatabase db = RegistryDatabase.open(RegistryDatabase.h2Url(workDir), "sa", "");
-             Keystore keystore = Keystores.create(KeystoreSettings.of("demo-local", "local", settings));
-             CdkCache cache = new CdkCache(new JdbcCdkRegistry(db), List.of(keystore), CacheLimits.defaults())) {
-            CdkRegistry registry = new JdbcCdkRegistry(db);
-            out.println("1. keystore   " + keystore.describe().summary());
-            out.println("   file       " + settings.get("path"));
-            out.println("   registry   " + db.displayUrl() + " (embedded H2; "
-                    + registry.list().size() + " CDKs from earlier runs)");
-
-            CdkGenerator generator = new CdkGenerator(registry);
-            Cdk first = generator.generateActive(keystore);
-            printCdk(out, "2. new CDK  ", first);
-
-            PropertyCipher properties = new PropertyCipher(cache);
-            Map<String, String> samples = new LinkedHashMap<>();
-            samples.put("Customer.email", "ada@example.com");
-            samples.put("Customer.phone", "+44 20 7946 0000");
-            samples.put("Customer.note", "prefers paper invoices — ünïcödé ok");
-            Map<String, String> encrypted = new LinkedHashMap<>();
-            out.println("3. properties (plaintext -> text-form ciphertext, context = field)");
-            for (Map.Entry<String, String> e : samples.entrySet()) {
-                String ct = properties.encryptString(e.getValue(), e.getKey());
-                encrypted.put(e.getKey(), ct);
-                out.printf("   %-15s %-40s -> %s...%s%n", e.getKey(), "\"" + e.getValue() + "\"", ct.substring(0, 24), ct.substring(ct.length() - 12));
-            }
-            for (Map.Entry<String, String> e : encrypted.entrySet()) {
-                String back = properties.decryptString(e.getValue(), e.getKey());
-                require(back.equals(samples.get(e.getKey())), "decrypted " + e.getKey() + " differs");
-            }
-            out.println("   decrypted all " + encrypted.size() + " values: identical to the originals");
-            try {
-                properties.decryptString(encrypted.get("Customer.email"), "Customer.phone");
-                throw new DataEncException("demo failed: a ciphertext decrypted under the wrong context");
-            } catch (DecryptionFailedException expected) {
-                out.println("   the email ciphertext pasted into the phone column is refused: "
-                        + expected.getClass().getSimpleName());
-            }
-
-            out.println("4. BLOB       " + blobMib + " MiB, streamed (segmented AES-256-GCM, per-BLOB HKDF key)");
-            blobRoundTrip(out, new BlobCipher(cache));
-
-            Cdk second = generator.generateActive(keystore);
-            cache.invalidateActive();
-            printCdk(out, "5. rotated  ", second);
-            String fresh = properties.encryptString("new value after rotation", "Customer.note");
-            require(PropertyCipher.cdkIdOf(fresh).equals(second.id()), "new ciphertext does not name the new CDK");
-            for (Map.Entry<String, String> e : encrypted.entrySet()) {
-                require(properties.decryptString(e.getValue(), e.getKey()).equals(samples.get(e.getKey())),
-                        "old ciphertext no longer decrypts after rotation");
-                require(PropertyCipher.cdkIdOf(e.getValue()).equals(first.id()), "old ciphertext lost its CDK id");
-            }
-            out.println("   new values name CDK " + second.id() + "; the " + encrypted.size()
-                    + " old values still decrypt with CDK " + first.id() + " (now "
-                    + registry.find(first.id()).orElseThrow().status() + ")");
-            out.println("6. cache      " + cache.stats());
-            out.println("demo finished: every value and the BLOB decrypted to its original.");
+        DataEncConfig config = ConfigLoader.load(files.config());
+        try {
+            Samples samples = encryptUnderA(config);
+            runCli("3. what an admin sees", "status");
+            runCli("4. plan the switch to keystore-b (dry run: changes nothing)", "switch", "keystore-b", "--dry-run");
+            runCli("5. switch to keystore-b: new ACTIVE CDK under B, every CDK re-wrapped under B, no data re-encrypted",
+                    "switch", "keystore-b");
+            decryptWithOnlyB(ConfigLoader.load(files.config()), samples);
+            refuseUnsafeChanges();
+        } finally {
+            DemoWorkDir.shutdownQuietly(config.registry());
         }
+        out.println("demo finished: every value and the BLOB decrypted to its original with keystore-b alone;"
+                + " the unsafe changes were refused and changed nothing.");
+        String shown = workDir.resolve(DemoWorkDir.CONFIG).toString();
+        out.println("try the admin commands on it (see docs/ADMIN.md):");
+        out.println("  ./dataenc status --config " + shown);
+        out.println("  ./dataenc verify --config " + shown);
+        out.println("  ./dataenc audit --config " + shown);
+        out.println("  ./dataenc switch keystore-a --dry-run --config " + shown);
+        out.println("  ./dataenc remove-wrappings keystore-a --dry-run --config " + shown);
         return 0;
     }
 
-    private void blobRoundTrip(PrintWriter out, BlobCipher blobs) throws IOException {
-        Path encrypted = workDir.resolve("sample-blob.enc");
-        long size = (long) blobMib << 20;
-        MessageDigest sourceDigest = sha256();
-        MessageDigest resultDigest = sha256();
-        long t0 = System.nanoTime();
-        try (InputStream source = new DigestInputStream(new SampleData(size), sourceDigest);
-             OutputStream file = new BufferedOutputStream(Files.newOutputStream(encrypted))) {
-            blobs.encrypt(source, file, "Invoice.pdf");
-        }
-        long t1 = System.nanoTime();
-        long restored;
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(encrypted));
-             OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), resultDigest)) {
-            restored = blobs.decrypt(file, sink, "Invoice.pdf");
-        }
-        long t2 = System.nanoTime();
-        byte[] a = sourceDigest.digest();
-        byte[] b = resultDigest.digest();
-        require(MessageDigest.isEqual(a, b) && restored == size, "BLOB round trip differs");
-        long encSize = Files.size(encrypted);
-        out.printf("   encrypted %,d -> %,d bytes (+%,d overhead) in %d ms; decrypted in %d ms%n",
-                size, encSize, encSize - size, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
-        out.println("   SHA-256 of original and decrypted BLOB match: " + HexFormat.of().formatHex(a, 0, 8) + "...");
-        Files.delete(encrypted);
+    /** Values, their ciphertexts and the BLOB's digest, made under keystore A. */
+    private record Samples(Map<String, String> plain, Map<String, String> encrypted, byte[] blobSha256) {
     }
 
-    private static void printCdk(PrintWriter out, String label, Cdk cdk) {
-        Wrapping w = cdk.wrappings().get(0);
-        out.println(label + " " + cdk.id() + " " + cdk.status() + ", wrapped by keystore '" + w.keystoreName()
-                + "' master key " + w.masterKeyId() + (w.masterKeyVersion().isEmpty() ? "" : " v" + w.masterKeyVersion())
-                + " (" + w.wrappedKey().length + " wrapped bytes; the plaintext CDK is never stored)");
+    private Samples encryptUnderA(DataEncConfig config) throws IOException {
+        out.println("1. encrypt under keystore-a   (configuration " + config.source() + ")");
+        try (ControlPlane plane = ControlPlane.open(config, ControlPlane.Options.app().withTool("dataenc-demo"))) {
+            for (String ks : DemoWorkDir.KEYSTORES) {
+                out.println("   " + plane.keystores().describe(ks).state() + "  " + plane.keystores().describe(ks).summary()
+                        .replaceFirst(": ENABLED - .*", "") + " in " + ks + ".p12");
+            }
+            out.println("   registry " + plane.status().registryUrl());
+            Cdk first = plane.registry().findActive().orElseThrow();
+            out.println("   first ACTIVE CDK " + describe(first));
+            PropertyCipher properties = plane.propertyCipher();
+            Map<String, String> plain = new LinkedHashMap<>();
+            plain.put("Customer.email", "ada@example.com");
+            plain.put("Customer.iban", "GB82 WEST 1234 5698 7654 32");
+            plain.put("Customer.phone", "+44 20 7946 0000");
+            Map<String, String> encrypted = new LinkedHashMap<>();
+            plain.forEach((field, value) -> encrypted.put(field, encryptAndShow(properties, field, value)));
+            try {
+                properties.decryptString(encrypted.get("Customer.email"), "Customer.iban");
+                throw new DataEncException("demo failed: a ciphertext decrypted under the wrong context");
+            } catch (DecryptionFailedException expected) {
+                out.println("   the email ciphertext pasted into the IBAN column is refused: "
+                        + expected.getClass().getSimpleName());
+            }
+            long size = (long) blobMib << 20;
+            long t0 = System.nanoTime();
+            byte[] digest = DemoBlob.encrypt(plane.blobCipher(), files.blob(), size);
+            byte[] header = new byte[64];
+            try (var in = Files.newInputStream(files.blob())) {
+                in.readNBytes(header, 0, header.length);
+            }
+            out.printf("   BLOB %d MiB -> %s (%,d bytes, streamed, CDK %s) in %d ms, SHA-256 %s%n", blobMib, DemoWorkDir.BLOB,
+                    Files.size(files.blob()), cdkOfBlob(header), (System.nanoTime() - t0) / 1_000_000,
+                    DemoBlob.shortHex(digest));
+
+            out.println("2. rotate the CDK (dataenc rotate-cdk)");
+            Cdk second = plane.rotateCdk("demo: scheduled rotation");
+            out.println("   ACTIVE CDK " + first.id() + " -> " + second.id() + "; " + first.id() + " is now "
+                    + plane.registry().find(first.id()).orElseThrow().status() + " (its data still decrypts)");
+            String note = "prefers paper invoices";
+            plain.put("Customer.note", note);
+            encrypted.put("Customer.note", encryptAndShow(properties, "Customer.note", note));
+            return new Samples(plain, encrypted, digest);
+        }
+    }
+
+    private String encryptAndShow(PropertyCipher properties, String field, String value) {
+        String ct = properties.encryptString(value, field);
+        out.printf("   %-15s %-31s -> %s...%s  (CDK %s)%n", field, "\"" + value + "\"", ct.substring(0, 20),
+                ct.substring(ct.length() - 8), PropertyCipher.cdkIdOf(ct));
+        return ct;
+    }
+
+    private static String cdkOfBlob(byte[] header) {
+        try {
+            return String.valueOf(dev.dataenc.envelope.BlobCipher.cdkIdOf(header));
+        } catch (DataEncException e) {
+            return "?";
+        }
+    }
+
+    /** Runs a real {@code dataenc} command in this process and prints its output indented. */
+    private int runCli(String title, String... args) {
+        out.println(title);
+        String[] full = new String[args.length + 2];
+        System.arraycopy(args, 0, full, 0, args.length);
+        full[args.length] = "--config";
+        full[args.length + 1] = files.config().toString();
+        out.println("   $ dataenc " + String.join(" ", args));
+        StringWriter captured = new StringWriter();
+        PrintWriter w = new PrintWriter(captured, true);
+        int code = DataencCli.run(w, w, false, full);
+        w.flush();
+        captured.toString().lines().forEach(l -> out.println("     " + l));
+        if (code != 0) {
+            out.println("     (exit code " + code + ")");
+        }
+        return code;
+    }
+
+    private void decryptWithOnlyB(DataEncConfig fileConfig, Samples samples) throws IOException {
+        out.println("6. decrypt everything with ONLY keystore-b configured (keystore-a's file is not even opened)");
+        require(fileConfig.activeKeystore().equals("keystore-b"), "the switch did not write keystore-b into the configuration");
+        out.println("   " + DemoWorkDir.CONFIG + " now says dataenc.keystore.active=" + fileConfig.activeKeystore());
+        DataEncConfig onlyB = only(fileConfig, "keystore-b", "keystore-b");
+        try (ControlPlane plane = ControlPlane.open(onlyB, ControlPlane.Options.admin("dataenc-demo"))) {
+            for (Map.Entry<String, String> e : samples.encrypted().entrySet()) {
+                String back = plane.propertyCipher().decryptString(e.getValue(), e.getKey());
+                require(back.equals(samples.plain().get(e.getKey())), "decrypted " + e.getKey() + " differs");
+            }
+            out.println("   decrypted all " + samples.encrypted().size() + " values: identical to the originals");
+            byte[] digest = DemoBlob.decrypt(plane.blobCipher(), files.blob());
+            require(MessageDigest.isEqual(digest, samples.blobSha256()), "the BLOB's SHA-256 differs");
+            out.println("   BLOB decrypted: SHA-256 matches the original (" + DemoBlob.shortHex(digest) + ")");
+            out.println("   verify: " + plane.verify().lines().get(0));
+        }
+    }
+
+    private void refuseUnsafeChanges() {
+        out.println("7. unsafe changes are refused, and change nothing");
+        DataEncConfig fileConfig = ConfigLoader.load(files.config());
+        try (ControlPlane plane = ControlPlane.open(fileConfig, ControlPlane.Options.admin("dataenc-demo"))) {
+            ((MasterKeyAdmin) plane.keystores().get("keystore-c").orElseThrow()).disableMasterKey();
+            out.println("   keystore-c's master key was DISABLED (as an admin, or a KMS key scheduled for deletion, would be)");
+            String before = snapshot(plane);
+            byte[] fileBefore = readConfig();
+
+            int code = runCli("   a) switch to keystore-c", "switch", "keystore-c");
+            require(code == DataencCli.EXIT_FAILURE, "the switch to a disabled master key was not refused");
+
+            out.println("   b) a configuration without keystore-b, which holds the only wrapping of the ACTIVE CDK");
+            DataEncConfig withoutB = only(fileConfig, "keystore-a", "keystore-a", "keystore-c");
+            boolean applied = plane.apply(withoutB);
+            require(!applied, "removing keystore-b from the configuration was not refused");
+            out.println("     refused: " + plane.status().lastRefusal().orElse("?"));
+
+            require(before.equals(snapshot(plane)), "a refused change changed the registry");
+            require(MessageDigest.isEqual(fileBefore, readConfig()), "a refused change changed the configuration file");
+            out.println("   nothing changed: " + before + "; " + DemoWorkDir.CONFIG + " is byte-for-byte the same");
+        }
+    }
+
+    private byte[] readConfig() {
+        try {
+            return Files.readAllBytes(files.config());
+        } catch (IOException e) {
+            throw new DataEncException("demo failed: cannot read " + files.config() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The registry's state in one line: active keystore and every CDK's status and wrappings. */
+    private static String snapshot(ControlPlane plane) {
+        List<Cdk> cdks = plane.registry().list();
+        return "active keystore '" + plane.jobs().state().orElseThrow().activeKeystore() + "', " + cdks.size() + " CDKs "
+                + cdks.stream().map(c -> c.status() + "[" + keystoresOf(c) + "]").collect(Collectors.joining(" "));
+    }
+
+    private static String describe(Cdk cdk) {
+        return cdk.id() + " " + cdk.status() + ", wrapped by " + keystoresOf(cdk)
+                + " (only wrapped bytes are stored; the plaintext CDK never is)";
+    }
+
+    private static String keystoresOf(Cdk cdk) {
+        return cdk.wrappings().stream().map(Wrapping::keystoreName).distinct().collect(Collectors.joining(","));
+    }
+
+    /** {@code config} with only the named keystores, {@code active} active. */
+    private static DataEncConfig only(DataEncConfig config, String active, String... keep) {
+        Map<String, KeystoreSettings> kept = new LinkedHashMap<>();
+        for (String k : keep) {
+            kept.put(k, config.keystores().get(k));
+        }
+        return new DataEncConfig(config.source(), config.cipherType(), active, kept, config.registry(), config.cache(),
+                config.rotation(), config.reloadInterval(), config.switchLease());
     }
 
     private static void require(boolean ok, String what) {
         if (!ok) {
             throw new DataEncException("demo failed: " + what);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Deterministic pseudo-random bytes generated on the fly, so any size needs no memory. */
-    private static final class SampleData extends InputStream {
-        private final SplittableRandom random = new SplittableRandom(42);
-        private long remaining;
-
-        SampleData(long size) {
-            this.remaining = size;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = (int) Math.min(len, remaining);
-            for (int i = 0; i < n; i++) {
-                b[off + i] = (byte) random.nextInt(256);
-            }
-            remaining -= n;
-            return n;
         }
     }
 

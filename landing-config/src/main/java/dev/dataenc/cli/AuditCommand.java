@@ -1,0 +1,44 @@
+package dev.dataenc.cli;
+
+import dev.dataenc.audit.AuditEvent;
+import dev.dataenc.control.ControlPlane;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code dataenc audit}: the most recent audit events, oldest first, one per line. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Print the most recent audit events (who did what, when), oldest first.")
+final class AuditCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConfigOption config;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
+            description = "How many events (default: ${DEFAULT-VALUE}).")
+    private int limit;
+
+    @Override
+    public Integer call() {
+        if (limit < 1) {
+            throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (ControlPlane plane = AdminPlane.open(config.load())) {
+            for (AuditEvent e : plane.audit().recent(limit)) {
+                out.println(e.line());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.dataenc.cli;
+
+import dev.dataenc.control.ControlPlane;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dataenc status}: cipher type, active keystore and its master key state, every configured
+ * keystore, CDKs by status and by wrapping, a switch in progress, the last refusal, cache counters.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show the active keystore, its master key, the CDKs and any switch in progress.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConfigOption config;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ControlPlane plane = AdminPlane.open(config.load())) {
+            out.println("configuration:    " + config.path());
+            plane.status().lines().forEach(out::println);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.dataenc.cli;
+
+import dev.dataenc.cdk.Cdk;
+import dev.dataenc.config.CipherType;
+import dev.dataenc.config.ConfigFile;
+import dev.dataenc.config.DataEncConfig;
+import dev.dataenc.control.ControlPlane;
+import dev.dataenc.control.SwitchOutcome;
+import dev.dataenc.control.SwitchPlan;
+import dev.dataenc.error.DataEncException;
+import dev.dataenc.keystore.KeystoreSettings;
+import dev.dataenc.keystore.Wrapping;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dataenc switch <keystore>}: makes another configured keystore the active one, the same
+ * guarded, resumable switch a configuration change starts (see {@code KeystoreSwitch}); then writes
+ * the new active keystore into the configuration file, so the file says what the registry says.
+ * {@code --dry-run} prints the plan and changes nothing (exit 0 if allowed, 1 if it would be refused).
+ * A switch that changes the cipher type needs {@code --cipher-type} naming the target's type.
+ * Re-running the same command after a crash resumes the unfinished switch.
+ */
+@Command(name = "switch", mixinStandardHelpOptions = true,
+        description = "Switch the active keystore: new ACTIVE CDK under it, every CDK re-wrapped under it; data is not re-encrypted.")
+final class SwitchCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @ParentCommand
+    private DataencCli root;
+
+    @Mixin
+    private ConfigOption config;
+
+    @Parameters(index = "0", paramLabel = "<keystore>", description = "The configured keystore to make active.")
+    private String target;
+
+    @Option(names = "--dry-run", description = "Show the checks and the plan; change nothing.")
+    private boolean dryRun;
+
+    @Option(names = "--cipher-type", paramLabel = "<platform|custom|keystore>",
+            description = "Confirms a switch that changes the cipher type; must be the target keystore's.")
+    private String cipherType;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<CipherType> confirmed = parseCipherType();
+        Path file = config.path();
+        DataEncConfig cfg = config.load();
+        KeystoreSettings targetSettings = cfg.keystores().get(target);
+        if (targetSettings == null) {
+            throw new DataEncException("keystore '" + target + "' is not configured in " + file + " (configured: "
+                    + String.join(", ", cfg.keystores().keySet()) + "); add dataenc.keystores." + target
+                    + ".type and its settings first (docs/CONFIGURATION.md)");
+        }
+        CipherType targetType = CipherType.ofKeystoreType(targetSettings.type());
+        try (RewrapProgressBar progress = new RewrapProgressBar(err, root != null && root.interactive());
+             ControlPlane plane = AdminPlane.open(cfg, progress)) {
+            CipherType current = plane.jobs().state().orElseThrow().cipherType();
+            if (dryRun) {
+                return dryRun(out, err, plane, current, targetType);
+            }
+            if (confirmed.isPresent() && confirmed.get() != targetType) {
+                throw new DataEncException("--cipher-type " + confirmed.get() + " does not match keystore '" + target
+                        + "' of type '" + targetSettings.type() + "', whose cipher type is " + targetType);
+            }
+            if (current != targetType && confirmed.isEmpty()) {
+                throw new DataEncException("switching to '" + target + "' changes the cipher type " + current + " -> "
+                        + targetType + "; pass --cipher-type " + targetType + " to confirm (try --dry-run first)");
+            }
+            SwitchOutcome outcome = plane.switchKeystore(target);
+            progress.close();
+            boolean written = !target.equals(cfg.activeKeystore()) || cfg.cipherType() != targetType;
+            if (written) {
+                ConfigFile.writeActiveKeystore(file, target, targetType);
+            }
+            printOutcome(out, plane, outcome, file, written, targetType);
+        }
+        return 0;
+    }
+
+    private int dryRun(PrintWriter out, PrintWriter err, ControlPlane plane, CipherType current, CipherType targetType) {
+        SwitchPlan plan = plane.planSwitch(target);
+        plan.lines().forEach(out::println);
+        if (current != targetType) {
+            out.println("  cipher type changes " + current + " -> " + targetType + ": running it needs --cipher-type "
+                    + targetType);
+        }
+        out.println("dry run: nothing changed");
+        if (!plan.allowed()) {
+            err.println("dataenc: switch to '" + target + "' would be refused: " + plan.refusals().stream()
+                    .map(r -> r.guard() + ": " + r.message()).collect(Collectors.joining(" | ")));
+            return DataencCli.EXIT_FAILURE;
+        }
+        return 0;
+    }
+
+    private void printOutcome(PrintWriter out, ControlPlane plane, SwitchOutcome outcome, Path file, boolean written,
+                              CipherType targetType) {
+        String from = outcome.job() == null ? target : outcome.job().source();
+        out.println("switch '" + from + "' -> '" + target + "': " + outcome.how());
+        if (outcome.job() != null) {
+            out.println("  CDKs re-wrapped: " + outcome.rewrapped() + " by this run; " + outcome.job().cdksRewrapped() + "/"
+                    + outcome.job().cdksTotal() + " CDKs in use have a wrapping under '" + target + "'");
+        }
+        Optional<Cdk> active = plane.registry().findActive();
+        active.ifPresent(c -> out.println("  ACTIVE CDK: " + c.id() + " wrapped by " + c.wrappings().stream()
+                .map(Wrapping::keystoreName).distinct().map(n -> "'" + n + "'").collect(Collectors.joining(", "))));
+        out.println("  configuration: " + file + (written ? " now names" : " already named") + " '" + target
+                + "' (cipher type " + targetType + ")");
+        if (outcome.job() != null && !outcome.job().source().equals(target)) {
+            out.println("  old wrappings are kept; after checking (dataenc verify) remove them with: dataenc remove-wrappings "
+                    + outcome.job().source());
+        }
+    }
+
+    private Optional<CipherType> parseCipherType() {
+        if (cipherType == null) {
+            return Optional.empty();
+        }
+        return Optional.of(CipherType.parse(cipherType).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--cipher-type '" + cipherType + "' is not valid; use one of " + CipherType.validValues())));
+    }
+}
