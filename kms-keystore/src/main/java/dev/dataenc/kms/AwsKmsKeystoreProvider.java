@@ -12,6 +12,12 @@ public final class AwsKmsKeystoreProvider implements KeystoreProvider {
         return AwsKmsKeystore.TYPE;
     }
 
+    /** The settings an {@code aws-kms} keystore understands (see kms-keystore/README.md). */
+    @Override
+    public java.util.Set<String> settingNames() {
+        return java.util.Set.copyOf(AwsKmsSettings.NAMES);
+    }
+
     @Override
     public Keystore create(KeystoreSettings settings) {
         return AwsKmsKeystore.open(settings);

@@ -17,6 +17,7 @@ import dev.dataenc.keystore.GeneratedDataKey;
 import dev.dataenc.keystore.Keystore;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.MasterKeyState;
+import dev.dataenc.keystore.ReWrapper;
 import dev.dataenc.keystore.Wrapping;
 
 import java.time.Clock;
@@ -271,6 +272,12 @@ public final class KeystoreSwitch {
     }
 
     private Wrapping rewrap(Cdk cdk, Keystore target, CdkUnwrapper unwrapper) {
+        if (target instanceof ReWrapper inPlace) {
+            Optional<Wrapping> done = rewrapInPlace(cdk, target, inPlace);
+            if (done.isPresent()) {
+                return done.get();
+            }
+        }
         try (DataKey key = unwrapper.unwrap(cdk)) {
             Wrapping wrapping = target.wrap(key);
             try (DataKey check = target.unwrap(cdk.id(), wrapping)) {
@@ -282,6 +289,33 @@ public final class KeystoreSwitch {
             registry.addWrapping(cdk.id(), wrapping);
             return wrapping;
         }
+    }
+
+    /**
+     * Re-wraps inside the key service (e.g. KMS ReEncrypt) when the target can do it for one of the
+     * CDK's wrappings: the plaintext never reaches this process. Verified by unwrapping under the
+     * target (authenticated for this CDK id). Empty when no wrapping can be re-wrapped in place.
+     */
+    private Optional<Wrapping> rewrapInPlace(Cdk cdk, Keystore target, ReWrapper inPlace) {
+        for (Wrapping source : cdk.wrappings()) {
+            Optional<Wrapping> wrapped;
+            try {
+                wrapped = inPlace.rewrapFrom(cdk.id(), source);
+            } catch (DataEncException e) {
+                continue; // e.g. the source key is disabled: the unwrap path tries the other wrappings
+            }
+            if (wrapped.isPresent()) {
+                try (DataKey check = target.unwrap(cdk.id(), wrapped.get())) {
+                    if (!cdk.id().equals(check.cdkId())) {
+                        throw new WrappedKeyException("keystore '" + target.name() + "' re-wrapped CDK " + cdk.id()
+                                + " into a wrapping of another CDK; it was not stored. Check the keystore.");
+                    }
+                }
+                registry.addWrapping(cdk.id(), wrapped.get());
+                return wrapped;
+            }
+        }
+        return Optional.empty();
     }
 
     private ControlState state() {
