@@ -12,7 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Shows a keystore switch's re-wrap as a progress bar ({@code me.tongfei:progressbar}) on a
  * writer. On a terminal the bar redraws in place; otherwise (a pipe, a log, a test) only the
- * final state is written, as one line. {@link #close()} ends a bar the switch left open (it failed).
+ * final state is written, as one plain line of its own. {@link #close()} ends a bar the switch left open (it failed).
  */
 final class RewrapProgressBar implements SwitchProgress, AutoCloseable {
 
@@ -21,6 +21,8 @@ final class RewrapProgressBar implements SwitchProgress, AutoCloseable {
     private final PrintWriter sink;
     private final boolean interactive;
     private ProgressBar bar;
+    private int done = -1;
+    private int total;
 
     RewrapProgressBar(PrintWriter sink, boolean interactive) {
         this.sink = sink;
@@ -30,14 +32,19 @@ final class RewrapProgressBar implements SwitchProgress, AutoCloseable {
     @Override
     public synchronized void rewrapStarted(int total, int done) {
         close();
+        this.total = total;
+        this.done = done;
+        if (!interactive) {
+            return; // a pipe, a log or a test: one deterministic line at the end (see close)
+        }
         bar = new ProgressBarBuilder()
                 .setTaskName("re-wrap CDKs")
                 .setInitialMax(total)
                 .setUnit(" CDKs", 1)
-                .setStyle(interactive ? ProgressBarStyle.UNICODE_BLOCK : ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(interactive ? 100 : 60_000)
+                .setStyle(ProgressBarStyle.UNICODE_BLOCK)
+                .setUpdateIntervalMillis(100)
                 .setMaxRenderedLength(WIDTH)
-                .setConsumer(new WriterConsumer(sink, interactive))
+                .setConsumer(new WriterConsumer(sink))
                 .hideEta()
                 .build();
         bar.stepTo(done);
@@ -45,6 +52,8 @@ final class RewrapProgressBar implements SwitchProgress, AutoCloseable {
 
     @Override
     public synchronized void rewrapped(int done, int total) {
+        this.done = done;
+        this.total = total;
         if (bar != null) {
             bar.maxHint(total);
             bar.stepTo(done);
@@ -61,18 +70,20 @@ final class RewrapProgressBar implements SwitchProgress, AutoCloseable {
         if (bar != null) {
             bar.close();
             bar = null;
+        } else if (!interactive && done >= 0) {
+            int percent = total == 0 ? 100 : (int) (100L * done / total);
+            sink.println("re-wrap CDKs " + percent + "% " + done + "/" + total + " CDKs");
+            sink.flush();
         }
+        done = -1;
     }
 
-    /** Writes rendered bars to a writer: redrawn in place on a terminal, else only the last one. */
+    /** Writes rendered bars to a terminal writer, redrawn in place. */
     private static final class WriterConsumer implements ProgressBarConsumer {
         private final PrintWriter sink;
-        private final boolean interactive;
-        private String last;
 
-        WriterConsumer(PrintWriter sink, boolean interactive) {
+        WriterConsumer(PrintWriter sink) {
             this.sink = sink;
-            this.interactive = interactive;
         }
 
         @Override
@@ -82,12 +93,9 @@ final class RewrapProgressBar implements SwitchProgress, AutoCloseable {
 
         @Override
         public void accept(String rendered) {
-            last = rendered;
-            if (interactive) {
-                sink.print('\r');
-                sink.print(rendered);
-                sink.flush();
-            }
+            sink.print('\r');
+            sink.print(rendered);
+            sink.flush();
         }
 
         @Override
@@ -97,11 +105,7 @@ final class RewrapProgressBar implements SwitchProgress, AutoCloseable {
 
         @Override
         public void close() {
-            if (interactive) {
-                sink.println();
-            } else if (last != null) {
-                sink.println(last.strip());
-            }
+            sink.println();
             sink.flush();
         }
     }

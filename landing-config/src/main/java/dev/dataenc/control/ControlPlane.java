@@ -368,7 +368,21 @@ public final class ControlPlane implements AutoCloseable {
         Optional<SwitchJob> last = jobs.history(10).stream().filter(j -> j.phase() == SwitchPhase.COMPLETED).findFirst();
         return new StatusReport(state.cipherType(), state.activeKeystore(), requestedActive,
                 keystores.describe(state.activeKeystore()), ks, byStatus, byKeystore, jobs.running(), last,
-                Optional.ofNullable(lastRefusal), cache.get().stats(), db.displayUrl());
+                Optional.ofNullable(lastRefusal), cache.get().stats(), db.displayUrl(), activeCdkLine());
+    }
+
+    private String activeCdkLine() {
+        Optional<Cdk> active = registry.findActive();
+        if (active.isEmpty()) {
+            return "none yet (the first application start generates it)";
+        }
+        Cdk cdk = active.get();
+        long days = Duration.between(cdk.createdAt(), java.time.Instant.now()).toDays();
+        long used = usage.all().getOrDefault(cdk.id(), CdkUsage.NONE).total();
+        boolean due = days >= config.rotation().maxAge().toDays() || used >= config.rotation().maxMessages();
+        return cdk.id() + ", " + days + " days old (policy: rotate after " + config.rotation().maxAge().toDays()
+                + "), " + used + " encryptions recorded (limit " + config.rotation().maxMessages() + ")"
+                + (due ? " - ROTATION DUE: run 'dataenc rotate-cdk'" : "");
     }
 
     /** Adds this process's encryption counts to the registry now. */

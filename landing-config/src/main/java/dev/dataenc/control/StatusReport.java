@@ -25,12 +25,13 @@ import java.util.Optional;
  * @param lastRefusal       why the last configuration change or switch was refused, if it was
  * @param cache             this process's CDK cache counters
  * @param registryUrl       the registry (password masked)
+ * @param activeCdk         the ACTIVE CDK, its age and use against the rotation policy (or "none yet")
  */
 public record StatusReport(CipherType cipherType, String activeKeystore, String configuredActive,
                            MasterKeyDescription activeMasterKey, List<String> keystores, Map<CdkStatus, Integer> cdksByStatus,
                            Map<String, Integer> cdksByKeystore, Optional<SwitchJob> runningSwitch,
                            Optional<SwitchJob> lastSwitch, Optional<String> lastRefusal, CacheStats cache,
-                           String registryUrl) {
+                           String registryUrl, String activeCdk) {
 
     /** The lines the CLI prints. */
     public List<String> lines() {
@@ -42,6 +43,7 @@ public record StatusReport(CipherType cipherType, String activeKeystore, String 
         out.add("master key:       " + activeMasterKey.summary());
         out.add("keystores:");
         keystores.forEach(k -> out.add("  " + k));
+        out.add("active CDK:       " + activeCdk);
         out.add("CDKs by status:   " + cdksByStatus);
         out.add("CDKs by wrapping: " + cdksByKeystore);
         out.add("switch:           " + runningSwitch.map(j -> "IN PROGRESS " + j.summary())
