@@ -4,7 +4,6 @@ import dev.dataenc.cdk.CdkId;
 import dev.dataenc.config.CipherType;
 import dev.dataenc.error.RegistryConflictException;
 import dev.dataenc.registry.RegistryDatabase;
-import dev.dataenc.registry.RegistryException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -265,35 +264,8 @@ public final class SwitchJobStore {
         return jobs;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T run(String what, boolean write, Work<T> work) {
-        try (Connection c = db.dataSource().getConnection()) {
-            if (!write) {
-                c.setAutoCommit(true);
-                return work.run(c);
-            }
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                    throw new RegistryConflictException("cannot " + what + ": another process got there first ("
-                            + sql.getMessage() + ")");
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new RegistryException("CDK registry at " + db.displayUrl() + ": cannot " + what + ": " + e.getMessage(), e);
-        }
+    private <T> T run(String what, boolean write, RegistryDatabase.SqlWork<T> work) {
+        return write ? db.write(what, work) : db.read(what, work);
     }
 
     @Override

@@ -227,44 +227,11 @@ public final class JdbcCdkRegistry implements CdkRegistry {
         return result;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
+    private <T> T read(String what, RegistryDatabase.SqlWork<T> work) {
+        return db.read(what, work);
     }
 
-    private <T> T read(String what, Work<T> work) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(true);
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new RegistryException("CDK registry at " + db.displayUrl() + ": cannot " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private <T> T write(String what, Work<T> work) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                if (e instanceof SQLException sql && isConstraintViolation(sql)) {
-                    throw new RegistryConflictException("cannot " + what + ": another writer got there first ("
-                            + sql.getMessage() + "). Re-read the registry and retry if still needed.");
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new RegistryException("CDK registry at " + db.displayUrl() + ": cannot " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isConstraintViolation(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && state.startsWith("23");
+    private <T> T write(String what, RegistryDatabase.SqlWork<T> work) {
+        return db.write(what, work);
     }
 }

@@ -106,6 +106,56 @@ public final class RegistryDatabase implements AutoCloseable {
         return dataSource.getConnection();
     }
 
+    /** Work on one connection of the registry database. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        /** Runs the work. */
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a connection in auto-commit mode (reads).
+     *
+     * @throws RegistryException naming the database and {@code what} on an SQL failure
+     */
+    public <T> T read(String what, SqlWork<T> work) {
+        try (Connection c = connection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new RegistryException("CDK registry at " + displayUrl + ": cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} as one transaction: committed if it returns, rolled back if it throws. A
+     * constraint violation (another writer got there first) becomes a
+     * {@link dev.dataenc.error.RegistryConflictException}.
+     *
+     * @throws RegistryException naming the database and {@code what} on any other SQL failure
+     */
+    public <T> T write(String what, SqlWork<T> work) {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                    throw new dev.dataenc.error.RegistryConflictException("cannot " + what + ": another writer got there"
+                            + " first (" + sql.getMessage() + "). Re-read the registry and retry if still needed.");
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new RegistryException("CDK registry at " + displayUrl + ": cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         dataSource.close();
