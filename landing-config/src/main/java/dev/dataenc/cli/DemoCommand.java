@@ -1,6 +1,7 @@
 package dev.dataenc.cli;
 
 import dev.dataenc.cdk.Cdk;
+import dev.dataenc.config.CipherType;
 import dev.dataenc.config.ConfigLoader;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,6 +36,10 @@ import picocli.CommandLine.Spec;
  * and a BLOB under keystore A, rotates the CDK, runs {@code dataenc status}, the dry run and the switch
  * to keystore B, decrypts everything with only keystore B configured, then shows two unsafe changes
  * refused with nothing changed. Never prints key bytes. Starts fresh on every run.
+ *
+ * <p>With {@code --kms-endpoint} (and {@code --kms-key-id}), keystore B is an {@code aws-kms} keystore at that
+ * endpoint, credentials from the AWS SDK's default chain; the switch is then platform &rarr; keystore and
+ * passes the cipher-type confirmation that {@code dataenc switch} requires.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Encrypt under keystore A, rotate, switch to keystore B (re-wrap), decrypt with B alone, "
@@ -55,17 +61,37 @@ final class DemoCommand implements Callable<Integer> {
             description = "Size of the sample BLOB in MiB (default: ${DEFAULT-VALUE}).")
     private int blobMib;
 
+    @Option(names = "--kms-endpoint", paramLabel = "<url>",
+            description = "Make keystore-b an aws-kms keystore at this KMS endpoint (e.g. a test server or a VPC"
+                    + " endpoint); credentials from the AWS SDK default chain (e.g. AWS_ACCESS_KEY_ID and"
+                    + " AWS_SECRET_ACCESS_KEY). Needs --kms-key-id.")
+    private String kmsEndpoint;
+
+    @Option(names = "--kms-key-id", paramLabel = "<id|arn|alias>",
+            description = "The KMS key of keystore-b: key id, key ARN, alias name (alias/NAME) or alias ARN.")
+    private String kmsKeyId;
+
+    @Option(names = "--kms-region", paramLabel = "<region>", defaultValue = "us-east-1",
+            description = "Region of the KMS key (default: ${DEFAULT-VALUE}).")
+    private String kmsRegion;
+
     private PrintWriter out;
     private DemoWorkDir files;
+    private DemoWorkDir.KmsKeystoreB kms;
 
     @Override
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
+        kms = kmsOptions();
         files = new DemoWorkDir(workDir);
         files.clean();
         boolean envPassword = System.getenv(PASSWORD_ENV) != null;
-        files.writeConfig(envPassword ? null : DEMO_PASSWORD);
+        files.writeConfig(envPassword ? null : DEMO_PASSWORD, kms);
         out.println("dataenc demo in " + files.dir() + " (started fresh)");
+        if (kms != null) {
+            out.println("keystore-b is an aws-kms keystore: key " + kms.keyId() + " at " + kms.endpoint() + " (region "
+                    + kms.region() + ", credentials from the AWS SDK default chain)");
+        }
         if (!envPassword) {
             out.println("note: " + PASSWORD_ENV + " is not set, so the demo keystores use a fixed demo password"
                     + " (written into the demo's configuration). Set it for anything real.");
@@ -75,8 +101,14 @@ final class DemoCommand implements Callable<Integer> {
             Samples samples = encryptUnderA(config);
             runCli("3. what an admin sees", "status");
             runCli("4. plan the switch to keystore-b (dry run: changes nothing)", "switch", "keystore-b", "--dry-run");
-            runCli("5. switch to keystore-b: new ACTIVE CDK under B, every CDK re-wrapped under B, no data re-encrypted",
-                    "switch", "keystore-b");
+            if (kms == null) {
+                runCli("5. switch to keystore-b: new ACTIVE CDK under B, every CDK re-wrapped under B, no data re-encrypted",
+                        "switch", "keystore-b");
+            } else {
+                runCli("5. switch to keystore-b (aws-kms; cipher type platform -> keystore): new ACTIVE CDK from KMS"
+                        + " GenerateDataKey, every CDK re-wrapped with KMS Encrypt, no data re-encrypted",
+                        "switch", "keystore-b", "--cipher-type", "keystore");
+            }
             decryptWithOnlyB(ConfigLoader.load(files.config()), samples);
             refuseUnsafeChanges();
         } finally {
@@ -102,8 +134,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println("1. encrypt under keystore-a   (configuration " + config.source() + ")");
         try (ControlPlane plane = ControlPlane.open(config, ControlPlane.Options.app().withTool("dataenc-demo"))) {
             for (String ks : DemoWorkDir.KEYSTORES) {
+                boolean inKms = kms != null && ks.equals("keystore-b");
                 out.println("   " + plane.keystores().describe(ks).state() + "  " + plane.keystores().describe(ks).summary()
-                        .replaceFirst(": ENABLED - .*", "") + " in " + ks + ".p12");
+                        .replaceFirst(": ENABLED - .*", "") + (inKms ? " (aws-kms at " + kms.endpoint() + ")"
+                        : " in " + ks + ".p12"));
             }
             out.println("   registry " + plane.status().registryUrl());
             Cdk first = plane.registry().findActive().orElseThrow();
@@ -205,7 +239,8 @@ final class DemoCommand implements Callable<Integer> {
             String before = snapshot(plane);
             byte[] fileBefore = readConfig();
 
-            int code = runCli("   a) switch to keystore-c", "switch", "keystore-c");
+            int code = kms == null ? runCli("   a) switch to keystore-c", "switch", "keystore-c")
+                    : runCli("   a) switch to keystore-c", "switch", "keystore-c", "--cipher-type", "platform");
             require(code == DataencCli.EXIT_FAILURE, "the switch to a disabled master key was not refused");
 
             out.println("   b) a configuration without keystore-b, which holds the only wrapping of the ACTIVE CDK");
@@ -250,8 +285,22 @@ final class DemoCommand implements Callable<Integer> {
         for (String k : keep) {
             kept.put(k, config.keystores().get(k));
         }
-        return new DataEncConfig(config.source(), config.cipherType(), active, kept, config.registry(), config.cache(),
-                config.rotation(), config.reloadInterval(), config.switchLease());
+        return new DataEncConfig(config.source(), CipherType.ofKeystoreType(kept.get(active).type()), active, kept,
+                config.registry(), config.cache(), config.rotation(), config.reloadInterval(), config.switchLease());
+    }
+
+    /** Keystore-b's aws-kms settings from the options, or null for the all-local demo. */
+    private DemoWorkDir.KmsKeystoreB kmsOptions() {
+        if (kmsEndpoint == null) {
+            if (kmsKeyId != null) {
+                throw new ParameterException(spec.commandLine(), "--kms-key-id needs --kms-endpoint <url>");
+            }
+            return null;
+        }
+        if (kmsKeyId == null || kmsKeyId.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--kms-endpoint needs --kms-key-id <key id, ARN or alias>");
+        }
+        return new DemoWorkDir.KmsKeystoreB(kmsEndpoint, kmsKeyId, kmsRegion);
     }
 
     private static void require(boolean ok, String what) {
