@@ -11,21 +11,50 @@ import java.util.Optional;
 /**
  * A customer data key as the registry knows it: never the plaintext, only its wrappings.
  *
- * @param id        the CDK id written into every ciphertext it makes
- * @param status    ACTIVE, DECRYPT_ONLY or RETIRED
- * @param createdAt when it was generated
- * @param wrappings one or more wrappings, one per keystore/master key that can unwrap it
+ * @param id               the CDK id written into every ciphertext it makes
+ * @param status           ACTIVE, DECRYPT_ONLY, RETIRED or DESTROYED
+ * @param createdAt        when it was generated
+ * @param wrappings        one or more wrappings, one per keystore/master key that can unwrap it; none only when
+ *                         DESTROYED
+ * @param decryptOnlySince when it stopped being ACTIVE (set by the registry when another CDK replaced it), or
+ *                         {@code null} while ACTIVE (or when not known)
+ * @param destroyedAt      when its wrappings were destroyed, or {@code null} unless DESTROYED
  */
-public record Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> wrappings) {
+public record Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> wrappings, Instant decryptOnlySince,
+                  Instant destroyedAt) {
 
     public Cdk {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
         wrappings = List.copyOf(wrappings);
-        if (wrappings.isEmpty()) {
-            throw new IllegalArgumentException("CDK " + id + " must have at least one wrapping");
+        if (status == CdkStatus.DESTROYED) {
+            if (!wrappings.isEmpty()) {
+                throw new IllegalArgumentException("DESTROYED CDK " + id + " must have no wrappings, has "
+                        + wrappings.size());
+            }
+            Objects.requireNonNull(destroyedAt, "destroyedAt of a DESTROYED CDK");
+        } else {
+            if (wrappings.isEmpty()) {
+                throw new IllegalArgumentException("CDK " + id + " must have at least one wrapping");
+            }
+            if (destroyedAt != null) {
+                throw new IllegalArgumentException("CDK " + id + " is " + status + " but has a destroyedAt time");
+            }
         }
+        if (status == CdkStatus.ACTIVE && decryptOnlySince != null) {
+            throw new IllegalArgumentException("ACTIVE CDK " + id + " cannot have a decryptOnlySince time");
+        }
+    }
+
+    /** A CDK whose status was never changed by the registry: no decrypt-only or destruction time. */
+    public Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> wrappings) {
+        this(id, status, createdAt, wrappings, null, null);
+    }
+
+    /** When it stopped being ACTIVE, if it did and that is known. */
+    public Optional<Instant> decryptOnlySinceTime() {
+        return Optional.ofNullable(decryptOnlySince);
     }
 
     /** The wrapping made by the named keystore, if there is one. */
@@ -33,9 +62,19 @@ public record Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> 
         return wrappings.stream().filter(w -> w.keystoreName().equals(keystoreName)).findFirst();
     }
 
-    /** This CDK with another status. */
+    /** This CDK with another status (its times are kept). */
     public Cdk withStatus(CdkStatus newStatus) {
-        return new Cdk(id, newStatus, createdAt, wrappings);
+        return new Cdk(id, newStatus, createdAt, wrappings, decryptOnlySince, destroyedAt);
+    }
+
+    /** This CDK, no longer ACTIVE since {@code since}: DECRYPT_ONLY. */
+    public Cdk demoted(Instant since) {
+        return new Cdk(id, CdkStatus.DECRYPT_ONLY, createdAt, wrappings, Objects.requireNonNull(since, "since"), null);
+    }
+
+    /** This CDK DESTROYED at {@code at}: no wrappings left. */
+    public Cdk destroyed(Instant at) {
+        return new Cdk(id, CdkStatus.DESTROYED, createdAt, List.of(), decryptOnlySince, Objects.requireNonNull(at, "at"));
     }
 
     /** This CDK with one more wrapping; a wrapping of the same master key and version is replaced. */
@@ -47,6 +86,11 @@ public record Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> 
             }
         }
         next.add(wrapping);
-        return new Cdk(id, status, createdAt, next);
+        return new Cdk(id, status, createdAt, next, decryptOnlySince, destroyedAt);
+    }
+
+    /** This CDK with exactly these wrappings. */
+    public Cdk withWrappings(List<Wrapping> newWrappings) {
+        return new Cdk(id, status, createdAt, newWrappings, decryptOnlySince, destroyedAt);
     }
 }

@@ -24,7 +24,8 @@ public interface CdkRegistry {
 
     /**
      * Stores {@code newCdk} (status must be ACTIVE) and, in the same atomic step, demotes the
-     * current ACTIVE CDK to DECRYPT_ONLY.
+     * current ACTIVE CDK to DECRYPT_ONLY, recording when ({@link Cdk#decryptOnlySince()}, the
+     * registry's clock).
      *
      * @param expectedActive the id the caller believes is ACTIVE now, or {@code null} if none
      * @throws dev.dataenc.error.RegistryConflictException if the ACTIVE CDK is not {@code expectedActive}
@@ -35,6 +36,7 @@ public interface CdkRegistry {
      * Adds a wrapping beside the existing ones. Idempotent: if a wrapping of the same keystore,
      * master key and version exists, it is kept and nothing changes.
      *
+     * @throws dev.dataenc.error.RegistryConflictException if the CDK is DESTROYED
      * @throws dev.dataenc.error.UnknownCdkException if the CDK does not exist
      */
     void addWrapping(CdkId id, Wrapping wrapping);
@@ -50,10 +52,24 @@ public interface CdkRegistry {
     void removeWrapping(CdkId id, Wrapping wrapping);
 
     /**
-     * Changes a CDK's status from {@code expected} to {@code next} (compare-and-set).
+     * Changes a CDK's status from {@code expected} to {@code next} (compare-and-set). Leaving ACTIVE
+     * records {@link Cdk#decryptOnlySince()} as {@link #activate} does. DESTROYED is reached only
+     * through {@link #destroy}, and never left.
      *
+     * @throws IllegalArgumentException if {@code expected} or {@code next} is DESTROYED
      * @throws dev.dataenc.error.RegistryConflictException if the status is not {@code expected}
      * @throws dev.dataenc.error.UnknownCdkException if the CDK does not exist
      */
     void updateStatus(CdkId id, CdkStatus expected, CdkStatus next);
+
+    /**
+     * Destroys a RETIRED CDK: in one atomic step its status becomes DESTROYED (compare-and-set from
+     * RETIRED), its destruction time is recorded and every wrapping is deleted, so the key can never
+     * be unwrapped again. Irreversible.
+     *
+     * @return the DESTROYED CDK
+     * @throws dev.dataenc.error.RegistryConflictException if the CDK is not RETIRED (nothing changes)
+     * @throws dev.dataenc.error.UnknownCdkException if the CDK does not exist
+     */
+    Cdk destroy(CdkId id);
 }

@@ -4,6 +4,9 @@ import dev.dataenc.error.RegistryConflictException;
 import dev.dataenc.error.UnknownCdkException;
 import dev.dataenc.keystore.Wrapping;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,6 +22,21 @@ import java.util.Optional;
 public final class InMemoryCdkRegistry implements CdkRegistry {
 
     private final Map<CdkId, Cdk> cdks = new LinkedHashMap<>();
+    private final Clock clock;
+
+    /** A registry that records status changes with the system clock. */
+    public InMemoryCdkRegistry() {
+        this(Clock.systemUTC());
+    }
+
+    /** A registry that records status changes (decrypt-only and destruction times) with {@code clock}. */
+    public InMemoryCdkRegistry(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
 
     @Override
     public synchronized Optional<Cdk> find(CdkId id) {
@@ -51,13 +69,17 @@ public final class InMemoryCdkRegistry implements CdkRegistry {
             throw new RegistryConflictException("expected ACTIVE CDK " + expectedActive + " but it is " + currentId
                     + "; another writer activated a CDK first. Re-read the registry and retry if still needed.");
         }
-        current.ifPresent(c -> cdks.put(c.id(), c.withStatus(CdkStatus.DECRYPT_ONLY)));
+        Instant now = now();
+        current.ifPresent(c -> cdks.put(c.id(), c.demoted(now)));
         cdks.put(newCdk.id(), newCdk);
     }
 
     @Override
     public synchronized void addWrapping(CdkId id, Wrapping wrapping) {
         Cdk cdk = require(id);
+        if (cdk.status() == CdkStatus.DESTROYED) {
+            throw new RegistryConflictException("CDK " + id + " was DESTROYED; it cannot get a wrapping again");
+        }
         if (cdk.wrappings().stream().noneMatch(w -> w.sameMasterKey(wrapping))) {
             cdks.put(id, cdk.withWrapping(wrapping));
         }
@@ -74,11 +96,14 @@ public final class InMemoryCdkRegistry implements CdkRegistry {
             throw new RegistryConflictException("CDK " + id + ": refusing to remove its only wrapping (keystore '"
                     + wrapping.keystoreName() + "'); the CDK would be lost");
         }
-        cdks.put(id, new Cdk(cdk.id(), cdk.status(), cdk.createdAt(), rest));
+        cdks.put(id, cdk.withWrappings(rest));
     }
 
     @Override
     public synchronized void updateStatus(CdkId id, CdkStatus expected, CdkStatus next) {
+        if (expected == CdkStatus.DESTROYED || next == CdkStatus.DESTROYED) {
+            throw new IllegalArgumentException("a CDK becomes DESTROYED only through destroy(), and never leaves it");
+        }
         Cdk cdk = require(id);
         if (cdk.status() != expected) {
             throw new RegistryConflictException("CDK " + id + " is " + cdk.status() + ", expected " + expected);
@@ -86,7 +111,27 @@ public final class InMemoryCdkRegistry implements CdkRegistry {
         if (next == CdkStatus.ACTIVE && findActive().isPresent()) {
             throw new RegistryConflictException("another CDK is already ACTIVE; use activate() to replace it");
         }
-        cdks.put(id, cdk.withStatus(next));
+        Cdk changed;
+        if (next == CdkStatus.ACTIVE) {
+            changed = new Cdk(id, next, cdk.createdAt(), cdk.wrappings());
+        } else if (cdk.status() == CdkStatus.ACTIVE) {
+            changed = cdk.demoted(now()).withStatus(next);
+        } else {
+            changed = cdk.withStatus(next);
+        }
+        cdks.put(id, changed);
+    }
+
+    @Override
+    public synchronized Cdk destroy(CdkId id) {
+        Cdk cdk = require(id);
+        if (cdk.status() != CdkStatus.RETIRED) {
+            throw new RegistryConflictException("CDK " + id + " is " + cdk.status() + ", not RETIRED; only a RETIRED CDK"
+                    + " can be destroyed");
+        }
+        Cdk destroyed = cdk.destroyed(now());
+        cdks.put(id, destroyed);
+        return destroyed;
     }
 
     private Cdk require(CdkId id) {

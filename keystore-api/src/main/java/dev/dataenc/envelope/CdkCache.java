@@ -99,6 +99,7 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
      * {@inheritDoc}
      *
      * @throws UnknownCdkException if the registry does not know the CDK
+     * @throws dev.dataenc.error.CdkDestroyedException if the CDK was destroyed on purpose
      * @throws dev.dataenc.error.CdkUnavailableException if no configured keystore can unwrap it
      * @throws IllegalStateException if the cache is closed
      */

@@ -1,6 +1,8 @@
 package dev.dataenc.envelope;
 
 import dev.dataenc.cdk.Cdk;
+import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.error.CdkDestroyedException;
 import dev.dataenc.error.CdkUnavailableException;
 import dev.dataenc.keystore.DataKey;
 import dev.dataenc.keystore.Keystore;
@@ -30,10 +32,14 @@ public final class CdkUnwrapper {
     /**
      * The plaintext key of {@code cdk}; the caller owns it and must destroy it.
      *
+     * @throws CdkDestroyedException if the CDK was destroyed on purpose
      * @throws CdkUnavailableException listing every wrapping and why it could not be used
      */
     public DataKey unwrap(Cdk cdk) {
         Objects.requireNonNull(cdk, "cdk");
+        if (cdk.status() == CdkStatus.DESTROYED) {
+            throw new CdkDestroyedException(cdk.id(), cdk.destroyedAt());
+        }
         List<String> reasons = new ArrayList<>();
         RuntimeException last = null;
         for (Wrapping w : cdk.wrappings()) {

@@ -194,4 +194,76 @@ public abstract class CdkRegistryContractTest {
         registry.activate(cdk, null);
         assertEquals(cdk.id(), sameDataOtherInstance().findActive().orElseThrow().id());
     }
+
+    private Cdk retiredCdk() {
+        Cdk first = newActive();
+        registry.activate(first, null);
+        registry.activate(newActive(), first.id());
+        registry.updateStatus(first.id(), CdkStatus.DECRYPT_ONLY, CdkStatus.RETIRED);
+        return registry.find(first.id()).orElseThrow();
+    }
+
+    @Test
+    void activateNext_recordsWhenThePreviousStoppedBeingActive() {
+        Cdk first = newActive();
+        registry.activate(first, null);
+        assertTrue(registry.find(first.id()).orElseThrow().decryptOnlySinceTime().isEmpty(), "ACTIVE has no such time");
+        Instant before = Instant.now().minusSeconds(1);
+        registry.activate(newActive(), first.id());
+        Instant since = registry.find(first.id()).orElseThrow().decryptOnlySince();
+        assertTrue(since != null && !since.isBefore(before), "decryptOnlySince recorded: " + since);
+        registry.updateStatus(first.id(), CdkStatus.DECRYPT_ONLY, CdkStatus.RETIRED);
+        assertEquals(since, registry.find(first.id()).orElseThrow().decryptOnlySince(), "kept when RETIRED");
+    }
+
+    @Test
+    void destroyRetired_deletesEveryWrapping_andRecordsWhen() throws Exception {
+        Cdk retired = retiredCdk();
+        registry.addWrapping(retired.id(), wrapping("ks-b", new byte[] {4}));
+
+        Cdk destroyed = registry.destroy(retired.id());
+
+        Cdk stored = sameDataOtherInstance().find(retired.id()).orElseThrow();
+        assertEquals(CdkStatus.DESTROYED, stored.status());
+        assertTrue(stored.wrappings().isEmpty(), "no wrapping left");
+        assertTrue(stored.destroyedAt() != null);
+        assertEquals(destroyed.destroyedAt(), stored.destroyedAt());
+        assertEquals(retired.decryptOnlySince(), stored.decryptOnlySince());
+        assertEquals(2, registry.list().size(), "the destroyed CDK stays listed");
+    }
+
+    @Test
+    void destroyActiveOrDecryptOnly_conflictsAndKeepsWrappings() {
+        Cdk first = newActive();
+        registry.activate(first, null);
+        assertThrows(RegistryConflictException.class, () -> registry.destroy(first.id()));
+        Cdk second = newActive();
+        registry.activate(second, first.id());
+        assertThrows(RegistryConflictException.class, () -> registry.destroy(first.id()));
+        assertEquals(first.wrappings(), registry.find(first.id()).orElseThrow().wrappings());
+        assertEquals(CdkStatus.DECRYPT_ONLY, registry.find(first.id()).orElseThrow().status());
+        assertEquals(second.wrappings(), registry.find(second.id()).orElseThrow().wrappings());
+        assertThrows(UnknownCdkException.class, () -> registry.destroy(CdkId.random()));
+    }
+
+    @Test
+    void destroyTwice_secondConflicts() {
+        Cdk retired = retiredCdk();
+        registry.destroy(retired.id());
+        assertThrows(RegistryConflictException.class, () -> registry.destroy(retired.id()));
+        assertEquals(CdkStatus.DESTROYED, registry.find(retired.id()).orElseThrow().status());
+    }
+
+    @Test
+    void destroyedStatus_onlyThroughDestroy_andNeverLeft() {
+        Cdk retired = retiredCdk();
+        assertThrows(IllegalArgumentException.class,
+                () -> registry.updateStatus(retired.id(), CdkStatus.RETIRED, CdkStatus.DESTROYED));
+        registry.destroy(retired.id());
+        assertThrows(IllegalArgumentException.class,
+                () -> registry.updateStatus(retired.id(), CdkStatus.DESTROYED, CdkStatus.RETIRED));
+        assertThrows(RegistryConflictException.class,
+                () -> registry.addWrapping(retired.id(), wrapping("ks-b", new byte[] {4})));
+        assertTrue(registry.find(retired.id()).orElseThrow().wrappings().isEmpty());
+    }
 }

@@ -106,5 +106,11 @@ final class PropertyFixture implements AutoCloseable {
             calls.incrementAndGet();
             delegate.updateStatus(id, expected, next);
         }
+
+        @Override
+        public Cdk destroy(CdkId id) {
+            calls.incrementAndGet();
+            return delegate.destroy(id);
+        }
     }
 }
