@@ -28,7 +28,17 @@ public final class CdkGenerator {
 
     /** Generates a CDK under {@code keystore} and activates it. Returns the stored CDK. */
     public Cdk generateActive(Keystore keystore) {
-        CdkId expected = registry.findActive().map(Cdk::id).orElse(null);
+        return generateActive(keystore, registry.findActive().map(Cdk::id).orElse(null));
+    }
+
+    /**
+     * Generates a CDK under {@code keystore} and activates it in place of {@code expected}
+     * (compare-and-set): if another CDK became ACTIVE meanwhile, nothing is stored.
+     *
+     * @param expected the CDK that must still be ACTIVE, or {@code null} if none must be
+     * @throws dev.dataenc.error.RegistryConflictException if {@code expected} is no longer ACTIVE
+     */
+    public Cdk generateActive(Keystore keystore, CdkId expected) {
         CdkId id = CdkId.random();
         try (GeneratedDataKey generated = keystore.generateDataKey(id)) {
             Cdk cdk = new Cdk(id, CdkStatus.ACTIVE, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),

@@ -63,6 +63,22 @@ public final class CdkUsageStore {
         }
     }
 
+    /** The total encryptions (property values and BLOBs) recorded for one CDK, 0 if none. */
+    public long total(CdkId id) {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(encryptions), 0) FROM dataenc_cdk_usage"
+                     + " WHERE cdk_id = ?")) {
+            s.setString(1, id.toString());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new RegistryException("CDK registry at " + db.displayUrl() + ": cannot read the usage of CDK " + id
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The counters of every CDK that has any. */
     public Map<CdkId, CdkUsage> all() {
         Map<CdkId, long[]> sums = new HashMap<>();

@@ -2,7 +2,6 @@ package dev.dataenc.control;
 
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.keystore.DataKey;
 import dev.dataenc.keystore.Keystore;
 import dev.dataenc.keystore.Wrapping;
@@ -28,7 +27,7 @@ final class CdkVerifier {
         List<CdkId> unreadableIds = new ArrayList<>();
         List<String> single = new ArrayList<>();
         for (Cdk cdk : cdks) {
-            if (cdk.status() == CdkStatus.RETIRED) {
+            if (!cdk.status().protectsData()) {
                 continue;
             }
             checked++;

@@ -1,7 +1,6 @@
 package dev.dataenc.control;
 
 import dev.dataenc.cdk.Cdk;
-import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.CipherType;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.KeystoreSettings;
@@ -35,7 +34,7 @@ public final class CipherTypeGuard implements SwitchGuard {
         Map<String, List<Cdk>> dependentByKeystore = new LinkedHashMap<>();
         int dependsOnOld = 0;
         for (Cdk cdk : request.cdks()) {
-            if (cdk.status() == CdkStatus.RETIRED || !onlyOldCipher(cdk, from, keystores)) {
+            if (!cdk.status().protectsData() || !onlyOldCipher(cdk, from, keystores)) {
                 continue;
             }
             dependsOnOld++;

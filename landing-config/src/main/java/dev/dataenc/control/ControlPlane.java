@@ -18,6 +18,7 @@ import dev.dataenc.keystore.Wrapping;
 import dev.dataenc.registry.JdbcCdkRegistry;
 import dev.dataenc.registry.RegistryDatabase;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -52,12 +53,29 @@ public final class ControlPlane implements AutoCloseable {
      * @param tool        name for the audit trail ({@code app}, {@code dataenc-cli})
      * @param crash       crash point hook for tests, or {@link CrashPoint#NONE}
      * @param progress    told about re-wrap progress
-     * @param usageFlush  how often encryption counts are added to the registry
+     * @param usageFlush  how often encryption counts are added to the registry (and, when reconciling, how often the
+     *                    rotation policy is checked)
      * @param reconcile   whether {@link #open} resumes an unfinished switch, switches to the configured active
-     *                    keystore and generates the first CDK (true for applications; false for admin commands that
-     *                    only look, so that looking never changes anything)
+     *                    keystore, generates the first CDK and rotates the ACTIVE CDK when the rotation policy says it
+     *                    is due (true for applications; false for admin commands that only look, so that looking never
+     *                    changes anything)
+     * @param clock       the time for CDK creation and status-change times and the rotation policy (tests move it)
      */
-    public record Options(String tool, CrashPoint crash, SwitchProgress progress, Duration usageFlush, boolean reconcile) {
+    public record Options(String tool, CrashPoint crash, SwitchProgress progress, Duration usageFlush, boolean reconcile,
+                          Clock clock) {
+
+        public Options {
+            Objects.requireNonNull(tool, "tool");
+            Objects.requireNonNull(crash, "crash");
+            Objects.requireNonNull(progress, "progress");
+            Objects.requireNonNull(usageFlush, "usageFlush");
+            Objects.requireNonNull(clock, "clock");
+        }
+
+        /** Options on the system clock. */
+        public Options(String tool, CrashPoint crash, SwitchProgress progress, Duration usageFlush, boolean reconcile) {
+            this(tool, crash, progress, usageFlush, reconcile, Clock.systemUTC());
+        }
 
         /** For a host application: reconciles on open. */
         public static Options app() {
@@ -71,22 +89,32 @@ public final class ControlPlane implements AutoCloseable {
 
         /** This with another progress listener. */
         public Options withProgress(SwitchProgress p) {
-            return new Options(tool, crash, p, usageFlush, reconcile);
+            return new Options(tool, crash, p, usageFlush, reconcile, clock);
         }
 
         /** This with another crash point. */
         public Options withCrash(CrashPoint c) {
-            return new Options(tool, c, progress, usageFlush, reconcile);
+            return new Options(tool, c, progress, usageFlush, reconcile, clock);
         }
 
         /** This with another tool name. */
         public Options withTool(String t) {
-            return new Options(t, crash, progress, usageFlush, reconcile);
+            return new Options(t, crash, progress, usageFlush, reconcile, clock);
         }
 
         /** This with reconciling on open switched on or off. */
         public Options withReconcile(boolean r) {
-            return new Options(tool, crash, progress, usageFlush, r);
+            return new Options(tool, crash, progress, usageFlush, r, clock);
+        }
+
+        /** This with another usage-flush (and rotation check) interval. */
+        public Options withUsageFlush(Duration d) {
+            return new Options(tool, crash, progress, d, reconcile, clock);
+        }
+
+        /** This with another clock. */
+        public Options withClock(Clock c) {
+            return new Options(tool, crash, progress, usageFlush, reconcile, c);
         }
     }
 
@@ -114,7 +142,7 @@ public final class ControlPlane implements AutoCloseable {
         this.db = db;
         this.keystores = keystores;
         this.options = options;
-        this.registry = new JdbcCdkRegistry(db);
+        this.registry = new JdbcCdkRegistry(db, options.clock());
         this.jobs = new SwitchJobStore(db);
         this.usage = new CdkUsageStore(db);
         this.owner = SwitchOwner.thisProcess(options.tool());
@@ -146,7 +174,7 @@ public final class ControlPlane implements AutoCloseable {
             plane = new ControlPlane(config, db, keystores, options);
             plane.reconcile();
             long every = Math.max(100, options.usageFlush().toMillis());
-            plane.flusher.scheduleWithFixedDelay(plane::flushUsageQuietly, every, every, TimeUnit.MILLISECONDS);
+            plane.flusher.scheduleWithFixedDelay(plane::periodic, every, every, TimeUnit.MILLISECONDS);
             return plane;
         } catch (RuntimeException e) {
             if (plane != null) {
@@ -188,13 +216,14 @@ public final class ControlPlane implements AutoCloseable {
                 .orElseGet(() -> new DataEncException("the active keystore '" + active + "' is not configured")));
         if (registry.findActive().isEmpty()) {
             try {
-                Cdk cdk = new CdkGenerator(registry).generateActive(activeKeystore);
+                Cdk cdk = new CdkGenerator(registry, options.clock()).generateActive(activeKeystore);
                 audit.record(AuditAction.CDK_GENERATED, cdk.id(), active, "first ACTIVE CDK");
             } catch (RegistryConflictException e) {
                 LOG.debug("another node generated the first CDK", e);
             }
         }
         cache.get().invalidateActive();
+        rotateIfDueQuietly();
     }
 
     private String requireConfigured(String keystore) {
@@ -328,11 +357,87 @@ public final class ControlPlane implements AutoCloseable {
         String active = jobs.state().orElseThrow().activeKeystore();
         Keystore ks = keystores.get(active).orElseThrow(() -> keystores.failure(active).orElseThrow());
         Optional<Cdk> previous = registry.findActive();
-        Cdk cdk = new CdkGenerator(registry).generateActive(ks);
+        Cdk cdk = new CdkGenerator(registry, options.clock()).generateActive(ks);
         audit.record(AuditAction.CDK_ROTATED, cdk.id(), active, "new ACTIVE CDK" + previous.map(p -> "; " + p.id()
                 + " is now DECRYPT_ONLY").orElse("") + (reason == null || reason.isBlank() ? "" : "; reason: " + reason));
         cache.get().invalidateActive();
         return cdk;
+    }
+
+    /** The rotation policy in force, judged on this control plane's clock. */
+    public CdkRotationPolicy rotationPolicy() {
+        return new CdkRotationPolicy(config.rotation(), options.clock());
+    }
+
+    /**
+     * Whether the ACTIVE CDK is due for rotation now: by age, or by the encryptions recorded in the
+     * registry plus those this process has not flushed yet. Changes nothing.
+     */
+    public Optional<RotationDue> rotationDue() {
+        return registry.findActive().flatMap(active -> rotationPolicy().due(active, encryptions(active)));
+    }
+
+    private long encryptions(Cdk cdk) {
+        return usage.total(cdk.id()) + propertyKeys.pending(cdk.id()) + blobKeys.pending(cdk.id());
+    }
+
+    /**
+     * Rotates the ACTIVE CDK if the rotation policy says it is due, unless a keystore switch is unfinished
+     * (the switch generates its own new CDK). Safe on several nodes at once: the new CDK replaces the due
+     * one only if it is still ACTIVE (compare-and-set), so exactly one node rotates and the others re-read.
+     * Audited as {@link AuditAction#CDK_ROTATED} with the reason. Applications run this on open and on the
+     * usage-flush schedule.
+     *
+     * @return the new ACTIVE CDK, or empty if nothing was due, a switch is unfinished, or another node rotated first
+     * @throws DataEncException if the active keystore cannot generate a CDK
+     */
+    public synchronized Optional<Cdk> rotateIfDue() {
+        if (jobs.running().isPresent()) {
+            LOG.debug("rotation check skipped: a keystore switch is unfinished");
+            return Optional.empty();
+        }
+        return rotationDue().flatMap(this::rotate);
+    }
+
+    /**
+     * Replaces {@code due.cdkId()} with a new ACTIVE CDK if it is still ACTIVE and no switch is unfinished.
+     *
+     * @return the new ACTIVE CDK, or empty if another node (or a switch) replaced it first
+     */
+    synchronized Optional<Cdk> rotate(RotationDue due) {
+        if (jobs.running().isPresent()) {
+            return Optional.empty();
+        }
+        String active = jobs.state().orElseThrow().activeKeystore();
+        Keystore ks = keystores.get(active).orElseThrow(() -> keystores.failure(active).orElseThrow());
+        try {
+            Cdk cdk = new CdkGenerator(registry, options.clock()).generateActive(ks, due.cdkId());
+            audit.record(AuditAction.CDK_ROTATED, cdk.id(), active, "automatic rotation by policy: " + due.reason()
+                    + "; " + due.cdkId() + " is now DECRYPT_ONLY");
+            LOG.info("rotated the ACTIVE CDK {} -> {} ({})", due.cdkId(), cdk.id(), due.reason());
+            return Optional.of(cdk);
+        } catch (RegistryConflictException lost) {
+            LOG.debug("another node rotated CDK {} first", due.cdkId());
+            return Optional.empty();
+        } finally {
+            cache.get().invalidateActive();
+        }
+    }
+
+    private void rotateIfDueQuietly() {
+        if (!options.reconcile()) {
+            return;
+        }
+        try {
+            rotateIfDue();
+        } catch (RuntimeException e) {
+            LOG.warn("the ACTIVE CDK is due for rotation but cannot be rotated yet (will retry): {}", e.getMessage());
+        }
+    }
+
+    private void periodic() {
+        flushUsageQuietly();
+        rotateIfDueQuietly();
     }
 
     /** Unwraps every CDK in use with every available keystore that holds a wrapping of it. */
@@ -377,12 +482,13 @@ public final class ControlPlane implements AutoCloseable {
             return "none yet (the first application start generates it)";
         }
         Cdk cdk = active.get();
-        long days = Duration.between(cdk.createdAt(), java.time.Instant.now()).toDays();
-        long used = usage.all().getOrDefault(cdk.id(), CdkUsage.NONE).total();
-        boolean due = days >= config.rotation().maxAge().toDays() || used >= config.rotation().maxMessages();
-        return cdk.id() + ", " + days + " days old (policy: rotate after " + config.rotation().maxAge().toDays()
-                + "), " + used + " encryptions recorded (limit " + config.rotation().maxMessages() + ")"
-                + (due ? " - ROTATION DUE: run 'dataenc rotate-cdk'" : "");
+        CdkRotationPolicy policy = rotationPolicy();
+        long used = encryptions(cdk);
+        Optional<RotationDue> due = policy.due(cdk, used);
+        return cdk.id() + ", " + policy.age(cdk).toDays() + " days old (policy: rotate after "
+                + config.rotation().maxAge().toDays() + "), " + used + " encryptions recorded (limit "
+                + config.rotation().maxMessages() + ")" + due.map(d -> " - ROTATION DUE (" + d.reason()
+                + "): applications rotate it automatically, or run 'dataenc rotate-cdk'").orElse("");
     }
 
     /** Adds this process's encryption counts to the registry now. */

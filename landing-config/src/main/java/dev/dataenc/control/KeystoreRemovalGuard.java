@@ -2,7 +2,6 @@ package dev.dataenc.control;
 
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.keystore.KeystoreSettings;
 
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ public final class KeystoreRemovalGuard {
         }
         List<String> lost = new ArrayList<>();
         for (Cdk cdk : cdks) {
-            if (cdk.status() != CdkStatus.RETIRED && StrandedCdkGuard.hasUsableWrapping(cdk, current)
+            if (cdk.status().protectsData() && StrandedCdkGuard.hasUsableWrapping(cdk, current)
                     && !StrandedCdkGuard.hasUsableWrapping(cdk, next)) {
                 lost.add(CdkLines.describe(cdk, usage.getOrDefault(cdk.id(), CdkUsage.NONE)));
             }

@@ -96,7 +96,7 @@ public final class KeystoreSwitch {
         int done = 0;
         Optional<String> targetKeyId = keystores.get(target).map(k -> keystores.describe(target).masterKeyId());
         for (Cdk cdk : request.cdks()) {
-            if (cdk.status() == CdkStatus.RETIRED) {
+            if (!cdk.status().protectsData()) {
                 continue;
             }
             if (targetKeyId.isPresent() && hasTargetWrapping(cdk, target, targetKeyId.get())) {
@@ -206,7 +206,7 @@ public final class KeystoreSwitch {
             List<Cdk> todo = new ArrayList<>();
             int total = 0;
             for (Cdk cdk : registry.list()) {
-                if (cdk.status() == CdkStatus.RETIRED) {
+                if (!cdk.status().protectsData()) {
                     continue;
                 }
                 total++;

@@ -1,7 +1,6 @@
 package dev.dataenc.control;
 
 import dev.dataenc.cdk.Cdk;
-import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.keystore.Wrapping;
 
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ public final class StrandedCdkGuard implements SwitchGuard {
         List<Cdk> stranded = new ArrayList<>();
         int live = 0;
         for (Cdk cdk : request.cdks()) {
-            if (cdk.status() == CdkStatus.RETIRED) {
+            if (!cdk.status().protectsData()) {
                 continue;
             }
             live++;

@@ -45,6 +45,12 @@ final class UsageCountingKeySource implements DataKeySource {
         return delegate.get().key(id);
     }
 
+    /** Encryptions under {@code id} counted by this process but not yet added to the store. */
+    long pending(CdkId id) {
+        LongAdder n = counts.get(id);
+        return n == null ? 0 : n.sum();
+    }
+
     /** Adds the counts gathered since the last drain to the store. */
     void drainTo(CdkUsageStore store) {
         for (Map.Entry<CdkId, LongAdder> e : counts.entrySet()) {

@@ -12,9 +12,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,14 +33,26 @@ import java.util.Optional;
  */
 public final class JdbcCdkRegistry implements CdkRegistry {
 
-    private static final String SELECT_CDK = "SELECT id, status, created_at FROM dataenc_cdk";
+    private static final String SELECT_CDK = "SELECT id, status, created_at, decrypt_only_since, destroyed_at FROM dataenc_cdk";
     private static final String SELECT_WRAPPINGS =
             "SELECT cdk_id, keystore_name, master_key_id, master_key_version, wrapped_key FROM dataenc_cdk_wrapping";
 
     private final RegistryDatabase db;
+    private final Clock clock;
 
+    /** A registry in {@code db} that records status changes with the system clock. */
     public JdbcCdkRegistry(RegistryDatabase db) {
+        this(db, Clock.systemUTC());
+    }
+
+    /** A registry in {@code db} that records status changes (decrypt-only and destruction times) with {@code clock}. */
+    public JdbcCdkRegistry(RegistryDatabase db, Clock clock) {
         this.db = Objects.requireNonNull(db, "db");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     }
 
     @Override
@@ -80,8 +94,10 @@ public final class JdbcCdkRegistry implements CdkRegistry {
             }
             if (current != null) {
                 try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = 'DECRYPT_ONLY',"
-                        + " active_marker = NULL, row_version = row_version + 1 WHERE id = ? AND status = 'ACTIVE'")) {
-                    s.setString(1, current);
+                        + " active_marker = NULL, decrypt_only_since = ?, row_version = row_version + 1"
+                        + " WHERE id = ? AND status = 'ACTIVE'")) {
+                    s.setObject(1, now());
+                    s.setString(2, current);
                     if (s.executeUpdate() != 1) {
                         throw new RegistryConflictException("the ACTIVE CDK " + current + " changed while being replaced");
                     }
@@ -103,7 +119,10 @@ public final class JdbcCdkRegistry implements CdkRegistry {
     @Override
     public void addWrapping(CdkId id, Wrapping wrapping) {
         write("add a wrapping to CDK " + id, c -> {
-            requireExists(c, id);
+            // lock the CDK row: a concurrent destroy() must not leave this wrapping behind
+            if (lockStatus(c, id) == CdkStatus.DESTROYED) {
+                throw new RegistryConflictException("CDK " + id + " was DESTROYED; it cannot get a wrapping again");
+            }
             try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM dataenc_cdk_wrapping WHERE cdk_id = ?"
                     + " AND keystore_name = ? AND master_key_id = ? AND master_key_version = ?")) {
                 s.setString(1, id.toString());
@@ -156,13 +175,22 @@ public final class JdbcCdkRegistry implements CdkRegistry {
 
     @Override
     public void updateStatus(CdkId id, CdkStatus expected, CdkStatus next) {
+        if (expected == CdkStatus.DESTROYED || next == CdkStatus.DESTROYED) {
+            throw new IllegalArgumentException("a CDK becomes DESTROYED only through destroy(), and never leaves it");
+        }
         write("change CDK " + id + " from " + expected + " to " + next, c -> {
+            String since = next == CdkStatus.ACTIVE ? "NULL"
+                    : expected == CdkStatus.ACTIVE ? "?" : "decrypt_only_since";
             try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = ?, active_marker = ?,"
-                    + " row_version = row_version + 1 WHERE id = ? AND status = ?")) {
-                s.setString(1, next.name());
-                s.setObject(2, next == CdkStatus.ACTIVE ? Boolean.TRUE : null, java.sql.Types.BOOLEAN);
-                s.setString(3, id.toString());
-                s.setString(4, expected.name());
+                    + " decrypt_only_since = " + since + ", row_version = row_version + 1 WHERE id = ? AND status = ?")) {
+                int i = 1;
+                s.setString(i++, next.name());
+                s.setObject(i++, next == CdkStatus.ACTIVE ? Boolean.TRUE : null, java.sql.Types.BOOLEAN);
+                if ("?".equals(since)) {
+                    s.setObject(i++, now());
+                }
+                s.setString(i++, id.toString());
+                s.setString(i, expected.name());
                 if (s.executeUpdate() == 1) {
                     return null;
                 }
@@ -170,6 +198,44 @@ public final class JdbcCdkRegistry implements CdkRegistry {
             requireExists(c, id);
             throw new RegistryConflictException("CDK " + id + " is no longer " + expected + "; another writer changed it");
         });
+    }
+
+    @Override
+    public Cdk destroy(CdkId id) {
+        write("destroy CDK " + id, c -> {
+            CdkStatus status = lockStatus(c, id);
+            if (status != CdkStatus.RETIRED) {
+                throw new RegistryConflictException("CDK " + id + " is " + status + ", not RETIRED; only a RETIRED CDK"
+                        + " can be destroyed");
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = 'DESTROYED', destroyed_at = ?,"
+                    + " row_version = row_version + 1 WHERE id = ? AND status = 'RETIRED'")) {
+                s.setObject(1, now());
+                s.setString(2, id.toString());
+                if (s.executeUpdate() != 1) {
+                    throw new RegistryConflictException("CDK " + id + " changed while being destroyed; re-read and retry");
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM dataenc_cdk_wrapping WHERE cdk_id = ?")) {
+                s.setString(1, id.toString());
+                s.executeUpdate();
+            }
+            return null;
+        });
+        return find(id).orElseThrow(() -> new UnknownCdkException(id, "CDK " + id + " is not in the registry"));
+    }
+
+    /** Locks the CDK's row for this transaction and returns its status. */
+    private static CdkStatus lockStatus(Connection c, CdkId id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT status FROM dataenc_cdk WHERE id = ? FOR UPDATE")) {
+            s.setString(1, id.toString());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new UnknownCdkException(id, "CDK " + id + " is not in the registry");
+                }
+                return CdkStatus.valueOf(rs.getString(1));
+            }
+        }
     }
 
     private static void insertWrapping(Connection c, CdkId id, Wrapping w) throws SQLException {
@@ -220,11 +286,16 @@ public final class JdbcCdkRegistry implements CdkRegistry {
                     String id = rs.getString(1);
                     Instant created = rs.getObject(3, OffsetDateTime.class).toInstant();
                     result.add(new Cdk(CdkId.parse(id), CdkStatus.valueOf(rs.getString(2)), created,
-                            wrappings.getOrDefault(id, List.of())));
+                            wrappings.getOrDefault(id, List.of()), instant(rs, 4), instant(rs, 5)));
                 }
             }
         }
         return result;
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
     }
 
     private <T> T read(String what, RegistryDatabase.SqlWork<T> work) {
