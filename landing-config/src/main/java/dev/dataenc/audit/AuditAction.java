@@ -12,6 +12,8 @@ public enum AuditAction {
     CDK_ROTATED,
     /** A CDK became RETIRED. */
     CDK_RETIRED,
+    /** A RETIRED CDK's wrappings were deleted on purpose: it is DESTROYED and can never be unwrapped again. */
+    CDK_DESTROYED,
     /** A wrapping was removed from a CDK that kept at least one other wrapping. */
     WRAPPING_REMOVED,
     /** A keystore switch job started. */

@@ -10,17 +10,19 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code dataenc} admin command line: {@code status}, {@code switch}, {@code rotate-cdk},
- * {@code verify}, {@code audit}, {@code remove-wrappings} and {@code demo}. Every command except
+ * {@code verify}, {@code audit}, {@code remove-wrappings}, {@code retire-cdks}, {@code destroy-cdk}
+ * and {@code demo}. Every command except
  * {@code demo} reads the data-encryption configuration named by {@code --config} (default
  * {@code $DATAENC_CONFIG}, else {@code ./dataenc.properties}) and opens the control plane without
- * changing anything; only {@code switch}, {@code rotate-cdk} and {@code remove-wrappings} change
- * things, on purpose. Exit codes: 0 success, 1 refused or failed (the reason is printed as
+ * changing anything; only {@code switch}, {@code rotate-cdk}, {@code remove-wrappings},
+ * {@code retire-cdks} and {@code destroy-cdk} change things, on purpose. Exit codes: 0 success, 1 refused or failed (the reason is printed as
  * {@code dataenc: <reason>}), 2 bad usage.
  */
 @Command(name = "dataenc", mixinStandardHelpOptions = true, version = "dataenc 0.1.0",
         description = "Field- and BLOB-level data encryption with pluggable keystores: admin commands.",
         subcommands = {StatusCommand.class, SwitchCommand.class, RotateCdkCommand.class, VerifyCommand.class,
-                AuditCommand.class, RemoveWrappingsCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                AuditCommand.class, RemoveWrappingsCommand.class, RetireCdksCommand.class, DestroyCdkCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
 public final class DataencCli {
 
     /** Exit code when a dataenc operation failed or was refused. */
@@ -55,7 +57,12 @@ public final class DataencCli {
     }
 
     static int run(PrintWriter out, PrintWriter err, boolean interactive, String... args) {
-        CommandLine cli = new CommandLine(new DataencCli(interactive));
+        return run(out, err, interactive, CommandLine.defaultFactory(), args);
+    }
+
+    /** Runs the CLI creating its commands with {@code factory} (the seam to give a command other collaborators). */
+    static int run(PrintWriter out, PrintWriter err, boolean interactive, CommandLine.IFactory factory, String... args) {
+        CommandLine cli = new CommandLine(new DataencCli(interactive), factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

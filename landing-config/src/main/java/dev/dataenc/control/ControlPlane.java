@@ -440,6 +440,63 @@ public final class ControlPlane implements AutoCloseable {
         rotateIfDueQuietly();
     }
 
+    /** Time allowed after a rotation for encryptions in flight, beyond the CDK caches' active-refresh interval. */
+    static final Duration IN_FLIGHT_MARGIN = Duration.ofMinutes(1);
+
+    /**
+     * Retirement of DECRYPT_ONLY CDKs on {@code evidence}. A CDK counts as out of use from when it stopped
+     * being ACTIVE plus the CDK cache's active-refresh interval (nodes notice a rotation that late) plus
+     * {@link #IN_FLIGHT_MARGIN}.
+     */
+    public CdkRetirement retirement(CdkReferenceEvidence evidence) {
+        return new CdkRetirement(registry, audit, evidence, config.cache().activeRefresh().plus(IN_FLIGHT_MARGIN));
+    }
+
+    /**
+     * Retires every DECRYPT_ONLY CDK that {@code evidence} proves no record references.
+     *
+     * @param dryRun only say which would be retired
+     */
+    public RetirementResult retireCdks(CdkReferenceEvidence evidence, boolean dryRun) {
+        return retirement(evidence).retireAll(dryRun);
+    }
+
+    /**
+     * Destroys a RETIRED CDK: deletes every wrapping of it, so data still encrypted under it can never be
+     * decrypted again (such data fails with {@link dev.dataenc.error.CdkDestroyedException}). Irreversible;
+     * audited as {@link AuditAction#CDK_DESTROYED}. This process's cache forgets the key at once; other
+     * processes within the CDK cache's max age.
+     *
+     * @return the DESTROYED CDK
+     * @throws CdkLifecycleRefusedException if it is not RETIRED or a keystore switch is unfinished (nothing changes)
+     * @throws dev.dataenc.error.UnknownCdkException if the registry does not know it
+     */
+    public synchronized Cdk destroyCdk(dev.dataenc.cdk.CdkId id) {
+        Cdk cdk = registry.find(id).orElseThrow(() -> new dev.dataenc.error.UnknownCdkException(id, "CDK " + id
+                + " is not in the registry; 'dataenc status' lists the CDKs by status"));
+        if (cdk.status() != CdkStatus.RETIRED) {
+            throw new CdkLifecycleRefusedException(id, "CDK " + id + " is " + cdk.status() + "; only a RETIRED CDK can be"
+                    + " destroyed. " + (cdk.status() == CdkStatus.DESTROYED ? "It is already destroyed."
+                    : "Retire it first ('dataenc retire-cdks'), which needs a migration proving no record references it."));
+        }
+        jobs.running().ifPresent(j -> {
+            throw new CdkLifecycleRefusedException(id, "a keystore switch is unfinished (" + j.summary() + ");"
+                    + " destroy CDK " + id + " after it completes");
+        });
+        List<String> by = cdk.wrappings().stream().map(Wrapping::keystoreName).distinct().toList();
+        Cdk destroyed;
+        try {
+            destroyed = registry.destroy(id);
+        } catch (RegistryConflictException e) {
+            throw new CdkLifecycleRefusedException(id, "CDK " + id + " cannot be destroyed: it changed meanwhile ("
+                    + e.getMessage() + "); check 'dataenc status'");
+        }
+        cache.get().evictAll();
+        audit.record(AuditAction.CDK_DESTROYED, id, null, "RETIRED -> DESTROYED: " + cdk.wrappings().size()
+                + " wrapping(s) by " + by + " deleted; data encrypted under it can never be decrypted again");
+        return destroyed;
+    }
+
     /** Unwraps every CDK in use with every available keystore that holds a wrapping of it. */
     public VerifyReport verify() {
         VerifyReport report = new CdkVerifier(keystores, usage.all()).verify(registry.list());

@@ -1,0 +1,75 @@
+package dev.dataenc.cli;
+
+import dev.dataenc.cdk.CdkId;
+import dev.dataenc.control.CdkReferenceEvidence;
+import dev.dataenc.control.ControlPlane;
+import dev.dataenc.control.RetirementResult;
+
+import java.io.PrintWriter;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dataenc retire-cdks [--dry-run]}: retires every DECRYPT_ONLY CDK that the reference scans
+ * prove no record references, and lists the ones that must stay, with why. The evidence comes from
+ * a {@link CdkReferenceEvidence} made for the opened control plane; until the migration engine
+ * supplies its scans, the default proves nothing and every CDK stays.
+ */
+@Command(name = "retire-cdks", mixinStandardHelpOptions = true,
+        description = "Retire every DECRYPT_ONLY CDK that reference scans prove unreferenced; list the ones that stay.")
+final class RetireCdksCommand implements Callable<Integer> {
+
+    /** The evidence used when none is given: no reference scans yet, so nothing is retired. */
+    static final Function<ControlPlane, CdkReferenceEvidence> NO_SCANS_YET = plane -> CdkReferenceEvidence.noScansYet();
+
+    private final Function<ControlPlane, CdkReferenceEvidence> evidence;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConfigOption config;
+
+    @Option(names = "--dry-run", description = "Show what would be retired; change nothing.")
+    private boolean dryRun;
+
+    /** The command with the default evidence ({@link #NO_SCANS_YET}). */
+    RetireCdksCommand() {
+        this(NO_SCANS_YET);
+    }
+
+    /** The command with evidence made for each opened control plane (the seam for the migration engine's scans). */
+    RetireCdksCommand(Function<ControlPlane, CdkReferenceEvidence> evidence) {
+        this.evidence = Objects.requireNonNull(evidence, "evidence");
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ControlPlane plane = AdminPlane.open(config.load())) {
+            RetirementResult r = plane.retireCdks(evidence.apply(plane), dryRun);
+            out.println((dryRun ? "would retire " : "retired ") + count(r.retired().size())
+                    + (r.retired().isEmpty() ? "" : ": " + r.retired().stream().map(CdkId::toString)
+                    .collect(Collectors.joining(", "))));
+            out.println("kept " + count(r.kept().size()) + " DECRYPT_ONLY" + (r.kept().isEmpty() ? ""
+                    : " (a record may still reference them; data under them stays readable):"));
+            r.kept().forEach((id, why) -> out.println("  " + id + ": " + why));
+            if (dryRun) {
+                out.println("dry run: nothing changed");
+            }
+        }
+        return 0;
+    }
+
+    private static String count(int n) {
+        return n + " CDK" + (n == 1 ? "" : "s");
+    }
+}
