@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.audit.AuditEvent;
@@ -11,8 +12,10 @@ import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.DataEncConfig;
+import dev.dataenc.config.RegistrySettings;
 import dev.dataenc.config.RotationPolicy;
 import dev.dataenc.keystore.KeystoreSettings;
+import dev.dataenc.testing.PostgresServer;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,6 +179,39 @@ class CdkRotationTest {
             assertEquals(3, node1.registry().list().size(), "exactly one CDK per due moment");
             assertEquals(1, node1.registry().list().stream().filter(c -> c.status() == CdkStatus.ACTIVE).count());
             assertEquals(2, automaticRotations(node1).size());
+        }
+    }
+
+    @Test
+    void twoNodesOnPostgres_dueAtOnce_exactlyOneNewActiveCdk() throws Exception {
+        PostgresServer pg = PostgresServer.available().orElse(null);
+        assumeTrue(pg != null, () -> "PostgreSQL not available: " + PostgresServer.unavailableReason());
+        DataEncConfig config = ControlFixture.config(new RegistrySettings(pg.newDatabase(), pg.user(), ""), "a",
+                ControlFixture.local(dir, "a"));
+        try (ControlPlane node1 = ControlPlane.open(config, app().withTool("node1"));
+             ControlPlane node2 = ControlPlane.open(config, app().withTool("node2"))) {
+            clock.advance(Duration.ofDays(91));
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            int rotations = 0;
+            try {
+                List<Future<Optional<Cdk>>> results = new ArrayList<>();
+                for (ControlPlane node : List.of(node1, node2)) {
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        return node.rotateIfDue();
+                    }));
+                }
+                go.countDown();
+                for (Future<Optional<Cdk>> f : results) {
+                    rotations += f.get(60, TimeUnit.SECONDS).isPresent() ? 1 : 0;
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(1, rotations);
+            assertEquals(2, node2.registry().list().size());
+            assertEquals(1, automaticRotations(node2).size());
         }
     }
 
