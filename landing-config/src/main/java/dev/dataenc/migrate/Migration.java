@@ -165,7 +165,17 @@ public final class Migration {
             if (claimed.isPresent()) {
                 MigrationBatch batch = claimed.get();
                 options.crash().reached("batch-claimed");
-                Optional<ValueCounts> counts = processBatch(job, batch, request, seen.counts().records());
+                Optional<ValueCounts> counts;
+                try {
+                    counts = processBatch(job, batch, request, seen.counts().records());
+                } catch (RuntimeException e) {
+                    try {
+                        store.release(batch, owner.id()); // a retry here, or another node, can take it at once
+                    } catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    throw e;
+                }
                 if (counts.isPresent() && store.done(batch, owner.id(), counts.get())) {
                     mine = mine.plus(counts.get());
                     batches.add(batch.batchNo());

@@ -261,6 +261,20 @@ public final class MigrationStore {
         });
     }
 
+    /** Gives a batch {@code owner} holds back (PENDING), so another node or run can claim it at once. */
+    public void release(MigrationBatch batch, String owner) {
+        db.write("release batch " + batch.batchNo() + " of migration " + batch.migrationId(), c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_migration_batch SET status = 'PENDING',"
+                    + " lease_until = NULL, row_version = row_version + 1"
+                    + " WHERE migration_id = ? AND batch_no = ? AND status = 'CLAIMED' AND owner = ?")) {
+                s.setString(1, batch.migrationId());
+                s.setInt(2, batch.batchNo());
+                s.setString(3, owner);
+                return s.executeUpdate();
+            }
+        });
+    }
+
     /**
      * Marks a batch {@code owner} holds DONE with its counters and adds them to the job, in one transaction.
      *
