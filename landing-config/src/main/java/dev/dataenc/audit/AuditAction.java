@@ -29,5 +29,11 @@ public enum AuditAction {
     /** A changed configuration was refused; the previous one stays in force. */
     CONFIG_REFUSED,
     /** Every CDK was checked for an available wrapping. */
-    VERIFIED
+    VERIFIED,
+    /** A data migration (re-encryption of a record source to the ACTIVE CDK) was planned and started. */
+    MIGRATION_STARTED,
+    /** An unfinished data migration was picked up again (after a crash, or by another node joining it). */
+    MIGRATION_RESUMED,
+    /** A data migration finished every batch and recorded its reference scan. */
+    MIGRATION_COMPLETED
 }

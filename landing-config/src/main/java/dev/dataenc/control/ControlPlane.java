@@ -264,6 +264,11 @@ public final class ControlPlane implements AutoCloseable {
         return registry;
     }
 
+    /** The registry database (for stores that keep their own tables there, such as data migrations). */
+    public RegistryDatabase database() {
+        return db;
+    }
+
     /** The audit trail. */
     public AuditTrail audit() {
         return audit;

@@ -1,0 +1,474 @@
+package dev.dataenc.migrate;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * A {@link RecordSource} over one table of the host's own database (H2 or PostgreSQL; any
+ * {@link DataSource}, not necessarily the registry's): a key column (INTEGER/BIGINT/SMALLINT,
+ * CHAR/VARCHAR or UUID; NOT NULL and unique) and one or more text columns holding text-form
+ * ciphertexts, each with its encryption context ({@code column:context}; the context defaults to
+ * {@code table.column} as spelt in the request).
+ *
+ * <p>Table and column names are looked up in the database metadata when the source is built and
+ * only the names found there are used in SQL, quoted; a name that does not exist is a
+ * {@link RecordSourceException} listing what does. Writes are compare-and-set
+ * ({@code UPDATE t SET col = ? WHERE key = ? AND col = ?}), one transaction per call.
+ */
+public final class JdbcRecordSource implements RecordSource {
+
+    private static final int FETCH_SIZE = 1000;
+
+    private enum KeyType { INTEGER, STRING, UUID }
+
+    private final DataSource dataSource;
+    private final HikariDataSource owned;
+    private final String name;
+    private final List<SourceColumn> columns;
+    private final String table;
+    private final String key;
+    private final List<String> quotedColumns;
+    private final KeyType keyType;
+    private final String selectList;
+
+    private JdbcRecordSource(DataSource dataSource, HikariDataSource owned, String name, List<SourceColumn> columns,
+                             String table, String key, List<String> quotedColumns, KeyType keyType) {
+        this.dataSource = dataSource;
+        this.owned = owned;
+        this.name = name;
+        this.columns = List.copyOf(columns);
+        this.table = table;
+        this.key = key;
+        this.quotedColumns = List.copyOf(quotedColumns);
+        this.keyType = keyType;
+        this.selectList = key + ", " + String.join(", ", quotedColumns);
+    }
+
+    /** A builder over the host's data source (not closed by {@link #close()}). */
+    public static Builder on(DataSource dataSource) {
+        return new Builder(Objects.requireNonNull(dataSource, "dataSource"), null);
+    }
+
+    /** A builder that opens a small connection pool to {@code jdbcUrl}, closed by {@link #close()}. */
+    public static Builder connect(String jdbcUrl, String user, String password) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(0);
+        config.setPoolName("dataenc-migration-source");
+        config.setInitializationFailTimeout(3_000);
+        try {
+            HikariDataSource ds = new HikariDataSource(config);
+            return new Builder(ds, ds);
+        } catch (RuntimeException e) {
+            throw new RecordSourceException("cannot connect to the database at " + jdbcUrl.replaceAll(
+                    "(?i)(password=)[^;&]*", "$1****") + ": " + e.getMessage() + ". Check the URL, that the database is"
+                    + " running, and the credentials.", e);
+        }
+    }
+
+    /** Describes the table; {@link #build()} checks it against the database. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private final HikariDataSource owned;
+        private String table;
+        private String key;
+        private final List<String> columnSpecs = new ArrayList<>();
+        private String name;
+
+        private Builder(DataSource dataSource, HikariDataSource owned) {
+            this.dataSource = dataSource;
+            this.owned = owned;
+        }
+
+        /** The table, optionally {@code schema.table}. */
+        public Builder table(String table) {
+            this.table = table;
+            return this;
+        }
+
+        /** The key column: NOT NULL and unique. */
+        public Builder key(String key) {
+            this.key = key;
+            return this;
+        }
+
+        /** A migrated column, {@code column} or {@code column:context}. */
+        public Builder column(String spec) {
+            this.columnSpecs.add(Objects.requireNonNull(spec, "spec"));
+            return this;
+        }
+
+        /** Several migrated columns, each {@code column} or {@code column:context}. */
+        public Builder columns(List<String> specs) {
+            specs.forEach(this::column);
+            return this;
+        }
+
+        /** Overrides the source name (default {@code catalog.schema.table(key): column[context], ...}). */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Checks the table, key and columns against the database metadata.
+         *
+         * @throws RecordSourceException naming what exists when something does not, or has a type that cannot be migrated
+         */
+        public JdbcRecordSource build() {
+            try {
+                if (table == null || table.isBlank() || key == null || key.isBlank() || columnSpecs.isEmpty()) {
+                    throw new RecordSourceException("a JDBC record source needs a table, a key column and at least one"
+                            + " column (column or column:context); got table=" + table + ", key=" + key + ", columns="
+                            + columnSpecs);
+                }
+                return new JdbcTableInspector(dataSource).inspect(table, key, columnSpecs, name, owned);
+            } catch (RuntimeException e) {
+                if (owned != null) {
+                    owned.close();
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Reads a table's metadata and builds the source from the names found there. */
+    static final class JdbcTableInspector {
+        private final DataSource dataSource;
+
+        JdbcTableInspector(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        JdbcRecordSource inspect(String tableSpec, String keySpec, List<String> columnSpecs, String name,
+                                 HikariDataSource owned) {
+            try (Connection c = dataSource.getConnection()) {
+                DatabaseMetaData md = c.getMetaData();
+                TableMetadata t = TableMetadata.find(c, tableSpec);
+                TableMetadata.Column k = t.column(keySpec, "key column");
+                KeyType keyType = keyType(t, k);
+                if (k.nullable()) {
+                    throw new RecordSourceException("key column " + k.name() + " of table " + t.display() + " may be NULL;"
+                            + " the key must be NOT NULL and unique (a primary key or a unique index)");
+                }
+                if (!t.isUnique(k.name())) {
+                    throw new RecordSourceException("key column " + k.name() + " of table " + t.display() + " is not unique;"
+                            + " the key must be the primary key or have a unique index of its own" + t.uniqueHint());
+                }
+                String quote = md.getIdentifierQuoteString();
+                List<SourceColumn> columns = new ArrayList<>();
+                List<String> quoted = new ArrayList<>();
+                List<String> shown = new ArrayList<>();
+                for (String spec : columnSpecs) {
+                    int colon = spec.indexOf(':');
+                    String col = colon < 0 ? spec.trim() : spec.substring(0, colon).trim();
+                    String context = colon < 0 ? tableSpec.trim() + "." + col : spec.substring(colon + 1);
+                    if (context.isEmpty()) {
+                        throw new RecordSourceException("column spec '" + spec + "' has an empty context; write column or"
+                                + " column:context");
+                    }
+                    TableMetadata.Column meta = t.column(col, "column");
+                    if (!isText(meta.jdbcType())) {
+                        throw new RecordSourceException("column " + meta.name() + " of table " + t.display() + " has type "
+                                + meta.typeName() + "; only text columns (CHAR, VARCHAR, TEXT, CLOB) holding text-form"
+                                + " ciphertexts can be migrated. Text columns of " + t.display() + ": " + t.textColumns());
+                    }
+                    if (meta.name().equals(k.name())) {
+                        throw new RecordSourceException("column " + meta.name() + " is the key column; the key is never"
+                                + " encrypted. Name the ciphertext columns.");
+                    }
+                    if (quoted.contains(quote(quote, meta.name()))) {
+                        throw new RecordSourceException("column " + meta.name() + " is named twice");
+                    }
+                    columns.add(new SourceColumn(meta.name(), context));
+                    quoted.add(quote(quote, meta.name()));
+                    shown.add(meta.name() + "[" + context + "]");
+                }
+                String qualified = (t.schema() == null ? "" : quote(quote, t.schema()) + ".") + quote(quote, t.name());
+                String sourceName = name != null && !name.isBlank() ? name
+                        : (c.getCatalog() == null ? "" : c.getCatalog() + ".") + t.display() + "(" + k.name() + "): "
+                        + String.join(", ", shown);
+                return new JdbcRecordSource(dataSource, owned, sourceName, columns, qualified, quote(quote, k.name()),
+                        quoted, keyType);
+            } catch (SQLException e) {
+                throw new RecordSourceException("cannot read the metadata of table " + tableSpec + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static KeyType keyType(TableMetadata t, TableMetadata.Column k) {
+            if ("uuid".equalsIgnoreCase(k.typeName())) {
+                return KeyType.UUID;
+            }
+            switch (k.jdbcType()) {
+                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT:
+                    return KeyType.INTEGER;
+                case Types.CHAR, Types.VARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR:
+                    return KeyType.STRING;
+                default:
+                    throw new RecordSourceException("key column " + k.name() + " of table " + t.display() + " has type "
+                            + k.typeName() + "; supported key types are INTEGER, BIGINT, SMALLINT, CHAR, VARCHAR and UUID");
+            }
+        }
+
+        private static boolean isText(int jdbcType) {
+            return switch (jdbcType) {
+                case Types.CHAR, Types.VARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR,
+                        Types.CLOB, Types.NCLOB -> true;
+                default -> false;
+            };
+        }
+
+        private static String quote(String quote, String identifier) {
+            if (quote == null || quote.isBlank()) {
+                return identifier;
+            }
+            return quote + identifier.replace(quote, quote + quote) + quote;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<SourceColumn> columns() {
+        return columns;
+    }
+
+    @Override
+    public List<String> boundaries(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive: " + batchSize);
+        }
+        List<String> bounds = new ArrayList<>();
+        stream("SELECT " + key + " FROM " + table + " ORDER BY " + key, "list the keys", new RowHandler() {
+            long n;
+
+            @Override
+            public void row(ResultSet rs) throws SQLException {
+                if (n > 0 && n % batchSize == 0) {
+                    bounds.add(keyOf(rs));
+                }
+                n++;
+            }
+        });
+        return bounds;
+    }
+
+    @Override
+    public long count() {
+        try (Connection c = dataSource.getConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw failure("count the records", e);
+        }
+    }
+
+    @Override
+    public List<SourceRecord> read(KeyRange range) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectList).append(" FROM ").append(table);
+        if (range.from() != null || range.to() != null) {
+            sql.append(" WHERE ");
+            if (range.from() != null) {
+                sql.append(key).append(" >= ?");
+            }
+            if (range.to() != null) {
+                sql.append(range.from() != null ? " AND " : "").append(key).append(" < ?");
+            }
+        }
+        sql.append(" ORDER BY ").append(key);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            if (range.from() != null) {
+                bindKey(s, i++, range.from());
+            }
+            if (range.to() != null) {
+                bindKey(s, i, range.to());
+            }
+            List<SourceRecord> records = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    records.add(recordOf(rs));
+                }
+            }
+            return records;
+        } catch (SQLException e) {
+            throw failure("read the records in " + range, e);
+        }
+    }
+
+    @Override
+    public Optional<SourceRecord> read(String k) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT " + selectList + " FROM " + table + " WHERE " + key + " = ?")) {
+            bindKey(s, 1, k);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(recordOf(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("read record " + k, e);
+        }
+    }
+
+    @Override
+    public void forEach(Consumer<SourceRecord> action) {
+        stream("SELECT " + selectList + " FROM " + table + " ORDER BY " + key, "scan the records",
+                rs -> action.accept(recordOf(rs)));
+    }
+
+    @Override
+    public boolean[] write(List<ValueWrite> writes) {
+        boolean[] applied = new boolean[writes.size()];
+        if (writes.isEmpty()) {
+            return applied;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (int col = 0; col < columns.size(); col++) {
+                    List<Integer> mine = new ArrayList<>();
+                    for (int i = 0; i < writes.size(); i++) {
+                        if (writes.get(i).column() == col) {
+                            mine.add(i);
+                        }
+                    }
+                    if (mine.isEmpty()) {
+                        continue;
+                    }
+                    String column = quotedColumns.get(col);
+                    try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET " + column + " = ? WHERE "
+                            + key + " = ? AND " + column + " = ?")) {
+                        for (int i : mine) {
+                            ValueWrite w = writes.get(i);
+                            s.setString(1, w.replacement());
+                            bindKey(s, 2, w.key());
+                            s.setString(3, w.expected());
+                            s.addBatch();
+                        }
+                        int[] counts = s.executeBatch();
+                        for (int j = 0; j < mine.size(); j++) {
+                            int i = mine.get(j);
+                            applied[i] = counts[j] == Statement.SUCCESS_NO_INFO ? holds(c, writes.get(i)) : counts[j] > 0;
+                        }
+                    }
+                }
+                c.commit();
+                return applied;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new RecordSourceException("cannot write re-encrypted values to " + name + ": " + e.getMessage()
+                    + ". Nothing of this chunk was written; the migration can be run again. If a value is too long, widen"
+                    + " the column: a text ciphertext has about 4/3 x (plaintext bytes + 47) + 8 characters.", e);
+        }
+    }
+
+    private boolean holds(Connection c, ValueWrite w) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + quotedColumns.get(w.column()) + " FROM " + table
+                + " WHERE " + key + " = ?")) {
+            bindKey(s, 1, w.key());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && w.replacement().equals(rs.getString(1));
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowHandler {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    /** Streams a query with a cursor (PostgreSQL needs a transaction and a fetch size for that). */
+    private void stream(String sql, String what, RowHandler handler) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                s.setFetchSize(FETCH_SIZE);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        handler.row(rs);
+                    }
+                }
+                c.commit();
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private SourceRecord recordOf(ResultSet rs) throws SQLException {
+        List<String> values = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            values.add(rs.getString(i + 2));
+        }
+        return new SourceRecord(keyOf(rs), values);
+    }
+
+    private String keyOf(ResultSet rs) throws SQLException {
+        return switch (keyType) {
+            case INTEGER -> Long.toString(rs.getLong(1));
+            case STRING -> rs.getString(1);
+            case UUID -> rs.getObject(1).toString();
+        };
+    }
+
+    private void bindKey(PreparedStatement s, int index, String k) throws SQLException {
+        switch (keyType) {
+            case INTEGER -> s.setLong(index, Long.parseLong(k));
+            case STRING -> s.setString(index, k);
+            case UUID -> s.setObject(index, UUID.fromString(k));
+            default -> throw new IllegalStateException(keyType.name());
+        }
+    }
+
+    private RecordSourceException failure(String what, SQLException e) {
+        return new RecordSourceException("cannot " + what + " of " + name + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        if (owned != null) {
+            owned.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcRecordSource[" + name + "]";
+    }
+}

@@ -1,0 +1,32 @@
+package dev.dataenc.migrate;
+
+import dev.dataenc.cdk.CdkId;
+
+import java.time.Instant;
+
+/**
+ * A persisted migration job.
+ *
+ * @param id              job id
+ * @param source          the {@link RecordSource#name()}
+ * @param target          the ACTIVE CDK when the job was planned
+ * @param mode            what it does to values
+ * @param status          running or completed
+ * @param batchSize       keys per batch
+ * @param batchesTotal    number of batches
+ * @param recordsEstimate records when planned
+ * @param counts          sums over the DONE batches
+ * @param startedBy       who planned it
+ * @param startedAt       when it was planned
+ * @param completedAt     when it completed, or null
+ */
+public record MigrationJob(String id, String source, CdkId target, MigrationMode mode, MigrationStatus status,
+                           int batchSize, int batchesTotal, long recordsEstimate, ValueCounts counts, String startedBy,
+                           Instant startedAt, Instant completedAt) {
+
+    /** One line for status output. */
+    public String summary() {
+        return "migration " + id + " of " + source + " to CDK " + target + " (" + mode + ", " + status + ", "
+                + counts.records() + "/" + recordsEstimate + " records)";
+    }
+}

@@ -1,0 +1,199 @@
+package dev.dataenc.migrate;
+
+import dev.dataenc.cdk.CdkId;
+import dev.dataenc.control.CrashPoint;
+import dev.dataenc.envelope.PropertyCipher;
+import dev.dataenc.error.DecryptionFailedException;
+import dev.dataenc.error.MalformedCiphertextException;
+import dev.dataenc.error.UnknownCdkException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Migrates the records of one key range: for each value, decides (null, plaintext, already under the
+ * target, or under an older CDK), re-encrypts under the ACTIVE CDK, verifies the new ciphertext
+ * decrypts to the same plaintext, and writes it by compare-and-set. A lost compare-and-set (the
+ * application wrote the value meanwhile) is re-read: nothing more is done if the value is now under
+ * the ACTIVE CDK, NULL or gone; otherwise it is migrated again (a few times at most). Plaintext is
+ * never logged nor put in a message.
+ */
+final class RecordProcessor {
+
+    /** Attempts per value when the application keeps writing old-CDK values to it. */
+    static final int MAX_ATTEMPTS = 5;
+
+    /** Told after each write chunk is committed. */
+    @FunctionalInterface
+    interface ChunkListener {
+        /** @param records records in the chunk */
+        void written(int records);
+    }
+
+    private final PropertyCipher cipher;
+    private final RecordSource source;
+    private final MigrationMode mode;
+    private final int writeChunk;
+    private final CrashPoint crash;
+    private final Set<CdkId> current = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param current CDKs whose ciphertexts count as migrated (the target and the ACTIVE CDK)
+     */
+    RecordProcessor(PropertyCipher cipher, RecordSource source, MigrationMode mode, int writeChunk, Set<CdkId> current,
+                    CrashPoint crash) {
+        this.cipher = cipher;
+        this.source = source;
+        this.mode = mode;
+        this.writeChunk = writeChunk;
+        this.crash = crash;
+        this.current.addAll(current);
+    }
+
+    private static final class Tally {
+        long records;
+        long migrated;
+        long alreadyTarget;
+        long nulls;
+        long plaintext;
+        long encryptedPlaintext;
+        long changedByApp;
+        long unreadable;
+
+        ValueCounts counts() {
+            return new ValueCounts(records, migrated, alreadyTarget, nulls, plaintext, encryptedPlaintext, changedByApp,
+                    unreadable);
+        }
+
+        void written(boolean wasPlaintext) {
+            if (wasPlaintext) {
+                encryptedPlaintext++;
+            } else {
+                migrated++;
+            }
+        }
+    }
+
+    /** A verified new ciphertext waiting to be written. */
+    private record Pending(ValueWrite write, boolean wasPlaintext) {
+    }
+
+    /** Migrates the records in {@code range}. */
+    ValueCounts process(KeyRange range, ChunkListener listener) {
+        Tally tally = new Tally();
+        List<Pending> pending = new ArrayList<>();
+        int inChunk = 0;
+        for (SourceRecord r : source.read(range)) {
+            tally.records++;
+            for (int col = 0; col < r.values().size(); col++) {
+                prepare(r.key(), col, r.values().get(col), tally).ifPresent(pending::add);
+            }
+            crash.reached("record");
+            if (++inChunk >= writeChunk) {
+                flush(pending, tally);
+                listener.written(inChunk);
+                inChunk = 0;
+            }
+        }
+        flush(pending, tally);
+        listener.written(inChunk);
+        return tally.counts();
+    }
+
+    /** Counts a value that needs nothing, or returns its verified replacement. */
+    private Optional<Pending> prepare(String key, int col, String value, Tally tally) {
+        if (value == null) {
+            tally.nulls++;
+            return Optional.empty();
+        }
+        String context = source.columns().get(col).context();
+        if (!PropertyCipher.isEncrypted(value)) {
+            if (mode != MigrationMode.ENCRYPT_PLAINTEXT) {
+                tally.plaintext++;
+                return Optional.empty();
+            }
+            return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(value, context, key, col)), true));
+        }
+        String plain;
+        try {
+            if (current.contains(PropertyCipher.cdkIdOf(value))) {
+                tally.alreadyTarget++;
+                return Optional.empty();
+            }
+            plain = cipher.decryptString(value, context);
+        } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
+            tally.unreadable++;
+            return Optional.empty();
+        }
+        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col)), false));
+    }
+
+    private String encryptVerified(String plain, String context, String key, int col) {
+        String fresh = cipher.encryptString(plain, context);
+        if (!plain.equals(cipher.decryptString(fresh, context))) {
+            throw new MigrationException("verification failed for record " + key + ", column "
+                    + source.columns().get(col).name() + ": the new ciphertext does not decrypt to the value it was made"
+                    + " from. Nothing was written for it; check the keystore and the key cache, then run the migration"
+                    + " again.");
+        }
+        current.add(PropertyCipher.cdkIdOf(fresh));
+        return fresh;
+    }
+
+    private void flush(List<Pending> pending, Tally tally) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<ValueWrite> writes = new ArrayList<>(pending.size());
+        pending.forEach(p -> writes.add(p.write()));
+        boolean[] applied = source.write(writes);
+        crash.reached("chunk-written");
+        for (int i = 0; i < applied.length; i++) {
+            Pending p = pending.get(i);
+            if (applied[i]) {
+                tally.written(p.wasPlaintext());
+            } else {
+                retryLost(p.write(), tally);
+            }
+        }
+        pending.clear();
+    }
+
+    /** The application changed the value between our read and our write: re-read and decide again. */
+    private void retryLost(ValueWrite lost, Tally tally) {
+        for (int attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<SourceRecord> now = source.read(lost.key());
+            String value = now.map(r -> r.values().get(lost.column())).orElse(null);
+            if (value == null || !needsWork(value)) {
+                tally.changedByApp++;
+                return;
+            }
+            Tally scratch = new Tally();
+            Optional<Pending> again = prepare(lost.key(), lost.column(), value, scratch);
+            if (again.isEmpty()) {
+                tally.unreadable += scratch.unreadable;
+                tally.changedByApp += scratch.unreadable == 0 ? 1 : 0;
+                return;
+            }
+            if (source.write(List.of(again.get().write()))[0]) {
+                tally.written(again.get().wasPlaintext());
+                return;
+            }
+        }
+        tally.changedByApp++; // still changing under us: the reference scan shows what it holds
+    }
+
+    private boolean needsWork(String value) {
+        if (!PropertyCipher.isEncrypted(value)) {
+            return mode == MigrationMode.ENCRYPT_PLAINTEXT;
+        }
+        try {
+            return !current.contains(PropertyCipher.cdkIdOf(value));
+        } catch (MalformedCiphertextException e) {
+            return false;
+        }
+    }
+}

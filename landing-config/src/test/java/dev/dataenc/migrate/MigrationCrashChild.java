@@ -1,0 +1,46 @@
+package dev.dataenc.migrate;
+
+import dev.dataenc.control.ControlPlane;
+import dev.dataenc.control.CrashPoint;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Child JVM for {@link MigrationCrashTest}: runs (or resumes) the migration of the customer table in
+ * {@code dir}; when crash point {@code name:n} is reached for the n-th time it prints
+ * {@code CRASHPOINT name n} and waits to be killed (SIGKILL) by the parent.
+ */
+public final class MigrationCrashChild {
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        String[] spec = args[1].split(":");
+        String point = spec[0];
+        int nth = Integer.parseInt(spec[1]);
+        AtomicInteger seen = new AtomicInteger();
+        CrashPoint crash = name -> {
+            if (name.equals(point) && seen.incrementAndGet() == nth) {
+                System.out.println("CRASHPOINT " + name + " " + nth);
+                System.out.flush();
+                try {
+                    Thread.sleep(600_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Runtime.getRuntime().halt(99);
+            }
+        };
+        MigrationFixture.Databases dbs = MigrationFixture.h2(dir);
+        try (ControlPlane plane = MigrationFixture.open(dir, dbs, "child");
+             JdbcRecordSource source = MigrationFixture.customerSource(dbs)) {
+            new Migration(plane, Migration.Options.defaults().withCrash(crash))
+                    .run(MigrationCrashTest.request(source));
+        }
+        System.out.println("NOCRASH");
+        System.exit(3);
+    }
+
+    private MigrationCrashChild() {
+    }
+}

@@ -1,0 +1,140 @@
+package dev.dataenc.migrate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.dataenc.audit.AuditAction;
+import dev.dataenc.cdk.CdkId;
+import dev.dataenc.control.ControlPlane;
+import dev.dataenc.migrate.MigrationFixture.Databases;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills (SIGKILL) a child JVM migrating a 3,000-row table many times at random points (after the
+ * job is planned, after n records, after n write chunks, after a batch is done), then runs the
+ * migration to the end: every value decrypts to its original, under the target CDK, and the job's
+ * counters account for every record and value exactly once.
+ */
+class MigrationCrashTest {
+
+    static final int ROWS = 3000;
+    static final int NULL_EVERY = 13;
+
+    @TempDir
+    Path dir;
+
+    static MigrationRequest request(RecordSource source) {
+        return MigrationRequest.of(source).withBatchSize(50).withWriteChunk(20);
+    }
+
+    @Test
+    void killedAtRandomPointsManyTimes_finalRunCompletesAndEveryValueDecryptsToItsOriginal() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        Databases dbs = MigrationFixture.h2(dir);
+        MigrationFixture.createCustomer(dbs);
+        Map<Integer, String[]> originals;
+        Set<CdkId> old = new HashSet<>();
+        try (ControlPlane plane = MigrationFixture.open(dir, dbs, "setup")) {
+            originals = MigrationFixture.fill(plane, dbs, ROWS, 3, NULL_EVERY);
+            MigrationFixture.stored(dbs).values().forEach(r -> {
+                for (String v : r) {
+                    if (v != null) {
+                        old.add(MigrationFixture.cdkOf(v));
+                    }
+                }
+            });
+        }
+        List<String> kills = new ArrayList<>();
+        kills.add("job-planned:1");
+        for (int i = 0; i < 8; i++) {
+            kills.add(switch (i % 3) {
+                case 0 -> "record:" + (1 + random.nextInt(300));
+                case 1 -> "chunk-written:" + (1 + random.nextInt(12));
+                default -> "batch-done:" + (1 + random.nextInt(4));
+            });
+        }
+        for (String kill : kills) {
+            runChildAndKill(kill, "seed " + seed + ", kills " + kills);
+        }
+
+        try (ControlPlane plane = MigrationFixture.open(dir, dbs, "final");
+             JdbcRecordSource source = MigrationFixture.customerSource(dbs)) {
+            CdkId target = plane.registry().findActive().orElseThrow().id();
+            Migration migration = new Migration(plane);
+            MigrationResult r = migration.run(request(source));
+            String why = "seed " + seed + ", kills " + kills;
+            assertTrue(r.resumed(), why);
+            assertTrue(r.completedHere(), why);
+            assertEquals(1, migration.store().history(10).size(), "one job, resumed each time: " + why);
+            MigrationJob job = r.job();
+            assertEquals(target, job.target());
+            long nulls = originals.values().stream().flatMap(v -> java.util.Arrays.stream(v))
+                    .filter(v -> v == null).count();
+            ValueCounts n = job.counts();
+            assertEquals(ROWS, n.records(), "every record counted once: " + n + ", " + why);
+            assertEquals(nulls, n.nulls(), why);
+            assertEquals(2L * ROWS - nulls, n.migrated() + n.alreadyTarget(), "every value counted once: " + n + ", " + why);
+            assertEquals(0, n.changedByApp() + n.unreadable() + n.plaintext() + n.encryptedPlaintext(), why);
+            List<MigrationBatch> batches = migration.store().batches(job.id());
+            assertEquals(ROWS / 50, batches.size());
+            assertTrue(batches.stream().allMatch(b -> b.status() == BatchStatus.DONE), why);
+            assertEquals(ROWS, batches.stream().mapToLong(b -> b.counts().records()).sum(), why);
+            MigrationTest.assertDecryptsToOriginalsUnder(plane, originals, MigrationFixture.stored(dbs), target);
+            ReferenceScan scan = r.references().orElseThrow();
+            for (CdkId o : old) {
+                assertEquals(0, scan.referencesTo(o), why);
+            }
+            assertEquals(2L * ROWS - nulls, scan.referencesTo(target));
+            assertEquals(1, plane.audit().byAction(AuditAction.MIGRATION_STARTED).size());
+            assertEquals(kills.size(), plane.audit().byAction(AuditAction.MIGRATION_RESUMED).size(), why);
+            assertEquals(1, plane.audit().byAction(AuditAction.MIGRATION_COMPLETED).size());
+        }
+    }
+
+    private void runChildAndKill(String crashPoint, String why) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), MigrationCrashChild.class.getName(), dir.toString(),
+                crashPoint);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        boolean reached = false;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                output.add(line);
+                if (line.startsWith("CRASHPOINT ")) {
+                    reached = true;
+                    p.destroyForcibly(); // SIGKILL: no shutdown hooks, no clean close
+                    break;
+                }
+            }
+        } finally {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("child did not end; output:\n" + String.join("\n", output));
+            }
+        }
+        if (!reached) {
+            fail("child never reached crash point " + crashPoint + " (" + why + "); exit " + p.exitValue() + ", output:\n"
+                    + String.join("\n", output));
+        }
+        assertNotEquals(0, p.exitValue());
+    }
+}
