@@ -2,6 +2,7 @@ package dev.dataenc.cli;
 
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.control.CdkReferenceEvidence;
+import dev.dataenc.migrate.ScanEvidence;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.RetirementResult;
 
@@ -20,15 +21,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dataenc retire-cdks [--dry-run]}: retires every DECRYPT_ONLY CDK that the reference scans
  * prove no record references, and lists the ones that must stay, with why. The evidence comes from
- * a {@link CdkReferenceEvidence} made for the opened control plane; until the migration engine
- * supplies its scans, the default proves nothing and every CDK stays.
+ * a {@link CdkReferenceEvidence} made for the opened control plane: by default the reference scans
+ * that {@code dataenc migrate} records ({@link ScanEvidence}); with no scan, nothing is proven and
+ * every CDK stays.
  */
 @Command(name = "retire-cdks", mixinStandardHelpOptions = true,
         description = "Retire every DECRYPT_ONLY CDK that reference scans prove unreferenced; list the ones that stay.")
 final class RetireCdksCommand implements Callable<Integer> {
 
-    /** The evidence used when none is given: no reference scans yet, so nothing is retired. */
-    static final Function<ControlPlane, CdkReferenceEvidence> NO_SCANS_YET = plane -> CdkReferenceEvidence.noScansYet();
+    /** The evidence used when none is given: the migration engine's reference scans in the registry. */
+    static final Function<ControlPlane, CdkReferenceEvidence> SCANS = plane -> new ScanEvidence(plane.database());
 
     private final Function<ControlPlane, CdkReferenceEvidence> evidence;
 
@@ -41,9 +43,9 @@ final class RetireCdksCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Show what would be retired; change nothing.")
     private boolean dryRun;
 
-    /** The command with the default evidence ({@link #NO_SCANS_YET}). */
+    /** The command with the default evidence ({@link #SCANS}). */
     RetireCdksCommand() {
-        this(NO_SCANS_YET);
+        this(SCANS);
     }
 
     /** The command with evidence made for each opened control plane (the seam for the migration engine's scans). */
