@@ -35,5 +35,11 @@ public enum AuditAction {
     /** An unfinished data migration was picked up again (after a crash, or by another node joining it). */
     MIGRATION_RESUMED,
     /** A data migration finished every batch and recorded its reference scan. */
-    MIGRATION_COMPLETED
+    MIGRATION_COMPLETED,
+    /** A cipher transition started (phase 1: the new keystore wraps every CDK in use). */
+    CIPHER_TRANSITION_STARTED,
+    /** A cipher transition moved to its next phase. */
+    CIPHER_TRANSITION_ADVANCED,
+    /** A cipher-transition step was refused; nothing changed. */
+    CIPHER_TRANSITION_REFUSED
 }

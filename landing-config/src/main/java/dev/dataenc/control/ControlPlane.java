@@ -122,6 +122,7 @@ public final class ControlPlane implements AutoCloseable {
     private final JdbcCdkRegistry registry;
     private final SwitchJobStore jobs;
     private final CdkUsageStore usage;
+    private final CipherTransitionStore transitions;
     private final AuditTrail audit;
     private final Options options;
     private final SwitchOwner owner;
@@ -145,6 +146,7 @@ public final class ControlPlane implements AutoCloseable {
         this.registry = new JdbcCdkRegistry(db, options.clock());
         this.jobs = new SwitchJobStore(db);
         this.usage = new CdkUsageStore(db);
+        this.transitions = new CipherTransitionStore(db);
         this.owner = SwitchOwner.thisProcess(options.tool());
         this.audit = new JdbcAuditTrail(db, owner.actor());
         this.cache.set(new CdkCache(registry, keystores.opened(), config.cache()));
@@ -241,7 +243,22 @@ public final class ControlPlane implements AutoCloseable {
 
     private KeystoreSwitch switcher(KeystoreSet set) {
         return new KeystoreSwitch(registry, jobs, usage, audit, set, owner, config.switchLease(), options.crash(),
-                options.progress());
+                options.progress(), List.of(new RefusedCipherGuard(transitions.refusedKeystores())));
+    }
+
+    /** Phased moves away from an old cipher whose data must be re-encrypted ({@code dataenc cipher-transition}). */
+    public CipherTransitions cipherTransitions() {
+        return new CipherTransitions(this, transitions, this::switcher);
+    }
+
+    /** Per-CDK encryption counts in the registry. */
+    public CdkUsageStore usage() {
+        return usage;
+    }
+
+    /** Who this process is, for audit entries. */
+    public String actor() {
+        return owner.actor();
     }
 
     /** Encrypts and decrypts property values with the ACTIVE CDK. */

@@ -65,12 +65,23 @@ public final class KeystoreSwitch {
     public KeystoreSwitch(CdkRegistry registry, SwitchJobStore jobs, CdkUsageStore usage, AuditTrail audit,
                           KeystoreSet keystores, SwitchOwner owner, Duration lease, CrashPoint crash,
                           SwitchProgress progress) {
+        this(registry, jobs, usage, audit, keystores, owner, lease, crash, progress, List.of());
+    }
+
+    /**
+     * As the other constructor, with guards run after the {@linkplain #defaultGuards() default ones}.
+     */
+    public KeystoreSwitch(CdkRegistry registry, SwitchJobStore jobs, CdkUsageStore usage, AuditTrail audit,
+                          KeystoreSet keystores, SwitchOwner owner, Duration lease, CrashPoint crash,
+                          SwitchProgress progress, List<SwitchGuard> extraGuards) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
         this.usage = Objects.requireNonNull(usage, "usage");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.keystores = Objects.requireNonNull(keystores, "keystores");
-        this.guards = defaultGuards();
+        List<SwitchGuard> all = new ArrayList<>(defaultGuards());
+        all.addAll(extraGuards);
+        this.guards = List.copyOf(all);
         this.owner = Objects.requireNonNull(owner, "owner");
         this.lease = Objects.requireNonNull(lease, "lease");
         this.crash = crash == null ? CrashPoint.NONE : crash;
@@ -153,6 +164,32 @@ public final class KeystoreSwitch {
             crash.reached("job-started");
             return execute(job, SwitchOutcome.How.COMPLETED);
         }
+    }
+
+    /**
+     * Gives every CDK in use a verified wrapping under {@code keystoreName} without changing the
+     * active keystore (phase 1 of a cipher transition: the new keystore can then decrypt everything).
+     * Idempotent: CDKs that already have such a wrapping are skipped, so re-running after a crash
+     * finishes the work.
+     *
+     * @return CDKs wrapped by this call
+     */
+    public int wrapEveryCdkUnder(String keystoreName) {
+        Keystore target = keystores.get(keystoreName).orElseThrow(() -> new KeystoreUnavailableException(keystoreName,
+                MasterKeyState.UNAVAILABLE, "keystore '" + keystoreName + "' is not configured or cannot be opened"
+                + keystores.failure(keystoreName).map(e -> " (" + e.getMessage() + ")").orElse("")));
+        String targetKeyId = target.describe().masterKeyId();
+        CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
+        int wrapped = 0;
+        for (Cdk cdk : registry.list()) {
+            if (cdk.status().protectsData() && !hasTargetWrapping(cdk, keystoreName, targetKeyId)) {
+                Wrapping w = rewrap(cdk, target, unwrapper);
+                audit.record(AuditAction.CDK_REWRAPPED, cdk.id(), keystoreName, "added a verified wrapping under master key '"
+                        + w.masterKeyId() + "' (the active keystore is unchanged)");
+                wrapped++;
+            }
+        }
+        return wrapped;
     }
 
     /** Finishes an unfinished switch if there is one (called on start). */
