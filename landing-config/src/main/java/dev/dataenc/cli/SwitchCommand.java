@@ -2,7 +2,6 @@ package dev.dataenc.cli;
 
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.config.CipherType;
-import dev.dataenc.config.ConfigFile;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.SwitchOutcome;
@@ -13,9 +12,7 @@ import dev.dataenc.keystore.Wrapping;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -89,36 +86,12 @@ final class SwitchCommand implements Callable<Integer> {
                         + targetType + "; pass --cipher-type " + targetType + " to confirm (try --dry-run first)");
             }
             boolean written = !target.equals(cfg.activeKeystore()) || cfg.cipherType() != targetType;
-            // The file names the target before the switch runs, so that if this process dies half way, any restart
-            // (of this command or of an application) resumes toward the target instead of switching back. A switch
-            // the guards refuse is refused before the file is touched; any later failure puts the file back.
-            boolean refusedAnyway = plane.jobs().running().isEmpty()
-                    && !plane.jobs().state().orElseThrow().activeKeystore().equals(target)
-                    && !plane.planSwitch(target).allowed();
-            byte[] original = null;
-            if (written && !refusedAnyway) {
-                original = Files.readAllBytes(file);
-                ConfigFile.writeActiveKeystore(file, target, targetType);
-            }
-            SwitchOutcome outcome;
-            try {
-                outcome = plane.switchKeystore(target);
-            } catch (RuntimeException e) {
-                if (original != null) {
-                    restore(file, original);
-                }
-                throw e;
-            }
+            SwitchOutcome outcome = ConfigFirstSwitch.run(plane, file, written, target, targetType,
+                    () -> plane.switchKeystore(target));
             progress.close();
             printOutcome(out, plane, outcome, file, written, targetType);
         }
         return 0;
-    }
-
-    private static void restore(Path file, byte[] original) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".dataenc-restore", ".tmp");
-        Files.write(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private int dryRun(PrintWriter out, PrintWriter err, ControlPlane plane, CipherType current, CipherType targetType) {

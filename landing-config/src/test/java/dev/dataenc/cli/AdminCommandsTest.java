@@ -338,4 +338,30 @@ class AdminCommandsTest {
         assertEquals(2, dataencOn(file, "status", "--no-such-option").code());
         assertEquals(2, dataenc("switch").code(), "missing <keystore>");
     }
+
+    @Test
+    void cipherTransition_startAdvance_thenRefusedUntilDataMigrated() throws IOException {
+        Path file = configWithCdks();
+        Run none = dataencOn(file, "cipher-transition", "status");
+        assertEquals(0, none.code(), none.all());
+        assertTrue(none.out().contains("no cipher transition"), none.all());
+
+        Run start = dataencOn(file, "cipher-transition", "start", "b");
+        assertEquals(0, start.code(), start.all());
+        assertTrue(start.out().contains("NEW_DECRYPTS"), start.all());
+        Run advance = dataencOn(file, "cipher-transition", "advance");
+        assertEquals(0, advance.code(), advance.all());
+        assertTrue(advance.out().contains("NEW_ENCRYPTS"), advance.all());
+        assertTrue(Files.readString(file).contains("dataenc.keystore.active=b") || Files.readString(file)
+                .contains("dataenc.keystore.active = b"), "the file names the new keystore, as after 'dataenc switch'");
+
+        Run early = dataencOn(file, "cipher-transition", "advance");
+        assertEquals(1, early.code(), early.all());
+        assertTrue(early.err().contains("dataenc migrate"), early.all());
+        Run status = dataencOn(file, "cipher-transition", "status");
+        assertTrue(status.out().contains("NEW_ENCRYPTS"), status.all());
+
+        assertEquals(2, dataencOn(file, "cipher-transition", "sideways").code());
+        assertEquals(2, dataencOn(file, "cipher-transition", "start").code());
+    }
 }
