@@ -191,7 +191,7 @@ class KeystoreSwitchTest {
             SwitchPlan plan = plane.planSwitch("b");
             assertTrue(plan.allowed(), String.join("\n", plan.lines()));
             assertEquals(2, plan.toRewrap().size());
-            assertEquals(3, plan.checks().size());
+            assertEquals(4, plan.checks().size(), "target, stranded CDKs, cipher type, refused cipher");
             assertTrue(String.join("\n", plan.lines()).contains("re-wrap 2 CDKs"));
             assertEquals(before, Snapshot.of(plane));
             assertTrue(plane.jobs().history(10).isEmpty());
