@@ -372,6 +372,23 @@ class MigrateCommandTest {
     }
 
     @Test
+    void onATerminal_drawsAProgressBarWithRecordsAndRate() throws Exception {
+        Setup s = setup("h2");
+        fill(s, EARLIER);
+        List<String> full = new ArrayList<>(List.of(customerColumns()));
+        full.addAll(List.of("--config", s.config().toString()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), true, full.toArray(String[]::new));
+
+        assertEquals(0, code, out + err.toString());
+        assertTrue(err.toString().contains("migrate"), err.toString());
+        assertTrue(err.toString().contains(ROWS + "/" + ROWS + " records"), err.toString());
+        assertTrue(err.toString().contains("records/s"), err.toString());
+    }
+
+    @Test
     void usage_missingTableOrBadBatchSize_exitsTwo_unsetPasswordVariable_exitsOne() throws Exception {
         Setup s = setup("h2");
 
