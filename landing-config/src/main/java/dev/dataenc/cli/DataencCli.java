@@ -10,18 +10,19 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code dataenc} admin command line: {@code status}, {@code switch}, {@code rotate-cdk},
- * {@code verify}, {@code audit}, {@code remove-wrappings}, {@code retire-cdks}, {@code destroy-cdk}
+ * {@code verify}, {@code audit}, {@code remove-wrappings}, {@code retire-cdks}, {@code destroy-cdk}, {@code migrate}
  * and {@code demo}. Every command except
  * {@code demo} reads the data-encryption configuration named by {@code --config} (default
  * {@code $DATAENC_CONFIG}, else {@code ./dataenc.properties}) and opens the control plane without
  * changing anything; only {@code switch}, {@code rotate-cdk}, {@code remove-wrappings},
- * {@code retire-cdks} and {@code destroy-cdk} change things, on purpose. Exit codes: 0 success, 1 refused or failed (the reason is printed as
+ * {@code retire-cdks}, {@code destroy-cdk} and {@code migrate} (without {@code --dry-run}) change things, on purpose. Exit codes: 0 success, 1 refused or failed (the reason is printed as
  * {@code dataenc: <reason>}), 2 bad usage.
  */
 @Command(name = "dataenc", mixinStandardHelpOptions = true, version = "dataenc 0.1.0",
         description = "Field- and BLOB-level data encryption with pluggable keystores: admin commands.",
         subcommands = {StatusCommand.class, SwitchCommand.class, RotateCdkCommand.class, VerifyCommand.class,
-                AuditCommand.class, RemoveWrappingsCommand.class, RetireCdksCommand.class, DestroyCdkCommand.class, CipherTransitionCommand.class,
+                AuditCommand.class, RemoveWrappingsCommand.class, RetireCdksCommand.class, DestroyCdkCommand.class,
+                MigrateCommand.class, CipherTransitionCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class DataencCli {
 

@@ -79,7 +79,7 @@ final class RewrapProgressBar implements SwitchProgress, AutoCloseable {
     }
 
     /** Writes rendered bars to a terminal writer, redrawn in place. */
-    private static final class WriterConsumer implements ProgressBarConsumer {
+    static final class WriterConsumer implements ProgressBarConsumer {
         private final PrintWriter sink;
 
         WriterConsumer(PrintWriter sink) {

@@ -12,10 +12,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dataenc status}: cipher type, active keystore and its master key state, every configured
- * keystore, CDKs by status and by wrapping, a switch in progress, the last refusal, cache counters.
+ * keystore, CDKs by status and by wrapping, a switch in progress, the last refusal, cache counters,
+ * and the running and last completed data migration of each record source.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the active keystore, its master key, the CDKs and any switch in progress.")
+        description = "Show the active keystore, its master key, the CDKs, any switch in progress and the data migrations.")
 final class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -30,6 +31,7 @@ final class StatusCommand implements Callable<Integer> {
         try (ControlPlane plane = AdminPlane.open(config.load())) {
             out.println("configuration:    " + config.path());
             plane.status().lines().forEach(out::println);
+            MigrationStatusLines.of(plane.database()).forEach(out::println);
         }
         return 0;
     }

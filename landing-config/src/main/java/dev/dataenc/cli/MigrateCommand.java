@@ -1,0 +1,117 @@
+package dev.dataenc.cli;
+
+import dev.dataenc.config.DataEncConfig;
+import dev.dataenc.control.ControlPlane;
+import dev.dataenc.migrate.JdbcRecordSource;
+import dev.dataenc.migrate.Migration;
+import dev.dataenc.migrate.MigrationJob;
+import dev.dataenc.migrate.MigrationMode;
+import dev.dataenc.migrate.MigrationPlan;
+import dev.dataenc.migrate.MigrationRequest;
+import dev.dataenc.migrate.MigrationResult;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dataenc migrate}: re-encrypts the values of one table's columns under the ACTIVE CDK (or,
+ * with {@code --encrypt-plaintext}, also encrypts plaintext values), in checkpointed batches, with a
+ * progress bar. Killed or failed, the same command resumes the unfinished job; run on several nodes
+ * against one PostgreSQL registry, they share its batches. {@code --dry-run} counts the values per
+ * CDK and changes nothing. Values are never printed, only counts and CDK ids.
+ */
+@Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Re-encrypt a table's encrypted columns under the ACTIVE CDK, in resumable batches.",
+                "Run the same command again to resume after a crash; on several nodes at once they share the work.",
+                "Afterwards 'dataenc retire-cdks' retires the CDKs no record references any more."})
+final class MigrateCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @ParentCommand
+    private DataencCli root;
+
+    @Mixin
+    private ConfigOption config;
+
+    @Option(names = "--table", required = true, paramLabel = "<table>",
+            description = "The host table, optionally schema.table.")
+    private String table;
+
+    @Option(names = "--key", required = true, paramLabel = "<column>",
+            description = "Its key column: NOT NULL and unique (integer, text or UUID).")
+    private String key;
+
+    @Option(names = "--column", required = true, paramLabel = "<column[:context]>",
+            description = "A text column holding ciphertexts, with the encryption context the application uses"
+                    + " (default: <table>.<column> as written here). Repeatable.")
+    private List<String> columns;
+
+    @Option(names = "--db-url", paramLabel = "<jdbc-url>",
+            description = "The host database holding the table (default: the CDK registry's database from the"
+                    + " configuration, with its user and password).")
+    private String dbUrl;
+
+    @Option(names = "--db-user", paramLabel = "<user>", description = "Host database user (with --db-url).")
+    private String dbUser;
+
+    @Option(names = "--db-password-env", paramLabel = "<VAR>",
+            description = "Environment variable holding the host database password (with --db-url).")
+    private String dbPasswordEnv;
+
+    @Option(names = "--dry-run", description = "Count the values under each CDK and what a run would write; change nothing.")
+    private boolean dryRun;
+
+    @Option(names = "--encrypt-plaintext",
+            description = "Also encrypt plaintext values (turn encryption on for a column); by default they are"
+                    + " counted and left alone.")
+    private boolean encryptPlaintext;
+
+    @Option(names = "--batch-size", paramLabel = "<n>", defaultValue = "" + MigrationRequest.DEFAULT_BATCH_SIZE,
+            description = "Keys per checkpointed batch for a new job (default ${DEFAULT-VALUE}); a resumed job keeps its own.")
+    private int batchSize;
+
+    @Override
+    public Integer call() {
+        if (batchSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        DataEncConfig cfg = config.load();
+        HostDatabase host = HostDatabase.of(cfg.registry(), dbUrl, dbUser, dbPasswordEnv);
+        try (ControlPlane plane = AdminPlane.open(cfg);
+             JdbcRecordSource source = host.builder().table(table).key(key).columns(columns).build()) {
+            MigrationRequest request = MigrationRequest.of(source).withBatchSize(batchSize)
+                    .withMode(encryptPlaintext ? MigrationMode.ENCRYPT_PLAINTEXT : MigrationMode.REENCRYPT);
+            MigrationReport report = new MigrationReport(plane.registry(), out);
+            out.println("host database:    " + host.display());
+            if (dryRun) {
+                MigrationPlan plan = new Migration(plane).plan(request);
+                report.plan(plan);
+                return 0;
+            }
+            try (MigrationProgressBar bar = new MigrationProgressBar(spec.commandLine().getErr(),
+                    root != null && root.interactive())) {
+                Migration migration = new Migration(plane, Migration.Options.defaults().withProgress(bar));
+                Optional<MigrationJob> unfinished = migration.store().running(source.name());
+                unfinished.ifPresent(j -> report.resuming(j, migration.store().tally(j.id())));
+                long start = System.nanoTime();
+                MigrationResult result = migration.run(request);
+                bar.close();
+                report.result(result, (System.nanoTime() - start) / 1_000_000L);
+            }
+        }
+        return 0;
+    }
+}
