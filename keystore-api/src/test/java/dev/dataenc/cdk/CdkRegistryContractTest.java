@@ -266,4 +266,34 @@ public abstract class CdkRegistryContractTest {
                 () -> registry.addWrapping(retired.id(), wrapping("ks-b", new byte[] {4})));
         assertTrue(registry.find(retired.id()).orElseThrow().wrappings().isEmpty());
     }
+
+    @Test
+    void readsDuringConcurrentActivations_alwaysSeeEveryCdkWithItsWrappings() throws Exception {
+        registry.activate(newActive(), null);
+        CdkRegistry reader = sameDataOtherInstance();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> reads = pool.submit(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    reader.findActive().orElseThrow();
+                    reader.list();
+                    n++;
+                }
+                return n;
+            });
+            for (int i = 0; i < 40; i++) {
+                Cdk next = newActive();
+                registry.activate(next, registry.findActive().orElseThrow().id());
+                registry.addWrapping(next.id(), wrapping("ks-b", new byte[] {(byte) i}));
+            }
+            stop.set(true);
+            assertTrue(reads.get() > 0, "the reader ran while CDKs were activated, without an inconsistent read");
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        assertEquals(41, reader.list().size());
+    }
 }

@@ -490,7 +490,7 @@ public final class ConfigLoader {
             Duration maxAge = duration(ROTATION_MAX_AGE, RotationPolicy.DEFAULT_MAX_AGE, RotationPolicy.MIN_MAX_AGE,
                     RotationPolicy.MAX_MAX_AGE);
             long messages = number(ROTATION_MAX_MESSAGES, RotationPolicy.DEFAULT_MAX_MESSAGES, 1,
-                    RotationPolicy.DEFAULT_MAX_MESSAGES);
+                    RotationPolicy.MAX_MAX_MESSAGES);
             return new RotationPolicy(maxAge, messages);
         }
 

@@ -18,9 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,9 +31,9 @@ import java.util.Optional;
  */
 public final class JdbcCdkRegistry implements CdkRegistry {
 
-    private static final String SELECT_CDK = "SELECT id, status, created_at, decrypt_only_since, destroyed_at FROM dataenc_cdk";
-    private static final String SELECT_WRAPPINGS =
-            "SELECT cdk_id, keystore_name, master_key_id, master_key_version, wrapped_key FROM dataenc_cdk_wrapping";
+    private static final String SELECT_CDK_WITH_WRAPPINGS = "SELECT c.id, c.status, c.created_at, c.decrypt_only_since,"
+            + " c.destroyed_at, w.keystore_name, w.master_key_id, w.master_key_version, w.wrapped_key"
+            + " FROM dataenc_cdk c LEFT JOIN dataenc_cdk_wrapping w ON w.cdk_id = c.id";
 
     private final RegistryDatabase db;
     private final Clock clock;
@@ -58,20 +56,19 @@ public final class JdbcCdkRegistry implements CdkRegistry {
     @Override
     public Optional<Cdk> find(CdkId id) {
         return read("find CDK " + id, c -> {
-            List<Cdk> found = load(c, " WHERE id = ?", " WHERE cdk_id = ?", id.toString());
+            List<Cdk> found = load(c, " WHERE c.id = ?", id.toString());
             return found.stream().findFirst();
         });
     }
 
     @Override
     public Optional<Cdk> findActive() {
-        return read("find the ACTIVE CDK", c -> load(c, " WHERE active_marker = TRUE",
-                " WHERE cdk_id IN (SELECT id FROM dataenc_cdk WHERE active_marker = TRUE)", null).stream().findFirst());
+        return read("find the ACTIVE CDK", c -> load(c, " WHERE c.active_marker = TRUE", null).stream().findFirst());
     }
 
     @Override
     public List<Cdk> list() {
-        return read("list CDKs", c -> load(c, "", "", null));
+        return read("list CDKs", c -> load(c, "", null));
     }
 
     @Override
@@ -262,35 +259,48 @@ public final class JdbcCdkRegistry implements CdkRegistry {
         }
     }
 
-    private static List<Cdk> load(Connection c, String cdkWhere, String wrappingWhere, String param) throws SQLException {
-        Map<String, List<Wrapping>> wrappings = new LinkedHashMap<>();
-        try (PreparedStatement s = c.prepareStatement(SELECT_WRAPPINGS + wrappingWhere
-                + " ORDER BY cdk_id, added_at, keystore_name")) {
-            if (param != null) {
-                s.setString(1, param);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    wrappings.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Wrapping(
-                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5)));
-                }
-            }
-        }
+    /**
+     * CDKs with their wrappings in one statement, so the result is one consistent snapshot: a CDK
+     * activated, re-wrapped or destroyed by another writer meanwhile is seen entirely before or
+     * entirely after (two separate reads could pair a new CDK row with no wrappings).
+     */
+    private static List<Cdk> load(Connection c, String cdkWhere, String param) throws SQLException {
         List<Cdk> result = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(SELECT_CDK + cdkWhere + " ORDER BY created_at, id")) {
+        try (PreparedStatement s = c.prepareStatement(SELECT_CDK_WITH_WRAPPINGS + cdkWhere
+                + " ORDER BY c.created_at, c.id, w.added_at, w.keystore_name")) {
             if (param != null) {
                 s.setString(1, param);
             }
             try (ResultSet rs = s.executeQuery()) {
+                String id = null;
+                Object[] row = null;
+                List<Wrapping> wrappings = new ArrayList<>();
                 while (rs.next()) {
-                    String id = rs.getString(1);
-                    Instant created = rs.getObject(3, OffsetDateTime.class).toInstant();
-                    result.add(new Cdk(CdkId.parse(id), CdkStatus.valueOf(rs.getString(2)), created,
-                            wrappings.getOrDefault(id, List.of()), instant(rs, 4), instant(rs, 5)));
+                    String rowId = rs.getString(1);
+                    if (!rowId.equals(id)) {
+                        if (id != null) {
+                            result.add(cdk(id, row, wrappings));
+                        }
+                        id = rowId;
+                        row = new Object[] {rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
+                            instant(rs, 4), instant(rs, 5)};
+                        wrappings = new ArrayList<>();
+                    }
+                    if (rs.getString(6) != null) {
+                        wrappings.add(new Wrapping(rs.getString(6), rs.getString(7), rs.getString(8), rs.getBytes(9)));
+                    }
+                }
+                if (id != null) {
+                    result.add(cdk(id, row, wrappings));
                 }
             }
         }
         return result;
+    }
+
+    private static Cdk cdk(String id, Object[] row, List<Wrapping> wrappings) {
+        return new Cdk(CdkId.parse(id), CdkStatus.valueOf((String) row[0]), (Instant) row[1], wrappings,
+                (Instant) row[2], (Instant) row[3]);
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
