@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 /** "Did you mean" for misspelt keys and names: the closest candidate within a small edit distance. */
-final class Suggestions {
+public final class Suggestions {
 
     /** Largest Levenshtein distance still suggested. */
     static final int MAX_DISTANCE = 2;
@@ -32,7 +32,7 @@ final class Suggestions {
     }
 
     /** Edit distance (insertions, deletions, substitutions). */
-    static int levenshtein(String a, String b) {
+    public static int levenshtein(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

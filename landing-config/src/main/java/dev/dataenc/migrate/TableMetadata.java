@@ -1,5 +1,7 @@
 package dev.dataenc.migrate;
 
+import dev.dataenc.config.Suggestions;
+
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -226,31 +228,12 @@ final class TableMetadata {
         int bestDistance = 3;
         for (String c : candidates) {
             String bare = c.substring(c.lastIndexOf('.') + 1);
-            int d = levenshtein(word.toLowerCase(Locale.ROOT), bare.toLowerCase(Locale.ROOT));
+            int d = Suggestions.levenshtein(word.toLowerCase(Locale.ROOT), bare.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
             }
         }
         return best == null ? "" : " (did you mean " + best + "?)";
-    }
-
-    private static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }
