@@ -272,6 +272,7 @@ public abstract class CdkRegistryContractTest {
         registry.activate(newActive(), null);
         CdkRegistry reader = sameDataOtherInstance();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch reading = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Integer> reads = pool.submit(() -> {
@@ -279,17 +280,19 @@ public abstract class CdkRegistryContractTest {
                 while (!stop.get()) {
                     reader.findActive().orElseThrow();
                     reader.list();
+                    reading.countDown();
                     n++;
                 }
                 return n;
             });
+            assertTrue(reading.await(30, java.util.concurrent.TimeUnit.SECONDS), "the reader started");
             for (int i = 0; i < 40; i++) {
                 Cdk next = newActive();
                 registry.activate(next, registry.findActive().orElseThrow().id());
                 registry.addWrapping(next.id(), wrapping("ks-b", new byte[] {(byte) i}));
             }
             stop.set(true);
-            assertTrue(reads.get() > 0, "the reader ran while CDKs were activated, without an inconsistent read");
+            assertTrue(reads.get() > 0, "the reader ran while CDKs were activated and never saw an inconsistent CDK");
         } finally {
             stop.set(true);
             pool.shutdownNow();
