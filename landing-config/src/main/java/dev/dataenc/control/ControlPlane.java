@@ -344,6 +344,9 @@ public final class ControlPlane implements AutoCloseable {
             lastRefusal = "configuration change refused, the previous configuration stays in force: " + e.getMessage();
             audit.record(AuditAction.CONFIG_REFUSED, null, next.activeKeystore(), lastRefusal);
             return false;
+        } catch (RuntimeException e) {
+            nextKeystores.close(); // release the keystores opened for the change (clients, key material)
+            throw e;
         }
         KeystoreSet old = keystores;
         CdkCache oldCache = cache.get();

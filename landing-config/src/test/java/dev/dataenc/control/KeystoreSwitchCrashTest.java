@@ -2,28 +2,22 @@ package dev.dataenc.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.keystore.KeystoreSettings;
+import dev.dataenc.testing.CrashingChild;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,7 +58,7 @@ class KeystoreSwitchCrashTest {
             plane.blobCipher().encrypt(new ByteArrayInputStream(blob), blobCiphertext, "Doc.body");
         }
 
-        runChildAndKill(crashPoint);
+        CrashingChild.runAndKill(SwitchCrashChild.class, crashPoint, dir.toString(), crashPoint);
 
         try (ControlPlane plane = ControlPlane.open(ControlFixture.config(dir, "b", a, b), ControlFixture.options())) {
             assertEquals("b", plane.jobs().state().orElseThrow().activeKeystore());
@@ -99,34 +93,5 @@ class KeystoreSwitchCrashTest {
             assertArrayEquals(blob, plain.toByteArray());
             assertTrue(plane.verify().ok());
         }
-    }
-
-    private void runChildAndKill(String crashPoint) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), SwitchCrashChild.class.getName(), dir.toString(), crashPoint);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        boolean reached = false;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                output.add(line);
-                if (line.startsWith("CRASHPOINT ")) {
-                    reached = true;
-                    p.destroyForcibly(); // SIGKILL: no shutdown hooks, no clean close
-                    break;
-                }
-            }
-        } finally {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("child did not end; output:\n" + String.join("\n", output));
-            }
-        }
-        if (!reached) {
-            fail("child never reached crash point " + crashPoint + "; exit " + p.exitValue() + ", output:\n"
-                    + String.join("\n", output));
-        }
-        assertNotEquals(0, p.exitValue());
     }
 }

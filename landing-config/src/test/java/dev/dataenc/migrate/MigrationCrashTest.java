@@ -1,18 +1,14 @@
 package dev.dataenc.migrate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.migrate.MigrationFixture.Databases;
+import dev.dataenc.testing.CrashingChild;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +66,7 @@ class MigrationCrashTest {
             });
         }
         for (String kill : kills) {
-            runChildAndKill(kill, "seed " + seed + ", kills " + kills);
+            CrashingChild.runAndKill(MigrationCrashChild.class, kill + ", seed " + seed + ", kills " + kills, dir.toString(), kill);
         }
 
         try (ControlPlane plane = MigrationFixture.open(dir, dbs, "final");
@@ -106,35 +101,5 @@ class MigrationCrashTest {
             assertEquals(kills.size(), plane.audit().byAction(AuditAction.MIGRATION_RESUMED).size(), why);
             assertEquals(1, plane.audit().byAction(AuditAction.MIGRATION_COMPLETED).size());
         }
-    }
-
-    private void runChildAndKill(String crashPoint, String why) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), MigrationCrashChild.class.getName(), dir.toString(),
-                crashPoint);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        boolean reached = false;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                output.add(line);
-                if (line.startsWith("CRASHPOINT ")) {
-                    reached = true;
-                    p.destroyForcibly(); // SIGKILL: no shutdown hooks, no clean close
-                    break;
-                }
-            }
-        } finally {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("child did not end; output:\n" + String.join("\n", output));
-            }
-        }
-        if (!reached) {
-            fail("child never reached crash point " + crashPoint + " (" + why + "); exit " + p.exitValue() + ", output:\n"
-                    + String.join("\n", output));
-        }
-        assertNotEquals(0, p.exitValue());
     }
 }
