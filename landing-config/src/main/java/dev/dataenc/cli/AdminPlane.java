@@ -2,7 +2,7 @@ package dev.dataenc.cli;
 
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.SwitchProgress;
+import dev.dataenc.control.keyswitch.SwitchProgress;
 
 /** Opens the control plane the way every admin command does: as {@code dataenc-cli}, changing nothing on open. */
 final class AdminPlane {

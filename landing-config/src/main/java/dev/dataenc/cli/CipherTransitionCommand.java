@@ -2,9 +2,9 @@ package dev.dataenc.cli;
 
 import dev.dataenc.config.CipherType;
 import dev.dataenc.config.DataEncConfig;
-import dev.dataenc.control.CipherPhase;
-import dev.dataenc.control.CipherTransition;
-import dev.dataenc.control.CipherTransitions;
+import dev.dataenc.control.transition.CipherPhase;
+import dev.dataenc.control.transition.CipherTransition;
+import dev.dataenc.control.transition.CipherTransitions;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.keystore.KeystoreSettings;
 

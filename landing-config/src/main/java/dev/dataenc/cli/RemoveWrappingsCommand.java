@@ -1,7 +1,7 @@
 package dev.dataenc.cli;
 
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.WrappingRemoval;
+import dev.dataenc.control.lifecycle.WrappingRemoval;
 import dev.dataenc.error.DataEncException;
 
 import java.io.PrintWriter;

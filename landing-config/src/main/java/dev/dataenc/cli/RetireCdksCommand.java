@@ -1,10 +1,10 @@
 package dev.dataenc.cli;
 
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.control.CdkReferenceEvidence;
+import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
 import dev.dataenc.migrate.ScanEvidence;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.RetirementResult;
+import dev.dataenc.control.lifecycle.RetirementResult;
 
 import java.io.PrintWriter;
 import java.util.Objects;

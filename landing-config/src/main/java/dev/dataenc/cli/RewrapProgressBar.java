@@ -1,6 +1,6 @@
 package dev.dataenc.cli;
 
-import dev.dataenc.control.SwitchProgress;
+import dev.dataenc.control.keyswitch.SwitchProgress;
 
 import java.io.PrintWriter;
 

@@ -1,7 +1,7 @@
 package dev.dataenc.cli;
 
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.VerifyReport;
+import dev.dataenc.control.lifecycle.VerifyReport;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,5 +1,31 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.guard.KeystoreRemovalGuard;
+import dev.dataenc.control.guard.RefusedCipherGuard;
+import dev.dataenc.control.keyswitch.CrashPoint;
+import dev.dataenc.control.keyswitch.KeystoreSwitch;
+import dev.dataenc.control.keyswitch.SwitchJob;
+import dev.dataenc.control.keyswitch.SwitchJobStore;
+import dev.dataenc.control.keyswitch.SwitchOutcome;
+import dev.dataenc.control.keyswitch.SwitchOwner;
+import dev.dataenc.control.keyswitch.SwitchPhase;
+import dev.dataenc.control.keyswitch.SwitchPlan;
+import dev.dataenc.control.keyswitch.SwitchProgress;
+import dev.dataenc.control.keyswitch.SwitchRefusedException;
+import dev.dataenc.control.lifecycle.CdkLifecycleRefusedException;
+import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
+import dev.dataenc.control.lifecycle.CdkRetirement;
+import dev.dataenc.control.lifecycle.CdkRotationPolicy;
+import dev.dataenc.control.lifecycle.CdkUsageStore;
+import dev.dataenc.control.lifecycle.CdkVerifier;
+import dev.dataenc.control.lifecycle.RetirementResult;
+import dev.dataenc.control.lifecycle.RotationDue;
+import dev.dataenc.control.lifecycle.UsageCountingKeySource;
+import dev.dataenc.control.lifecycle.VerifyReport;
+import dev.dataenc.control.lifecycle.WrappingRemoval;
+import dev.dataenc.control.transition.CipherTransitionStore;
+import dev.dataenc.control.transition.CipherTransitions;
+
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.audit.AuditTrail;
 import dev.dataenc.audit.JdbcAuditTrail;

@@ -1,5 +1,7 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.keyswitch.SwitchJob;
+
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.CipherType;
 import dev.dataenc.envelope.CacheStats;

@@ -4,8 +4,8 @@ import dev.dataenc.audit.AuditAction;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.CrashPoint;
-import dev.dataenc.control.SwitchOwner;
+import dev.dataenc.control.keyswitch.CrashPoint;
+import dev.dataenc.control.keyswitch.SwitchOwner;
 import dev.dataenc.error.NoActiveCdkException;
 import dev.dataenc.error.RegistryConflictException;
 

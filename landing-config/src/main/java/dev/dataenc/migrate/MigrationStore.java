@@ -1,7 +1,7 @@
 package dev.dataenc.migrate;
 
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.control.SwitchOwner;
+import dev.dataenc.control.keyswitch.SwitchOwner;
 import dev.dataenc.error.RegistryConflictException;
 import dev.dataenc.registry.RegistryDatabase;
 

@@ -1,7 +1,7 @@
 package dev.dataenc.migrate;
 
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.control.CrashPoint;
+import dev.dataenc.control.keyswitch.CrashPoint;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.DecryptionFailedException;
 import dev.dataenc.error.MalformedCiphertextException;

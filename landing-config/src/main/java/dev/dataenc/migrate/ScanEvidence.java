@@ -1,7 +1,7 @@
 package dev.dataenc.migrate;
 
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.control.CdkReferenceEvidence;
+import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
 import dev.dataenc.registry.RegistryDatabase;
 
 import java.time.Instant;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.ConfigLoader;
-import dev.dataenc.control.CdkReferenceEvidence;
+import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
 import dev.dataenc.control.ControlPlane;
 
 import java.io.IOException;

@@ -1,5 +1,10 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.keyswitch.SwitchOutcome;
+import dev.dataenc.control.lifecycle.CdkLifecycleRefusedException;
+import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
+import dev.dataenc.control.lifecycle.RetirementResult;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,8 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.keyswitch.CrashPoint;
+import dev.dataenc.control.lifecycle.RotationDue;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

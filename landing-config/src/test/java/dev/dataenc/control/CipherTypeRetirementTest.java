@@ -1,5 +1,11 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.guard.CipherTypeGuard;
+import dev.dataenc.control.guard.GuardResult;
+import dev.dataenc.control.keyswitch.SwitchOutcome;
+import dev.dataenc.control.keyswitch.SwitchPlan;
+import dev.dataenc.control.lifecycle.RetirementResult;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.keyswitch.CrashPoint;
+import dev.dataenc.control.keyswitch.SwitchProgress;
+
 import dev.dataenc.config.CipherType;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.config.RegistrySettings;

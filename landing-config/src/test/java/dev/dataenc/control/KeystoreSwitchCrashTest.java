@@ -1,5 +1,8 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.keyswitch.SwitchJob;
+import dev.dataenc.control.keyswitch.SwitchPhase;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

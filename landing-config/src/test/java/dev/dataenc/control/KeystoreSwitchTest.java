@@ -1,5 +1,11 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.keyswitch.SwitchOutcome;
+import dev.dataenc.control.keyswitch.SwitchPlan;
+import dev.dataenc.control.keyswitch.SwitchRefusedException;
+import dev.dataenc.control.lifecycle.VerifyReport;
+import dev.dataenc.control.lifecycle.WrappingRemoval;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

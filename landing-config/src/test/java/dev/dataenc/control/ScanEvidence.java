@@ -1,5 +1,7 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
+
 import dev.dataenc.cdk.CdkId;
 
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.keyswitch.CrashPoint;
+
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -1,5 +1,7 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.keyswitch.SwitchOutcome;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

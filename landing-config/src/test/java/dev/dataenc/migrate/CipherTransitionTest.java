@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.CipherType;
-import dev.dataenc.control.CipherPhase;
-import dev.dataenc.control.CipherTransition;
-import dev.dataenc.control.CipherTransitionRefusedException;
-import dev.dataenc.control.CipherTransitions;
+import dev.dataenc.control.transition.CipherPhase;
+import dev.dataenc.control.transition.CipherTransition;
+import dev.dataenc.control.transition.CipherTransitionRefusedException;
+import dev.dataenc.control.transition.CipherTransitions;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.SwitchRefusedException;
+import dev.dataenc.control.keyswitch.SwitchRefusedException;
 import dev.dataenc.keystore.KeystoreSettings;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.dataenc.migrate;
 
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.CrashPoint;
+import dev.dataenc.control.keyswitch.CrashPoint;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;

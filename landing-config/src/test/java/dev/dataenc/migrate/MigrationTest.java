@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.SwitchOwner;
+import dev.dataenc.control.keyswitch.SwitchOwner;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.migrate.MigrationFixture.Databases;

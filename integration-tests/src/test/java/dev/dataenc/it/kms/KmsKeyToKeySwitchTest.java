@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.SwitchOutcome;
+import dev.dataenc.control.keyswitch.SwitchOutcome;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Wrapping;
 import dev.dataenc.kms.testing.KmsTestServer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.SwitchRefusedException;
+import dev.dataenc.control.keyswitch.SwitchRefusedException;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.MasterKeyState;
 import dev.dataenc.kms.testing.KmsTestServer;

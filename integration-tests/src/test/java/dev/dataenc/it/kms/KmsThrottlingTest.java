@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.SwitchOutcome;
+import dev.dataenc.control.keyswitch.SwitchOutcome;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.kms.testing.KmsTestServer;
 

@@ -1,0 +1,116 @@
+package dev.dataenc.control.lifecycle;
+
+import dev.dataenc.audit.AuditAction;
+import dev.dataenc.audit.AuditTrail;
+import dev.dataenc.cdk.Cdk;
+import dev.dataenc.cdk.CdkId;
+import dev.dataenc.cdk.CdkRegistry;
+import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.error.RegistryConflictException;
+import dev.dataenc.error.UnknownCdkException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Moves DECRYPT_ONLY CDKs to RETIRED when the {@link CdkReferenceEvidence} proves no record
+ * references them. The ACTIVE CDK is never retired. A CDK counts as out of use from when it
+ * stopped being ACTIVE ({@link Cdk#decryptOnlySince()}) plus {@code settle}: the time other
+ * nodes may keep encrypting under it until their CDK cache re-reads the ACTIVE id; only scans that
+ * started after that count. Each retirement is a compare-and-set (DECRYPT_ONLY to RETIRED) and
+ * is audited as {@link AuditAction#CDK_RETIRED}.
+ */
+public final class CdkRetirement {
+
+    private final CdkRegistry registry;
+    private final AuditTrail audit;
+    private final CdkReferenceEvidence evidence;
+    private final Duration settle;
+
+    /**
+     * @param settle how long after a CDK stopped being ACTIVE a node may still encrypt under it (at least the
+     *               CDK cache's active-refresh interval)
+     */
+    public CdkRetirement(CdkRegistry registry, AuditTrail audit, CdkReferenceEvidence evidence, Duration settle) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.evidence = Objects.requireNonNull(evidence, "evidence");
+        this.settle = Objects.requireNonNull(settle, "settle");
+    }
+
+    /** Why {@code cdk} must stay (not DECRYPT_ONLY, or not proven unreferenced), or empty if it may be retired. */
+    public Optional<String> whyNot(Cdk cdk) {
+        if (cdk.status() == CdkStatus.ACTIVE) {
+            return Optional.of("it is the ACTIVE CDK, used for all new encryption; rotate first ('dataenc rotate-cdk'),"
+                    + " migrate the records, then retire it");
+        }
+        if (cdk.status() != CdkStatus.DECRYPT_ONLY) {
+            return Optional.of("it is " + cdk.status() + "; only a DECRYPT_ONLY CDK can be retired");
+        }
+        if (cdk.decryptOnlySince() == null) {
+            return Optional.of("the registry has no record of when it stopped being ACTIVE, so no scan can be shown"
+                    + " to have started after that");
+        }
+        return evidence.whyStillReferenced(cdk.id(), outOfUseSince(cdk));
+    }
+
+    /** The instant after which no node encrypts under this DECRYPT_ONLY CDK any more. */
+    public Instant outOfUseSince(Cdk cdk) {
+        return cdk.decryptOnlySince().plus(settle);
+    }
+
+    /**
+     * Retires one CDK.
+     *
+     * @return the RETIRED CDK
+     * @throws CdkLifecycleRefusedException if it is not DECRYPT_ONLY or not proven unreferenced (nothing changes)
+     * @throws UnknownCdkException if the registry does not know it
+     */
+    public Cdk retire(CdkId id) {
+        Cdk cdk = registry.find(id).orElseThrow(() -> new UnknownCdkException(id, "CDK " + id + " is not in the registry"));
+        Optional<String> why = whyNot(cdk);
+        if (why.isPresent()) {
+            throw new CdkLifecycleRefusedException(id, "CDK " + id + " cannot be retired: " + why.get());
+        }
+        try {
+            registry.updateStatus(id, CdkStatus.DECRYPT_ONLY, CdkStatus.RETIRED);
+        } catch (RegistryConflictException e) {
+            throw new CdkLifecycleRefusedException(id, "CDK " + id + " cannot be retired: it changed meanwhile ("
+                    + e.getMessage() + "); check 'dataenc status' and retry");
+        }
+        audit.record(AuditAction.CDK_RETIRED, id, null, "DECRYPT_ONLY -> RETIRED: reference scans started after "
+                + outOfUseSince(cdk) + " found no record referencing it");
+        return registry.find(id).orElseThrow();
+    }
+
+    /** Retires every DECRYPT_ONLY CDK the evidence allows; with {@code dryRun}, only says which. */
+    public RetirementResult retireAll(boolean dryRun) {
+        List<CdkId> retired = new ArrayList<>();
+        Map<CdkId, String> kept = new LinkedHashMap<>();
+        for (Cdk cdk : registry.list()) {
+            if (cdk.status() != CdkStatus.DECRYPT_ONLY) {
+                continue;
+            }
+            Optional<String> why = whyNot(cdk);
+            if (why.isPresent()) {
+                kept.put(cdk.id(), why.get());
+            } else if (dryRun) {
+                retired.add(cdk.id());
+            } else {
+                try {
+                    retire(cdk.id());
+                    retired.add(cdk.id());
+                } catch (CdkLifecycleRefusedException e) {
+                    kept.put(cdk.id(), e.getMessage());
+                }
+            }
+        }
+        return new RetirementResult(retired, kept, dryRun);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.dataenc.control.lifecycle;
+
+import dev.dataenc.control.KeystoreSet;
+
+import dev.dataenc.audit.AuditAction;
+import dev.dataenc.audit.AuditTrail;
+import dev.dataenc.cdk.Cdk;
+import dev.dataenc.cdk.CdkId;
+import dev.dataenc.cdk.CdkRegistry;
+import dev.dataenc.keystore.DataKey;
+import dev.dataenc.keystore.Keystore;
+import dev.dataenc.keystore.Wrapping;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The explicit, separate step that removes a keystore's old wrappings after a switch (so the
+ * keystore can be retired). A wrapping is removed only when another wrapping of the same CDK is
+ * proven to unwrap with an available keystore; otherwise it is kept and reported.
+ */
+public final class WrappingRemoval {
+
+    /**
+     * @param removed CDKs whose wrapping by the keystore was removed (or would be, in a dry run)
+     * @param kept    CDKs that keep it because it is their only usable wrapping, with why
+     * @param dryRun  true if nothing was changed
+     */
+    public record Result(List<CdkId> removed, List<String> kept, boolean dryRun) {
+
+        public Result {
+            removed = List.copyOf(removed);
+            kept = List.copyOf(kept);
+        }
+    }
+
+    private final CdkRegistry registry;
+    private final KeystoreSet keystores;
+    private final AuditTrail audit;
+    private final Map<CdkId, CdkUsage> usage;
+
+    public WrappingRemoval(CdkRegistry registry, KeystoreSet keystores, AuditTrail audit, Map<CdkId, CdkUsage> usage) {
+        this.registry = registry;
+        this.keystores = keystores;
+        this.audit = audit;
+        this.usage = usage;
+    }
+
+    public Result remove(String keystoreName, boolean dryRun) {
+        List<CdkId> removed = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (Cdk cdk : registry.list()) {
+            List<Wrapping> mine = cdk.wrappings().stream().filter(w -> w.keystoreName().equals(keystoreName)).toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
+            String other = otherWorkingKeystore(cdk, keystoreName);
+            if (other == null) {
+                kept.add(CdkLines.describe(cdk, usage.getOrDefault(cdk.id(), CdkUsage.NONE))
+                        + ": no other available keystore can unwrap it, so its wrapping by '" + keystoreName + "' stays");
+                continue;
+            }
+            if (!dryRun) {
+                for (Wrapping w : mine) {
+                    registry.removeWrapping(cdk.id(), w);
+                }
+                audit.record(AuditAction.WRAPPING_REMOVED, cdk.id(), keystoreName, "removed " + mine.size()
+                        + " wrapping(s); keystore '" + other + "' was verified to unwrap it");
+            }
+            removed.add(cdk.id());
+        }
+        return new Result(removed, kept, dryRun);
+    }
+
+    private String otherWorkingKeystore(Cdk cdk, String excluded) {
+        for (Wrapping w : cdk.wrappings()) {
+            if (w.keystoreName().equals(excluded)) {
+                continue;
+            }
+            for (Keystore ks : keystores.opened()) {
+                if (ks.name().equals(excluded) || !ks.canUnwrap(w)) {
+                    continue;
+                }
+                try (DataKey key = ks.unwrap(cdk.id(), w)) {
+                    if (key.cdkId().equals(cdk.id())) {
+                        return ks.name();
+                    }
+                } catch (RuntimeException e) {
+                    // try the next one
+                }
+            }
+        }
+        return null;
+    }
+}
