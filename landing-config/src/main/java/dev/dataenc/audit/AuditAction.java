@@ -41,5 +41,7 @@ public enum AuditAction {
     /** A cipher transition moved to its next phase. */
     CIPHER_TRANSITION_ADVANCED,
     /** A cipher-transition step was refused; nothing changed. */
-    CIPHER_TRANSITION_REFUSED
+    CIPHER_TRANSITION_REFUSED,
+    /** Alarm: automatic rotation of the ACTIVE CDK keeps failing (repeated hourly while it lasts). */
+    ROTATION_FAILING
 }

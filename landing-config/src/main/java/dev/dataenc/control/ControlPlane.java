@@ -20,6 +20,7 @@ import dev.dataenc.control.lifecycle.CdkUsageStore;
 import dev.dataenc.control.lifecycle.CdkVerifier;
 import dev.dataenc.control.lifecycle.RetirementResult;
 import dev.dataenc.control.lifecycle.RotationDue;
+import dev.dataenc.control.lifecycle.UsageCeiling;
 import dev.dataenc.control.lifecycle.UsageCountingKeySource;
 import dev.dataenc.control.lifecycle.VerifyReport;
 import dev.dataenc.control.lifecycle.WrappingRemoval;
@@ -153,6 +154,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Options options;
     private final SwitchOwner owner;
     private final AtomicReference<CdkCache> cache = new AtomicReference<>();
+    private final UsageCeiling ceiling = new UsageCeiling();
     private final UsageCountingKeySource propertyKeys;
     private final UsageCountingKeySource blobKeys;
     private final PropertyCipher propertyCipher;
@@ -176,8 +178,8 @@ public final class ControlPlane implements AutoCloseable {
         this.owner = SwitchOwner.thisProcess(options.tool());
         this.audit = new JdbcAuditTrail(db, owner.actor());
         this.cache.set(new CdkCache(registry, keystores.opened(), config.cache()));
-        this.propertyKeys = UsageCountingKeySource.over(cache, CdkUsageStore.Kind.PROPERTY);
-        this.blobKeys = UsageCountingKeySource.over(cache, CdkUsageStore.Kind.BLOB);
+        this.propertyKeys = UsageCountingKeySource.over(cache, CdkUsageStore.Kind.PROPERTY, ceiling);
+        this.blobKeys = UsageCountingKeySource.over(cache, CdkUsageStore.Kind.BLOB, ceiling);
         this.propertyCipher = new PropertyCipher(propertyKeys);
         this.blobCipher = new BlobCipher(blobKeys);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -251,7 +253,13 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         cache.get().invalidateActive();
+        refreshRecordedUsage();
         rotateIfDueQuietly();
+    }
+
+    /** Reads the ACTIVE CDK's recorded encryptions (all nodes) into the usage ceiling. */
+    private void refreshRecordedUsage() {
+        registry.findActive().ifPresent(a -> ceiling.recorded(a.id(), usage.total(a.id())));
     }
 
     private String requireConfigured(String keystore) {
@@ -481,13 +489,50 @@ public final class ControlPlane implements AutoCloseable {
         }
         try {
             rotateIfDue();
+            rotationFailures = 0;
         } catch (RuntimeException e) {
+            rotationFailures++;
             LOG.warn("the ACTIVE CDK is due for rotation but cannot be rotated yet (will retry): {}", e.getMessage());
+            alarmIfRotationKeepsFailing(e);
         }
     }
 
-    private void periodic() {
+    /** Consecutive failed rotation attempts after which an alarm is raised. */
+    static final int ROTATION_ALARM_AFTER = 3;
+    /** How often the alarm is repeated (logged and audited) while rotation keeps failing. */
+    static final Duration ROTATION_ALARM_REPEAT = Duration.ofHours(1);
+    private int rotationFailures;
+    private java.time.Instant lastRotationAlarm;
+
+    private void alarmIfRotationKeepsFailing(RuntimeException e) {
+        java.time.Instant now = options.clock().instant();
+        if (rotationFailures < ROTATION_ALARM_AFTER
+                || (lastRotationAlarm != null && now.isBefore(lastRotationAlarm.plus(ROTATION_ALARM_REPEAT)))) {
+            return;
+        }
+        lastRotationAlarm = now;
+        Optional<Cdk> active = registry.findActive();
+        String detail = "rotation of the ACTIVE CDK has failed " + rotationFailures + " times in a row ("
+                + e.getMessage() + "); " + active.map(a -> ceiling.used(a.id()) + " of at most " + ceiling.ceiling()
+                + " encryptions used; encryption is refused at the ceiling").orElse("") + ". Fix the active keystore,"
+                + " then run 'dataenc rotate-cdk'";
+        LOG.error("ALARM: {}", detail);
+        try {
+            audit.record(AuditAction.ROTATION_FAILING, active.map(Cdk::id).orElse(null),
+                    jobs.state().map(ControlState::activeKeystore).orElse(null), detail);
+        } catch (RuntimeException auditFailed) {
+            LOG.warn("the rotation alarm could not be written to the audit trail: {}", auditFailed.getMessage());
+        }
+    }
+
+    /** One run of the periodic task: flush usage, refresh the recorded usage, rotate if due (tests call it directly). */
+    void periodic() {
         flushUsageQuietly();
+        try {
+            refreshRecordedUsage();
+        } catch (RuntimeException e) {
+            LOG.warn("could not read the recorded CDK usage (will retry): {}", e.getMessage());
+        }
         rotateIfDueQuietly();
     }
 

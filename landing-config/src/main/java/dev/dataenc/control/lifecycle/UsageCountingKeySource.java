@@ -2,6 +2,7 @@ package dev.dataenc.control.lifecycle;
 
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.envelope.DataKeySource;
+import dev.dataenc.error.CdkUsageLimitException;
 import dev.dataenc.keystore.DataKey;
 
 import java.util.Map;
@@ -15,28 +16,44 @@ import java.util.function.Supplier;
  * The data plane's key source inside a control plane: delegates to the current CDK cache (which
  * is replaced when the configuration changes) and counts, per CDK, how often the ACTIVE key was
  * handed out for encryption. {@link #drainTo} moves the counts to the registry in a batch, so the
- * hot path never touches the database.
+ * hot path never touches the database. Encryption under a CDK that has reached the {@link UsageCeiling}
+ * is refused with {@link CdkUsageLimitException}.
  */
 public final class UsageCountingKeySource implements DataKeySource {
 
     private final Supplier<DataKeySource> delegate;
     private final CdkUsageStore.Kind kind;
     private final Map<CdkId, LongAdder> counts = new ConcurrentHashMap<>();
+    private final UsageCeiling ceiling;
 
-    UsageCountingKeySource(Supplier<DataKeySource> delegate, CdkUsageStore.Kind kind) {
+    UsageCountingKeySource(Supplier<DataKeySource> delegate, CdkUsageStore.Kind kind, UsageCeiling ceiling) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.kind = Objects.requireNonNull(kind, "kind");
+        this.ceiling = Objects.requireNonNull(ceiling, "ceiling");
+        ceiling.register(this);
     }
 
-    /** A source that always asks whatever {@code current} holds now. */
+    /** A source that always asks whatever {@code current} holds now, with its own {@link UsageCeiling}. */
     public static UsageCountingKeySource over(AtomicReference<? extends DataKeySource> current, CdkUsageStore.Kind kind) {
-        return new UsageCountingKeySource(current::get, kind);
+        return over(current, kind, new UsageCeiling());
+    }
+
+    /** A source that always asks whatever {@code current} holds now, counting against the shared {@code ceiling}. */
+    public static UsageCountingKeySource over(AtomicReference<? extends DataKeySource> current, CdkUsageStore.Kind kind,
+                                              UsageCeiling ceiling) {
+        return new UsageCountingKeySource(current::get, kind, ceiling);
     }
 
     @Override
     public DataKey activeKey() {
         DataKey key = delegate.get().activeKey();
-        counts.computeIfAbsent(key.cdkId(), k -> new LongAdder()).increment();
+        CdkId id = key.cdkId();
+        if (!ceiling.allowsAnother(id)) {
+            throw new CdkUsageLimitException(id, "CDK " + id + " has reached " + ceiling.ceiling() + " encryptions, the"
+                    + " limit for AES-GCM with random nonces; encryption under it is refused (decryption still works)."
+                    + " Rotation should have replaced it: see 'dataenc status' for why it fails, then run 'dataenc rotate-cdk'");
+        }
+        counts.computeIfAbsent(id, k -> new LongAdder()).increment();
         return key;
     }
 
@@ -58,6 +75,7 @@ public final class UsageCountingKeySource implements DataKeySource {
             if (n > 0) {
                 try {
                     store.add(e.getKey(), kind, n);
+                    ceiling.flushed(e.getKey(), n);
                 } catch (RuntimeException ex) {
                     e.getValue().add(n);
                     throw ex;
