@@ -277,7 +277,8 @@ public final class ControlPlane implements AutoCloseable {
 
     private KeystoreSwitch switcher(KeystoreSet set) {
         return new KeystoreSwitch(registry, jobs, usage, audit, set, owner, config.switchLease(), options.crash(),
-                options.progress(), List.of(new RefusedCipherGuard(transitions.refusedKeystores())));
+                options.progress(), List.of(new RefusedCipherGuard(transitions.refusedKeystores(),
+                transitions.refusedMasterKeys())));
     }
 
     /** Phased moves away from an old cipher whose data must be re-encrypted ({@code dataenc cipher-transition}). */

@@ -11,9 +11,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -75,12 +77,54 @@ public final class CipherTransitionStore {
     }
 
     /**
+     * Master key ids that finished transitions refused (see {@link #refuse}), with the keystore each belonged to.
+     */
+    public Map<String, String> refusedMasterKeys() {
+        return db.read("read refused master keys", c -> {
+            Map<String, String> result = new TreeMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT master_key_id, keystore FROM dataenc_refused_master_key");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    result.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
      * Moves a transition to {@code next} (compare-and-set on its row version).
      *
      * @throws RegistryConflictException if another process changed it first
      */
     public CipherTransition advance(CipherTransition t, CipherPhase next) {
+        return advance(t, next, Set.of());
+    }
+
+    /**
+     * Moves a transition to {@link CipherPhase#OLD_REFUSED} and records the old cipher's master key ids as
+     * refused, in one transaction.
+     *
+     * @throws RegistryConflictException if another process changed it first
+     */
+    public CipherTransition refuse(CipherTransition t, Set<String> masterKeyIds) {
+        return advance(t, CipherPhase.OLD_REFUSED, masterKeyIds);
+    }
+
+    private CipherTransition advance(CipherTransition t, CipherPhase next, Set<String> refusedMasterKeys) {
         return db.write("advance cipher transition " + t.id(), c -> {
+            for (String id : new TreeSet<>(refusedMasterKeys)) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_refused_master_key (master_key_id,"
+                        + " keystore, transition_id, refused_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM"
+                        + " dataenc_refused_master_key WHERE master_key_id = ?)")) {
+                    s.setString(1, id);
+                    s.setString(2, t.oldKeystore());
+                    s.setString(3, t.id());
+                    s.setObject(4, now());
+                    s.setString(5, id);
+                    s.executeUpdate();
+                }
+            }
             try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cipher_transition SET phase = ?, open_marker = ?,"
                     + " updated_at = ?, row_version = row_version + 1 WHERE id = ? AND row_version = ?")) {
                 s.setString(1, next.name());

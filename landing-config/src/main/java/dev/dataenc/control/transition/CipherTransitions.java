@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -133,6 +135,18 @@ public final class CipherTransitions {
                     + String.join(", ", onlyOld) + "; these CDKs protect no data any more: destroy them first"
                     + " ('dataenc destroy-cdk <id> --yes-destroy-data-encrypted-under-it')");
         }
+        // the old cipher's master keys, by identity: a keystore renamed over the same key is refused too
+        Set<String> masterKeys = new TreeSet<>();
+        for (Cdk cdk : old) {
+            cdk.wrappings().stream().filter(w -> w.keystoreName().equals(t.oldKeystore()))
+                    .forEach(w -> masterKeys.add(w.masterKeyId()));
+        }
+        if (plane.keystores().get(t.oldKeystore()).isPresent()) {
+            String id = plane.keystores().describe(t.oldKeystore()).masterKeyId();
+            if (id != null && !id.isBlank()) {
+                masterKeys.add(id);
+            }
+        }
         int removed = 0;
         for (Cdk cdk : old) {
             for (Wrapping w : cdk.wrappings()) {
@@ -142,7 +156,7 @@ public final class CipherTransitions {
                 }
             }
         }
-        return advanced(t, CipherPhase.OLD_REFUSED, removed + " wrapping(s) by '" + t.oldKeystore() + "' removed; the"
+        return advanced(t, CipherPhase.OLD_REFUSED, masterKeys, removed + " wrapping(s) by '" + t.oldKeystore() + "' removed; the"
                 + " keystore is refused from now on and can be removed from the configuration");
     }
 
@@ -157,7 +171,11 @@ public final class CipherTransitions {
     }
 
     private CipherTransition advanced(CipherTransition t, CipherPhase next, String detail) {
-        CipherTransition n = store.advance(t, next);
+        return advanced(t, next, Set.of(), detail);
+    }
+
+    private CipherTransition advanced(CipherTransition t, CipherPhase next, Set<String> refusedMasterKeys, String detail) {
+        CipherTransition n = next == CipherPhase.OLD_REFUSED ? store.refuse(t, refusedMasterKeys) : store.advance(t, next);
         audit.record(AuditAction.CIPHER_TRANSITION_ADVANCED, null, t.newKeystore(), next + ": " + detail + "; transition "
                 + t.id());
         return n;
