@@ -1,6 +1,15 @@
 package dev.dataenc.kms;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dataenc.cdk.CdkId;
+import dev.dataenc.keystore.DataKey;
+import dev.dataenc.keystore.GeneratedDataKey;
 import dev.dataenc.keystore.Keystore;
+import dev.dataenc.keystore.Wrapping;
 import dev.dataenc.keystore.KeystoreContractTest;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Keystores;
@@ -10,6 +19,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,6 +69,31 @@ class AwsKmsMotoContractTest extends KeystoreContractTest {
     @Override
     protected String expectedType() {
         return "aws-kms";
+    }
+
+    @Test
+    void reEncryptFromListedFormerKey_onMoto_movesTheWrappingUnderTheNewKey() {
+        MotoServer.Key a = moto.createKey();
+        MotoServer.Key b = moto.createKey();
+        AwsKmsKeystore source = (AwsKmsKeystore) Keystores.create(KeystoreSettings.of("kms-a", "aws-kms",
+                moto.keystoreSettings(a.arn())));
+        Map<String, String> s = moto.keystoreSettings(b.keyId());
+        s.put("former-key-arns", a.arn());
+        AwsKmsKeystore target = (AwsKmsKeystore) Keystores.create(KeystoreSettings.of("kms-b", "aws-kms", s));
+        AwsKmsKeystore unlisted = (AwsKmsKeystore) Keystores.create(KeystoreSettings.of("kms-c", "aws-kms",
+                moto.keystoreSettings(b.arn())));
+        try (source; target; unlisted) {
+            CdkId id = CdkId.random();
+            try (GeneratedDataKey g = source.generateDataKey(id)) {
+                Wrapping moved = target.rewrapFrom(id, g.wrapping()).orElseThrow();
+                assertEquals(b.arn(), moved.masterKeyId(), "moto resolved the key id to key B's ARN");
+                try (DataKey back = target.unwrap(id, moved)) {
+                    assertTrue(back.sameKeyAs(g.key()));
+                }
+                assertFalse(unlisted.canUnwrap(g.wrapping()));
+                assertThrows(UnacceptedKeyException.class, () -> unlisted.unwrap(id, g.wrapping()));
+            }
+        }
     }
 
     /** The contract cases moto cannot decide, each with the reason; they run against KmsTestServer. */
