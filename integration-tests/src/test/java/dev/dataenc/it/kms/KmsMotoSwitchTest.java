@@ -79,7 +79,7 @@ class KmsMotoSwitchTest {
         KeystoreSettings kms = kms("kms", key.keyId(), Map.of());
         Map<String, String> values;
         try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "local", local, kms))) {
-            values = encryptOverCdks(plane, 3, 100);
+            values = encryptOverCdks(plane, 3, 40);
             SwitchOutcome outcome = plane.switchKeystore("kms");
             assertEquals(SwitchOutcome.How.COMPLETED, outcome.how());
             assertEquals(3, outcome.rewrapped());
@@ -103,7 +103,7 @@ class KmsMotoSwitchTest {
         KeystoreSettings kmsA = kms("kms-a", keyA.arn(), Map.of());
         Map<String, String> values;
         try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms-a", kmsA))) {
-            values = encryptOverCdks(plane, 3, 100);
+            values = encryptOverCdks(plane, 3, 40);
         }
         moto.updateAlias("alias/rotating", keyB.keyId());
         KeystoreSettings kmsB = kms("kms-b", "alias/rotating", Map.of("former-key-arns", keyA.arn()));
