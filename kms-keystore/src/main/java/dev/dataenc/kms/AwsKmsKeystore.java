@@ -1,6 +1,7 @@
 package dev.dataenc.kms;
 
 import dev.dataenc.cdk.CdkId;
+import dev.dataenc.error.DataEncException;
 import dev.dataenc.error.WrappedKeyException;
 import dev.dataenc.keystore.DataKey;
 import dev.dataenc.keystore.GeneratedDataKey;
@@ -13,6 +14,11 @@ import dev.dataenc.keystore.ReWrapper;
 import dev.dataenc.keystore.Wrapping;
 import dev.dataenc.kms.KmsErrors.KeyRef;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,25 +43,31 @@ import software.amazon.awssdk.services.kms.model.ReEncryptResponse;
  * <h2>Settings</h2>
  * <ul>
  *   <li>{@code key-id} (required): key id, key ARN, alias name ({@code alias/NAME}) or alias ARN of a symmetric
- *       encryption key. An alias is resolved by KMS on every new wrapping; wrappings record the resolved key ARN.</li>
- *   <li>{@code region} (required): the key's region.</li>
- *   <li>{@code endpoint}: endpoint override (VPC or FIPS endpoint, a test server).</li>
+ *       encryption key. Resolved to its key ARN once per keystore instance (see below).</li>
+ *   <li>{@code region}: the key's region; default the region of a {@code key-id} ARN, else the SDK's region chain
+ *       ({@code AWS_REGION}, {@code aws.region}, profile).</li>
+ *   <li>{@code endpoint}: endpoint override (VPC or FIPS endpoint, a test server); {@code http://} only for
+ *       loopback hosts.</li>
+ *   <li>{@code former-key-arns}: comma-separated key ARNs (same account and region) whose wrappings this keystore
+ *       still unwraps and re-encrypts from, e.g. the key an alias named before it moved.</li>
  *   <li>{@code access-key-id}, {@code secret-access-key}, {@code session-token}: static credentials; without them the
- *       SDK's default chain (environment, system properties, profile, web identity, container, instance).</li>
+ *       SDK's default chain (environment, system properties, web identity, profile including SSO, container,
+ *       instance).</li>
  *   <li>{@code api-timeout} (30s), {@code api-call-attempt-timeout} (5s), {@code connect-timeout} (2s): durations
  *       such as {@code 500ms}, {@code 30s} or {@code PT30S}.</li>
  *   <li>{@code max-attempts} (3), {@code retry-base-delay} (100ms), {@code throttling-base-delay} (1s),
  *       {@code max-backoff} (20s): the SDK's standard retry strategy with full-jitter exponential backoff.</li>
+ *   <li>{@code failure-cache-ttl} (5s, {@code 0} = off): how long a failed unwrap is remembered (see below).</li>
  * </ul>
  *
  * <h2>KMS calls</h2>
  * <ul>
- *   <li>{@link #generateDataKey}: {@code GenerateDataKey} with {@code KeySpec=AES_256}.</li>
+ *   <li>{@link #generateDataKey}: {@code GenerateDataKey} with {@code KeySpec=AES_256} under the pinned key ARN.</li>
  *   <li>{@link #unwrap}: {@code Decrypt} with {@code KeyId} pinned to the wrapping's key ARN, so KMS never
- *       decrypts with a key other than the one recorded.</li>
+ *       decrypts with a key other than the one recorded, and only for an accepted key.</li>
  *   <li>{@link #wrap}: {@code Encrypt} (a CDK that came from another keystore).</li>
- *   <li>{@link #rewrap}/{@link #rewrapFrom}: {@code ReEncrypt} from another KMS key of the same account and region;
- *       the plaintext CDK never leaves KMS.</li>
+ *   <li>{@link #rewrap}/{@link #rewrapFrom}: {@code ReEncrypt} from an accepted former key to the pinned key; the
+ *       plaintext CDK never leaves KMS.</li>
  *   <li>{@link #describe()}: {@code DescribeKey}, plus {@code DescribeCustomKeyStores} for keys in a custom key store.</li>
  * </ul>
  * Every call carries the encryption context <code>{"dataenc:cdk-id": "&lt;CDK id&gt;"}</code>, so a wrapped key copied
@@ -63,15 +75,20 @@ import software.amazon.awssdk.services.kms.model.ReEncryptResponse;
  * {@link Wrapping#masterKeyVersion()} is always empty: KMS keeps the backing keys of a rotated key itself.
  *
  * <h2>Which wrappings it unwraps</h2>
- * {@link #canUnwrap} is true for a wrapping of this keystore name whose master key id is a KMS key ARN in this
- * keystore's region (so after {@code key-id}'s alias moves to a new key, wrappings under the old key still
- * unwrap), and for a wrapping under exactly the key this keystore currently uses, whatever keystore name made it.
- * Wrappings of other aws-kms keystores under other keys are not unwrapped here; move them with {@link #rewrapFrom}.
+ * Only wrappings under the configured key's ARN, as resolved once when the keystore first needs it (no call for a
+ * key ARN, one {@code DescribeKey} for a key id or alias), and under the ARNs listed in {@code former-key-arns};
+ * always of the same partition, region and account. The keystore name recorded in the wrapping does not matter.
+ * Anything else is refused with {@link UnacceptedKeyException} before any KMS call, by {@link #unwrap} and
+ * {@link #rewrap}; {@link #rewrapFrom} returns empty for it. A registry writer therefore cannot make applications
+ * use a CDK wrapped under a key the writer controls. See {@link KeyPin}.
  *
  * <h2>Errors</h2>
  * See {@link KmsErrors}: key states become {@link dev.dataenc.error.KeystoreUnavailableException} with the
  * state and KMS's remedy, bad wrapped keys {@link WrappedKeyException}, throttling and network failures (after the
- * retries) {@code KeystoreUnavailableException} with state {@link MasterKeyState#UNREACHABLE}.
+ * retries) {@code KeystoreUnavailableException}. A failed unwrap is remembered per wrapping for
+ * {@code failure-cache-ttl} (doubling while it keeps failing, at most 8 times) and rethrown without a KMS call, so an
+ * outage costs O(CDKs) KMS calls, not O(records); {@link #describe()} reporting the key usable, or
+ * {@link #enableMasterKey()}, forgets the failures.
  *
  * <p>{@link MasterKeyAdmin} drives {@code DisableKey}, {@code EnableKey} and {@code RotateKeyOnDemand}; it needs
  * those IAM permissions and is meant for tests and administrators, not for the data plane. Thread-safe. Plaintext
@@ -85,22 +102,22 @@ public final class AwsKmsKeystore implements Keystore, MasterKeyAdmin, ReWrapper
     public static final String CONTEXT_KEY = "dataenc:cdk-id";
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsKmsKeystore.class);
+    private static final String RESOLVE = "resolve key-id";
 
     private final AwsKmsSettings settings;
     private final KmsClient client;
     private final KmsKeyInspector inspector;
     private final KmsErrors errors;
-    private final Optional<KeyArn> configuredArn;
-    /** The key ARN {@code key-id} resolved to at the last call that told us; null until then. */
-    private volatile String currentKeyArn;
+    private final KeyPin pin;
+    private final FailureCache failures;
 
-    private AwsKmsKeystore(AwsKmsSettings settings, KmsClient client) {
+    AwsKmsKeystore(AwsKmsSettings settings, KmsClient client, Clock clock) {
         this.settings = settings;
         this.client = client;
         this.inspector = new KmsKeyInspector(client, settings.keystoreName());
         this.errors = new KmsErrors(settings.keystoreName(), settings, inspector::describe);
-        this.configuredArn = KeyArn.parse(settings.keyId());
-        this.currentKeyArn = configuredArn.filter(KeyArn::isKey).map(KeyArn::toString).orElse(null);
+        this.pin = new KeyPin(settings);
+        this.failures = new FailureCache(settings.failureCacheTtl(), clock);
     }
 
     /**
@@ -111,7 +128,7 @@ public final class AwsKmsKeystore implements Keystore, MasterKeyAdmin, ReWrapper
      */
     public static AwsKmsKeystore open(KeystoreSettings settings) {
         AwsKmsSettings s = AwsKmsSettings.parse(settings);
-        return new AwsKmsKeystore(s, KmsClientFactory.create(s));
+        return new AwsKmsKeystore(s, KmsClientFactory.create(s), Clock.systemUTC());
     }
 
     @Override
@@ -131,12 +148,13 @@ public final class AwsKmsKeystore implements Keystore, MasterKeyAdmin, ReWrapper
 
     @Override
     public GeneratedDataKey generateDataKey(CdkId cdkId) {
-        GenerateDataKeyResponse r = call("GenerateDataKey", "new CDK " + cdkId, ownKey(), () ->
-                client.generateDataKey(b -> b.keyId(settings.keyId()).keySpec(DataKeySpec.AES_256)
+        String arn = pinnedArn().toString();
+        GenerateDataKeyResponse r = call("GenerateDataKey", "new CDK " + cdkId, ownKey(arn), () ->
+                client.generateDataKey(b -> b.keyId(arn).keySpec(DataKeySpec.AES_256)
                         .encryptionContext(context(cdkId))));
         DataKey key = takeKey(cdkId, r.plaintext(), "GenerateDataKey");
         try {
-            return new GeneratedDataKey(key, wrapping(r.keyId(), r.ciphertextBlob()));
+            return new GeneratedDataKey(key, wrapping(arn, r.keyId(), r.ciphertextBlob(), "GenerateDataKey"));
         } catch (RuntimeException e) {
             key.destroy();
             throw e;
@@ -145,32 +163,35 @@ public final class AwsKmsKeystore implements Keystore, MasterKeyAdmin, ReWrapper
 
     @Override
     public Wrapping wrap(DataKey key) {
+        String arn = pinnedArn().toString();
         byte[] plain = key.getEncoded();
         try {
-            EncryptResponse r = call("Encrypt", "wrap of CDK " + key.cdkId(), ownKey(), () ->
-                    client.encrypt(b -> b.keyId(settings.keyId()).plaintext(SdkBytes.fromByteArrayUnsafe(plain))
+            EncryptResponse r = call("Encrypt", "wrap of CDK " + key.cdkId(), ownKey(arn), () ->
+                    client.encrypt(b -> b.keyId(arn).plaintext(SdkBytes.fromByteArrayUnsafe(plain))
                             .encryptionContext(context(key.cdkId()))));
-            return wrapping(r.keyId(), r.ciphertextBlob());
+            return wrapping(arn, r.keyId(), r.ciphertextBlob(), "Encrypt");
         } finally {
             DataKey.zeroize(plain);
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UnacceptedKeyException if the wrapping's key is not the pinned key or a listed former key
+     */
     @Override
     public DataKey unwrap(CdkId cdkId, Wrapping wrapping) {
-        if (!canUnwrap(wrapping)) {
-            throw new IllegalArgumentException("wrapping of keystore '" + wrapping.keystoreName() + "' master key '"
-                    + wrapping.masterKeyId() + "' given to aws-kms keystore '" + name() + "' (key-id '"
-                    + settings.keyId() + "', region " + settings.region() + "); choose the keystore with canUnwrap");
-        }
+        String arn = wrapping.masterKeyId();
         byte[] blob = wrapping.wrappedKey();
+        checkAccepted(wrapping, "unwrap");
         if (blob.length == 0) {
             throw new WrappedKeyException("aws-kms keystore '" + name() + "': the wrapping of CDK " + cdkId + " is empty");
         }
-        String arn = wrapping.masterKeyId();
-        DecryptResponse r = call("Decrypt", "unwrap of CDK " + cdkId, List.of(new KeyRef(name(), arn)), () ->
-                client.decrypt(b -> b.keyId(arn).ciphertextBlob(SdkBytes.fromByteArrayUnsafe(blob))
-                        .encryptionContext(context(cdkId))));
+        String cacheKey = cacheKey(cdkId, arn, blob);
+        DecryptResponse r = remembering(cacheKey, () -> call("Decrypt", "unwrap of CDK " + cdkId,
+                List.of(new KeyRef(name(), arn)), () -> client.decrypt(b -> b.keyId(arn)
+                        .ciphertextBlob(SdkBytes.fromByteArrayUnsafe(blob)).encryptionContext(context(cdkId)))));
         DataKey key = takeKey(cdkId, r.plaintext(), "Decrypt");
         if (!arn.equals(r.keyId())) {
             key.destroy();
@@ -181,57 +202,77 @@ public final class AwsKmsKeystore implements Keystore, MasterKeyAdmin, ReWrapper
     }
 
     /**
-     * Re-wraps a wrapping made under another KMS key (another aws-kms keystore, or this keystore's previous key)
-     * under this keystore's key with {@code ReEncrypt}; the plaintext CDK never leaves KMS. Needs
-     * {@code kms:ReEncryptFrom} on the source key and {@code kms:ReEncryptTo} on this keystore's key.
+     * Re-wraps a wrapping made under an accepted former key (setting {@code former-key-arns}) under this keystore's
+     * pinned key with {@code ReEncrypt}; the plaintext CDK never leaves KMS. Needs {@code kms:ReEncryptFrom} on the
+     * source key and {@code kms:ReEncryptTo} on this keystore's key.
      *
-     * @throws IllegalArgumentException if the source's master key id is not a KMS key ARN in this region
+     * @throws UnacceptedKeyException if the source's master key is not the pinned key or a listed former key
      * @throws dev.dataenc.error.KeystoreUnavailableException if either key is unusable (blaming the one that is)
      * @throws WrappedKeyException if the source does not decrypt for {@code cdkId}
      */
     public Wrapping rewrap(CdkId cdkId, Wrapping source) {
-        if (!sameRegion(source.masterKeyId())) {
-            throw new IllegalArgumentException("aws-kms keystore '" + name() + "' can only ReEncrypt from KMS keys in region "
-                    + settings.region() + ", not from master key '" + source.masterKeyId() + "' of keystore '"
-                    + source.keystoreName() + "'; unwrap it there and wrap it here instead");
-        }
+        KeyArn own = pinnedArn();
+        checkAccepted(source, "ReEncrypt from");
         byte[] blob = source.wrappedKey();
-        List<KeyRef> keys = List.of(new KeyRef(source.keystoreName(), source.masterKeyId()), new KeyRef(name(), settings.keyId()));
+        String to = own.toString();
+        List<KeyRef> keys = List.of(new KeyRef(source.keystoreName(), source.masterKeyId()), new KeyRef(name(), to));
         ReEncryptResponse r = call("ReEncrypt", "re-wrap of CDK " + cdkId + " from " + source.masterKeyId(), keys, () ->
                 client.reEncrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArrayUnsafe(blob))
                         .sourceKeyId(source.masterKeyId()).sourceEncryptionContext(context(cdkId))
-                        .destinationKeyId(settings.keyId()).destinationEncryptionContext(context(cdkId))));
-        return wrapping(r.keyId(), r.ciphertextBlob());
+                        .destinationKeyId(to).destinationEncryptionContext(context(cdkId))));
+        return wrapping(to, r.keyId(), r.ciphertextBlob(), "ReEncrypt");
     }
 
     /**
-     * {@link #rewrap} when the source wrapping's master key is a KMS key ARN in this keystore's partition, region
-     * and (once known) account; empty otherwise (for example a {@code local} keystore's wrapping).
+     * {@link #rewrap} when the source wrapping's master key is one this keystore accepts (a listed former key, or
+     * its own key); empty otherwise, for example for a {@code local} keystore's wrapping or another aws-kms
+     * keystore's key that is not listed. The caller then unwraps with the keystore that owns the source (which
+     * checks its own pin) and wraps here with {@code Encrypt}.
      */
     @Override
     public Optional<Wrapping> rewrapFrom(CdkId id, Wrapping wrapping) {
-        Optional<KeyArn> source = KeyArn.parse(wrapping.masterKeyId()).filter(KeyArn::isKey);
-        Optional<KeyArn> own = Optional.ofNullable(currentKeyArn).flatMap(KeyArn::parse).or(() -> configuredArn);
-        boolean reachable = source.isPresent() && source.get().region().equals(settings.region())
-                && own.map(o -> o.sameAccountAndRegion(source.get())).orElse(true);
-        return reachable ? Optional.of(rewrap(id, wrapping)) : Optional.empty();
+        return canUnwrap(wrapping) ? Optional.of(rewrap(id, wrapping)) : Optional.empty();
     }
 
+    /**
+     * True when the wrapping's master key is the pinned key or a listed former key of the same account and
+     * region, whatever keystore name made it. Resolves the pin on first use; if that fails (KMS unreachable),
+     * false, and {@link #unwrap} reports the failure.
+     */
     @Override
     public boolean canUnwrap(Wrapping wrapping) {
-        String arn = wrapping.masterKeyId();
-        return (name().equals(wrapping.keystoreName()) && sameRegion(arn)) || arn.equals(currentKeyArn);
+        try {
+            return pin.accepts(pinnedArn(), wrapping.masterKeyId());
+        } catch (DataEncException e) {
+            LOG.debug("aws-kms keystore '{}': cannot tell whether it accepts {}: {}", name(), wrapping.masterKeyId(),
+                    e.getMessage());
+            return false;
+        }
     }
 
-    private boolean sameRegion(String masterKeyId) {
-        return KeyArn.parse(masterKeyId).filter(a -> a.isKey() && a.region().equals(settings.region())).isPresent();
+    private void checkAccepted(Wrapping wrapping, String what) {
+        KeyArn own = pinnedArn();
+        if (!pin.accepts(own, wrapping.masterKeyId())) {
+            throw new UnacceptedKeyException("aws-kms keystore '" + name() + "' refuses to " + what + " a wrapping"
+                    + " (recorded for keystore '" + wrapping.keystoreName() + "') under master key '"
+                    + wrapping.masterKeyId() + "': " + pin.describeAccepted(own) + ". If that key is yours, add its ARN to '"
+                    + AwsKmsSettings.FORMER_KEY_ARNS + "'; otherwise someone wrote this wrapping into the registry:"
+                    + " investigate");
+        }
     }
 
+    /**
+     * Describes the pinned key (resolving and pinning {@code key-id} on first use). A usable key forgets the
+     * remembered unwrap failures.
+     */
     @Override
     public MasterKeyDescription describe() {
-        MasterKeyDescription d = inspector.describe(settings.keyId());
-        if (d.masterKeyId().startsWith("arn:")) {
-            currentKeyArn = d.masterKeyId();
+        MasterKeyDescription d = inspector.describe(pin.known().map(KeyArn::toString).orElse(settings.keyId()));
+        if (pin.known().isEmpty() && d.masterKeyId().startsWith("arn:")) {
+            pin.pin(d.masterKeyId());
+        }
+        if (d.state().isUsable()) {
+            failures.clear();
         }
         return d;
     }
@@ -239,36 +280,68 @@ public final class AwsKmsKeystore implements Keystore, MasterKeyAdmin, ReWrapper
     /** {@code RotateKeyOnDemand}: KMS adds new key material; old wrappings still unwrap. Returns the description. */
     @Override
     public MasterKeyDescription rotateMasterKey() {
-        String arn = resolvedKeyArn();
-        call("RotateKeyOnDemand", "rotation of the master key", List.of(new KeyRef(name(), arn)),
-                () -> client.rotateKeyOnDemand(b -> b.keyId(arn)));
+        String arn = pinnedArn().toString();
+        call("RotateKeyOnDemand", "rotation of the master key", ownKey(arn), () -> client.rotateKeyOnDemand(b -> b.keyId(arn)));
         return describe();
     }
 
-    /** {@code DisableKey} on the resolved key. */
+    /** {@code DisableKey} on the pinned key. */
     @Override
     public void disableMasterKey() {
-        String arn = resolvedKeyArn();
-        call("DisableKey", "disable the master key", List.of(new KeyRef(name(), arn)), () -> client.disableKey(b -> b.keyId(arn)));
+        String arn = pinnedArn().toString();
+        call("DisableKey", "disable the master key", ownKey(arn), () -> client.disableKey(b -> b.keyId(arn)));
     }
 
-    /** {@code EnableKey} on the resolved key. */
+    /** {@code EnableKey} on the pinned key; forgets the remembered unwrap failures. */
     @Override
     public void enableMasterKey() {
-        String arn = resolvedKeyArn();
-        call("EnableKey", "enable the master key", List.of(new KeyRef(name(), arn)), () -> client.enableKey(b -> b.keyId(arn)));
+        String arn = pinnedArn().toString();
+        call("EnableKey", "enable the master key", ownKey(arn), () -> client.enableKey(b -> b.keyId(arn)));
+        failures.clear();
     }
 
-    /** The key ARN that {@code key-id} names now ({@code DescribeKey}); admin operations take no aliases. */
-    private String resolvedKeyArn() {
-        String arn = call("DescribeKey", "resolve " + settings.keyId(), ownKey(),
-                () -> client.describeKey(b -> b.keyId(settings.keyId()))).keyMetadata().arn();
-        currentKeyArn = arn;
-        return arn;
+    /** The pinned key ARN; the first time for a key id or alias, a {@code DescribeKey} (failures remembered). */
+    private KeyArn pinnedArn() {
+        return pin.get(() -> remembering(RESOLVE, () -> call("DescribeKey", "resolve key-id " + settings.keyId(),
+                ownKey(settings.keyId()), () -> client.describeKey(b -> b.keyId(settings.keyId()))).keyMetadata().arn()));
     }
 
-    private List<KeyRef> ownKey() {
-        return List.of(new KeyRef(name(), settings.keyId()));
+    /** Runs a KMS call unless its failure is remembered; remembers a typed failure, forgets it on success. */
+    private <T> T remembering(String cacheKey, Supplier<T> call) {
+        Optional<DataEncException> known = failures.remembered(cacheKey);
+        if (known.isPresent()) {
+            throw known.get();
+        }
+        try {
+            T result = call.get();
+            failures.succeeded(cacheKey);
+            return result;
+        } catch (DataEncException e) {
+            failures.failed(cacheKey, e);
+            throw e;
+        }
+    }
+
+    /** CDK id, key ARN and a digest of the wrapped bytes (ciphertext, not secret): one entry per wrapping. */
+    private static String cacheKey(CdkId cdkId, String arn, byte[] blob) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(arn.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(blob);
+            return cdkId + "/" + HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** Remembered unwrap failures (for tests). */
+    int rememberedFailures() {
+        return failures.size();
+    }
+
+    private List<KeyRef> ownKey(String keyId) {
+        return List.of(new KeyRef(name(), keyId));
     }
 
     private <T> T call(String operation, String what, List<KeyRef> keys, Supplier<T> call) {
@@ -283,9 +356,13 @@ public final class AwsKmsKeystore implements Keystore, MasterKeyAdmin, ReWrapper
         }
     }
 
-    private Wrapping wrapping(String keyArn, SdkBytes blob) {
+    /** The new wrapping; KMS must report the key that was asked for. */
+    private Wrapping wrapping(String requestedArn, String keyArn, SdkBytes blob, String operation) {
         Objects.requireNonNull(keyArn, "KMS returned no KeyId");
-        currentKeyArn = keyArn;
+        if (!requestedArn.equals(keyArn)) {
+            throw new WrappedKeyException("aws-kms keystore '" + name() + "': " + operation + " under key " + requestedArn
+                    + " answered with key " + keyArn + "; the wrapping was not used");
+        }
         return new Wrapping(name(), keyArn, "", blob.asByteArrayUnsafe());
     }
 

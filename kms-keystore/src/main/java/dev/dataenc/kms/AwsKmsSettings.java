@@ -3,15 +3,22 @@ package dev.dataenc.kms;
 import dev.dataenc.error.KeystoreConfigurationException;
 import dev.dataenc.keystore.KeystoreSettings;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * The parsed settings of one {@code aws-kms} keystore (see {@link AwsKmsKeystore} for what each means).
@@ -19,8 +26,12 @@ import java.util.regex.Pattern;
  *
  * @param keystoreName          configured keystore name
  * @param keyId                 KMS key id, key ARN, alias name ({@code alias/x}) or alias ARN
- * @param region                AWS region, e.g. {@code eu-west-1}
- * @param endpoint              endpoint override (VPC endpoint, FIPS endpoint, test server), if set
+ * @param region                AWS region, e.g. {@code eu-west-1}: the {@code region} setting, else the region of
+ *                              a {@code key-id} ARN, else the SDK's region chain ({@code AWS_REGION}, profile)
+ * @param endpoint              endpoint override (VPC endpoint, FIPS endpoint, test server), if set; {@code http}
+ *                              only for a loopback host
+ * @param formerKeyArns         key ARNs besides the configured key whose wrappings this keystore also unwraps and
+ *                              re-encrypts from (setting {@code former-key-arns}); same partition and region
  * @param credentials           static credentials, if set; otherwise the SDK's default provider chain
  * @param apiTimeout            time limit of one whole API call including retries
  * @param apiCallAttemptTimeout time limit of one HTTP attempt
@@ -29,18 +40,30 @@ import java.util.regex.Pattern;
  * @param retryBaseDelay        base of the jittered exponential backoff for transient errors
  * @param throttlingBaseDelay   base of the jittered exponential backoff after {@code ThrottlingException}
  * @param maxBackoff            longest wait between two attempts
+ * @param failureCacheTtl       how long a failed unwrap of one wrapping is remembered and rethrown without a KMS
+ *                              call (doubling for repeated failures, at most 8 times); zero turns it off
  */
 public record AwsKmsSettings(String keystoreName, String keyId, String region, Optional<URI> endpoint,
-                             Optional<StaticCredentials> credentials, Duration apiTimeout,
+                             List<KeyArn> formerKeyArns, Optional<StaticCredentials> credentials, Duration apiTimeout,
                              Duration apiCallAttemptTimeout, Duration connectTimeout, int maxAttempts,
-                             Duration retryBaseDelay, Duration throttlingBaseDelay, Duration maxBackoff) {
+                             Duration retryBaseDelay, Duration throttlingBaseDelay, Duration maxBackoff,
+                             Duration failureCacheTtl) {
+
+    /** Canonical constructor: copies the list. */
+    public AwsKmsSettings {
+        formerKeyArns = List.copyOf(formerKeyArns);
+    }
 
     /** Setting: KMS key id, key ARN, alias name or alias ARN (required). */
     public static final String KEY_ID = "key-id";
-    /** Setting: AWS region (required). */
+    /** Setting: AWS region (optional: else the region of a key ARN, else the SDK's region chain). */
     public static final String REGION = "region";
-    /** Setting: endpoint override URI (optional). */
+    /** Setting: endpoint override URI (optional; {@code http://} only for loopback hosts). */
     public static final String ENDPOINT = "endpoint";
+    /** Setting: comma-separated key ARNs of former keys whose wrappings are still unwrapped (optional). */
+    public static final String FORMER_KEY_ARNS = "former-key-arns";
+    /** Setting: how long a failed unwrap is remembered; default 5s, {@code 0} turns it off. */
+    public static final String FAILURE_CACHE_TTL = "failure-cache-ttl";
     /** Setting: static access key id (optional, with {@link #SECRET_ACCESS_KEY}). */
     public static final String ACCESS_KEY_ID = "access-key-id";
     /** Setting: static secret access key (optional, with {@link #ACCESS_KEY_ID}). */
@@ -63,11 +86,17 @@ public record AwsKmsSettings(String keystoreName, String keyId, String region, O
     public static final String MAX_BACKOFF = "max-backoff";
 
     /** Every setting name this keystore type reads. */
-    public static final List<String> NAMES = List.of(KEY_ID, REGION, ENDPOINT, ACCESS_KEY_ID, SECRET_ACCESS_KEY,
-            SESSION_TOKEN, API_TIMEOUT, API_CALL_ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, MAX_ATTEMPTS, RETRY_BASE_DELAY,
-            THROTTLING_BASE_DELAY, MAX_BACKOFF);
+    public static final List<String> NAMES = List.of(KEY_ID, REGION, ENDPOINT, FORMER_KEY_ARNS, ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY, SESSION_TOKEN, API_TIMEOUT, API_CALL_ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, MAX_ATTEMPTS,
+            RETRY_BASE_DELAY, THROTTLING_BASE_DELAY, MAX_BACKOFF, FAILURE_CACHE_TTL);
 
-    private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+    /**
+     * The shape of a region name, not a list: lower-case words joined by dashes, ending in a number
+     * ({@code us-east-1}, {@code us-gov-west-1}, {@code cn-north-1}, {@code eusc-de-east-1}). New regions need no
+     * change here.
+     */
+    private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2,10}(-[a-z]{1,15}){1,4}-\\d{1,3}");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     /**
@@ -91,18 +120,33 @@ public record AwsKmsSettings(String keystoreName, String keyId, String region, O
      * @throws KeystoreConfigurationException naming the setting that is missing or wrong and what is valid
      */
     public static AwsKmsSettings parse(KeystoreSettings s) {
+        return parse(s, AwsKmsSettings::sdkRegion);
+    }
+
+    /**
+     * Reads and validates the settings; {@code defaultRegion} is asked only when neither {@code region} nor a
+     * {@code key-id} ARN names one (tests pass their own instead of the SDK's region chain).
+     */
+    static AwsKmsSettings parse(KeystoreSettings s, Supplier<Optional<String>> defaultRegion) {
         String keyId = s.require(KEY_ID);
         checkKeyId(s, keyId);
-        String region = s.require(REGION).toLowerCase(Locale.ROOT);
+        Optional<KeyArn> keyArn = KeyArn.parse(keyId);
+        String region = s.get(REGION).map(r -> r.trim().toLowerCase(Locale.ROOT))
+                .or(() -> keyArn.map(KeyArn::region))
+                .or(defaultRegion)
+                .orElseThrow(() -> error(s, REGION, "is not set and the AWS SDK's region chain found none (environment"
+                        + " AWS_REGION, system property aws.region, profile 'region'); set '" + REGION + "' to the key's"
+                        + " region, e.g. eu-west-1"));
         if (!REGION_PATTERN.matcher(region).matches()) {
             throw error(s, REGION, "must be an AWS region name such as us-east-1 or eu-west-1, got '" + region + "'");
         }
-        KeyArn.parse(keyId).ifPresent(arn -> {
+        keyArn.ifPresent(arn -> {
             if (!arn.region().equals(region)) {
-                throw error(s, KEY_ID, "is an ARN in region " + arn.region() + " but setting 'region' is " + region
+                throw error(s, KEY_ID, "is an ARN in region " + arn.region() + " but the region is " + region
                         + "; use the same region (a KMS key is regional)");
             }
         });
+        List<KeyArn> former = formerKeyArns(s, region, keyArn);
         Optional<URI> endpoint = s.get(ENDPOINT).map(e -> endpoint(s, e));
         Optional<String> access = s.get(ACCESS_KEY_ID);
         Optional<String> secret = s.get(SECRET_ACCESS_KEY);
@@ -118,8 +162,45 @@ public record AwsKmsSettings(String keystoreName, String keyId, String region, O
         Duration base = duration(s, RETRY_BASE_DELAY, Duration.ofMillis(100));
         Duration throttlingBase = duration(s, THROTTLING_BASE_DELAY, Duration.ofSeconds(1));
         Duration maxBackoff = duration(s, MAX_BACKOFF, Duration.ofSeconds(20));
-        return new AwsKmsSettings(s.name(), keyId, region, endpoint, creds, apiTimeout, attemptTimeout, connectTimeout,
-                maxAttempts, base, throttlingBase, maxBackoff);
+        Duration failureTtl = s.get(FAILURE_CACHE_TTL).map(String::trim).filter(v -> v.equals("0")).isPresent()
+                ? Duration.ZERO : duration(s, FAILURE_CACHE_TTL, Duration.ofSeconds(5));
+        return new AwsKmsSettings(s.name(), keyId, region, endpoint, former, creds, apiTimeout, attemptTimeout,
+                connectTimeout, maxAttempts, base, throttlingBase, maxBackoff, failureTtl);
+    }
+
+    /** The SDK's default region chain (environment, system property, profile, instance metadata); empty if none. */
+    private static Optional<String> sdkRegion() {
+        try {
+            return Optional.of(new DefaultAwsRegionProviderChain().getRegion().id());
+        } catch (SdkClientException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<KeyArn> formerKeyArns(KeystoreSettings s, String region, Optional<KeyArn> keyArn) {
+        List<KeyArn> out = new ArrayList<>();
+        for (String item : s.get(FORMER_KEY_ARNS, "").split(",")) {
+            String text = item.trim();
+            if (text.isEmpty()) {
+                continue;
+            }
+            KeyArn arn = KeyArn.parse(text).filter(KeyArn::isKey).orElseThrow(() -> error(s, FORMER_KEY_ARNS,
+                    "must list KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID, no aliases: an alias can move),"
+                    + " separated by commas; got '" + text + "'"));
+            if (!arn.region().equals(region)) {
+                throw error(s, FORMER_KEY_ARNS, "lists " + arn + " in region " + arn.region() + " but the keystore's region"
+                        + " is " + region + "; list only keys of the same region");
+            }
+            keyArn.filter(k -> !k.sameAccountAndRegion(arn)).ifPresent(k -> {
+                throw error(s, FORMER_KEY_ARNS, "lists " + arn + " of account " + arn.account() + " but key-id is in"
+                        + " account " + k.account() + " (partition " + k.partition() + "); list only keys of the same"
+                        + " account and partition");
+            });
+            if (!out.contains(arn)) {
+                out.add(arn);
+            }
+        }
+        return out;
     }
 
     private static void checkKeyId(KeystoreSettings s, String keyId) {
@@ -136,17 +217,51 @@ public record AwsKmsSettings(String keystoreName, String keyId, String region, O
     }
 
     private static URI endpoint(KeystoreSettings s, String value) {
+        URI uri;
         try {
-            URI uri = new URI(value);
+            uri = new URI(value);
             if (uri.getScheme() == null || uri.getHost() == null
                     || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
                 throw new URISyntaxException(value, "need http(s)://host[:port]");
             }
-            return uri;
         } catch (URISyntaxException e) {
             throw error(s, ENDPOINT, "must be a URI such as https://kms.eu-west-1.amazonaws.com or http://127.0.0.1:4566,"
                     + " got '" + value + "'");
         }
+        if (uri.getScheme().equals("http") && !isLoopback(uri.getHost())) {
+            throw error(s, ENDPOINT, "uses http:// for host '" + uri.getHost() + "': KMS requests carry plaintext keys"
+                    + " and credentials, so http is accepted only for loopback hosts (127.0.0.0/8, localhost, [::1]);"
+                    + " use https://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath()));
+        }
+        return uri;
+    }
+
+    /**
+     * True for {@code localhost} and loopback address literals (127.0.0.0/8, ::1). Never resolves a name: a DNS
+     * answer is not proof of loopback.
+     */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost")) {
+            return true;
+        }
+        if (IPV4_LITERAL.matcher(h).matches()) {
+            String[] octets = h.split("\\.");
+            for (String o : octets) {
+                if (Integer.parseInt(o) > 255) {
+                    return false;
+                }
+            }
+            return octets[0].equals("127");
+        }
+        if (h.startsWith("[") && h.endsWith("]") && h.contains(":")) {
+            try {
+                return InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress(); // a literal: no DNS
+            } catch (UnknownHostException e) {
+                return false; // a malformed literal
+            }
+        }
+        return false;
     }
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT30S}); must be positive. */

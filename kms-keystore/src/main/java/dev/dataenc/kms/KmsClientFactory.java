@@ -47,13 +47,17 @@ final class KmsClientFactory {
     /**
      * The SDK's standard strategy (retries throttling, 5xx, {@code KMSInternalException},
      * {@code DependencyTimeoutException} and I/O errors; token-bucket circuit breaker) with our
-     * attempts and full-jitter exponential backoff.
+     * attempts and full-jitter exponential backoff; also retries {@code LimitExceededException} (with the
+     * throttling backoff) and an external key store's transient {@code KMSInvalidStateException}.
      */
     static RetryStrategy retryStrategy(AwsKmsSettings s) {
         return AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(s.maxAttempts())
                 .backoffStrategy(BackoffStrategy.exponentialDelay(s.retryBaseDelay(), s.maxBackoff()))
                 .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(s.throttlingBaseDelay(), s.maxBackoff()))
+                .retryOnException(KmsErrors::isThrottlingLike)
+                .retryOnException(KmsErrors::isTransientKeyStoreError)
+                .treatAsThrottling(KmsErrors::isThrottlingLike)
                 .build();
     }
 }

@@ -8,12 +8,16 @@ import dev.dataenc.keystore.MasterKeyDescription;
 import dev.dataenc.keystore.MasterKeyState;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreInvalidStateException;
 import software.amazon.awssdk.services.kms.model.DependencyTimeoutException;
 import software.amazon.awssdk.services.kms.model.DisabledException;
@@ -23,6 +27,7 @@ import software.amazon.awssdk.services.kms.model.InvalidKeyUsageException;
 import software.amazon.awssdk.services.kms.model.KeyUnavailableException;
 import software.amazon.awssdk.services.kms.model.KmsInternalException;
 import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
+import software.amazon.awssdk.services.kms.model.LimitExceededException;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.kms.model.UnsupportedOperationException;
 
@@ -32,11 +37,20 @@ import software.amazon.awssdk.services.kms.model.UnsupportedOperationException;
  * <table>
  *   <caption>KMS error to dataenc error</caption>
  *   <tr><th>KMS / SDK</th><th>dataenc</th></tr>
- *   <tr><td>{@code DisabledException}</td><td>{@link KeystoreUnavailableException} {@code DISABLED}</td></tr>
- *   <tr><td>{@code KMSInvalidStateException}</td><td>{@link KeystoreUnavailableException} with the state
- *       {@code DescribeKey} reports ({@code PENDING_DELETION}, {@code PENDING_IMPORT},
- *       {@code EXTERNAL_STORE_DISCONNECTED}, else {@code UNAVAILABLE})</td></tr>
- *   <tr><td>{@code CustomKeyStoreInvalidStateException}</td><td>{@code EXTERNAL_STORE_DISCONNECTED}</td></tr>
+ *   <tr><td>{@code DisabledException}</td><td>{@link KeystoreUnavailableException} with the state
+ *       {@code DescribeKey} reports: {@code DISABLED}, or {@code PENDING_DELETION} (KMS documents both answers for a
+ *       key pending deletion; never the EnableKey remedy for it)</td></tr>
+ *   <tr><td>{@code KMSInvalidStateException}, {@code CustomKeyStoreInvalidStateException}</td>
+ *       <td>{@link KeystoreUnavailableException} with the state {@code DescribeKey} reports ({@code PENDING_DELETION},
+ *       {@code PENDING_IMPORT}, {@code EXTERNAL_STORE_DISCONNECTED}, ...); for a key that is {@code Enabled} (an
+ *       external or CloudHSM key store refusing the request) KMS's message is kept: a bad ciphertext or context is a
+ *       {@link WrappedKeyException}, anything else {@code UNAVAILABLE} (transient ones were retried, see
+ *       {@link #isTransientKeyStoreError})</td></tr>
+ *   <tr><td>{@code LimitExceededException}</td><td>retried like throttling, then {@code UNAVAILABLE}, message says
+ *       which quota</td></tr>
+ *   <tr><td>credentials missing or rejected ({@code Unable to load credentials}, {@code UnrecognizedClientException},
+ *       {@code InvalidSignatureException}, {@code ExpiredTokenException}, ...)</td><td>{@code UNREACHABLE}, message
+ *       says "credentials"</td></tr>
  *   <tr><td>{@code KeyUnavailableException}</td><td>{@code UNAVAILABLE}</td></tr>
  *   <tr><td>{@code NotFoundException}</td><td>{@code NOT_FOUND}</td></tr>
  *   <tr><td>{@code InvalidCiphertextException}, {@code IncorrectKeyException}</td><td>{@link WrappedKeyException}</td></tr>
@@ -76,37 +90,32 @@ final class KmsErrors {
     DataEncException map(String operation, String what, List<KeyRef> keys, SdkException e) {
         KeyRef first = keys.get(0);
         String prefix = "aws-kms keystore '" + keystoreName + "': " + operation + " (" + what + ") ";
-        if (e instanceof DisabledException && keys.size() == 1) {
-            return unavailable(first, MasterKeyState.DISABLED, prefix + "failed: KMS key " + first.keyId() + " is disabled", e);
-        }
-        if (e instanceof DisabledException || e instanceof KmsInvalidStateException || e instanceof KeyUnavailableException) {
-            for (KeyRef k : keys) {
-                MasterKeyDescription d = describer.apply(k.keyId());
-                if (!d.state().isUsable() && d.state() != MasterKeyState.UNREACHABLE) {
-                    return unavailable(k, d.state(), prefix + "failed: KMS key " + d.masterKeyId() + " is " + d.state()
-                            + " (" + d.detail() + ")", e);
-                }
-            }
-            MasterKeyState state = e instanceof DisabledException ? MasterKeyState.DISABLED : MasterKeyState.UNAVAILABLE;
-            return unavailable(first, state, prefix + "failed: KMS key " + first.keyId() + " is not usable", e);
-        }
-        if (e instanceof CustomKeyStoreInvalidStateException) {
-            return unavailable(first, MasterKeyState.EXTERNAL_STORE_DISCONNECTED,
-                    prefix + "failed: the custom key store of KMS key " + first.keyId() + " is not connected", e);
+        if (e instanceof DisabledException || e instanceof KmsInvalidStateException || e instanceof KeyUnavailableException
+                || e instanceof CustomKeyStoreInvalidStateException) {
+            return keyState(prefix, operation, what, keys, e);
         }
         if (e instanceof NotFoundException) {
             return unavailable(first, MasterKeyState.NOT_FOUND, prefix + "failed: KMS has no key " + first.keyId()
-                    + " in region " + settings.region(), e);
+                    + " in region " + settings.region() + " (" + kmsSays(e) + ")", e);
         }
         if (e instanceof InvalidCiphertextException || e instanceof IncorrectKeyException) {
-            return new WrappedKeyException("aws-kms keystore '" + keystoreName + "': " + operation + " (" + what
-                    + ") rejected the wrapped key: it was altered, belongs to another CDK (encryption context "
-                    + AwsKmsKeystore.CONTEXT_KEY + " differs) or was made by another KMS key (" + kmsSays(e) + ")", e);
+            return wrappedKey(operation, what, e);
         }
         if (e instanceof InvalidKeyUsageException || e instanceof UnsupportedOperationException) {
             return new KeystoreConfigurationException(prefix + "failed: KMS key " + first.keyId() + " cannot do this ("
                     + kmsSays(e) + "); setting '" + AwsKmsSettings.KEY_ID + "' must name a symmetric encryption key"
                     + " (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT)", e);
+        }
+        if (e instanceof LimitExceededException) {
+            return unavailable(first, MasterKeyState.UNAVAILABLE, prefix + "exceeded a KMS quota and still did after "
+                    + settings.maxAttempts() + " attempt(s) (setting '" + AwsKmsSettings.MAX_ATTEMPTS + "'); lower the"
+                    + " request rate or ask AWS for a higher quota (" + kmsSays(e) + ")", e);
+        }
+        if (isCredentialsFailure(e)) {
+            return unavailable(first, MasterKeyState.UNREACHABLE, prefix + "failed for lack of valid AWS credentials:"
+                    + " set '" + AwsKmsSettings.ACCESS_KEY_ID + "'/'" + AwsKmsSettings.SECRET_ACCESS_KEY + "', or give the"
+                    + " SDK's default credentials chain (environment, web identity, profile or SSO, container, instance"
+                    + " role) valid credentials (" + kmsSays(e) + ")", e);
         }
         if (e instanceof AwsServiceException ase) {
             if (ase.isThrottlingException()) {
@@ -129,6 +138,92 @@ final class KmsErrors {
                 : e instanceof SdkClientException ? "could not reach " + endpoint : "failed";
         return unavailable(first, MasterKeyState.UNREACHABLE, prefix + kind + " after up to " + settings.maxAttempts()
                 + " attempt(s): " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * A key-state answer: {@code DescribeKey} (and the custom key store) tell which state it stands for, blaming the
+     * first key of the call that is not usable; KMS's own message is kept in every case.
+     */
+    private DataEncException keyState(String prefix, String operation, String what, List<KeyRef> keys, SdkException e) {
+        boolean describeFailed = false;
+        for (KeyRef k : keys) {
+            MasterKeyDescription d = describer.apply(k.keyId());
+            if (d.state() == MasterKeyState.UNREACHABLE) {
+                describeFailed = true;
+            } else if (!d.state().isUsable()) {
+                return unavailable(k, d.state(), prefix + "failed: KMS key " + d.masterKeyId() + " is " + d.state()
+                        + " (" + d.detail() + "; " + kmsSays(e) + ")", e);
+            }
+        }
+        KeyRef first = keys.get(0);
+        if (describeFailed) {
+            // cannot tell Disabled from PendingDeletion (both answer DisabledException): no EnableKey remedy
+            return unavailable(first, MasterKeyState.UNAVAILABLE, prefix + "failed: KMS refused key " + first.keyId()
+                    + " (" + kmsSays(e) + ") and DescribeKey, which would tell which key state that stands for, failed"
+                    + " too", e);
+        }
+        // every key is Enabled: an external (XKS) or CloudHSM key store refused the operation
+        if (e instanceof KmsInvalidStateException && isBadInputMessage(e)) {
+            return wrappedKey(operation, what, e);
+        }
+        return unavailable(first, MasterKeyState.UNAVAILABLE, prefix + "failed although KMS reports key " + first.keyId()
+                + " Enabled; its key store refused the request after " + settings.maxAttempts() + " attempt(s) ("
+                + kmsSays(e) + ")", e);
+    }
+
+    private WrappedKeyException wrappedKey(String operation, String what, SdkException e) {
+        return new WrappedKeyException("aws-kms keystore '" + keystoreName + "': " + operation + " (" + what
+                + ") rejected the wrapped key: it was altered, belongs to another CDK (encryption context "
+                + AwsKmsKeystore.CONTEXT_KEY + " differs) or was made by another KMS key (" + kmsSays(e) + ")", e);
+    }
+
+    /** Words of KMS's messages for a bad ciphertext or encryption context from an external or CloudHSM key store. */
+    private static final Pattern BAD_INPUT = Pattern.compile("ciphertext|additional authenticated data|encryption context"
+            + "|\\baad\\b|authentication tag");
+    /** Words of KMS's messages for a key store that is briefly overloaded or slow. */
+    private static final Pattern TRANSIENT = Pattern.compile("timed out|timeout|did not respond|not responding|throttl"
+            + "|too many requests|busy|try again|retry the request|temporar");
+    /** Error codes of requests whose credentials are missing, unknown, expired or wrongly signed. */
+    private static final Set<String> CREDENTIAL_CODES = Set.of("UnrecognizedClientException", "InvalidSignatureException",
+            "IncompleteSignatureException", "ExpiredTokenException", "ExpiredToken", "MissingAuthenticationTokenException",
+            "InvalidClientTokenId", "AuthFailure", "SignatureDoesNotMatch");
+
+    private static boolean isBadInputMessage(SdkException e) {
+        return BAD_INPUT.matcher(serviceMessage(e)).find();
+    }
+
+    /**
+     * True for a {@code KMSInvalidStateException} whose message says the key store was slow or overloaded (an
+     * external key store proxy timing out or throttling): the SDK retries those like throttling.
+     */
+    static boolean isTransientKeyStoreError(Throwable t) {
+        return t instanceof KmsInvalidStateException e && !BAD_INPUT.matcher(serviceMessage(e)).find()
+                && TRANSIENT.matcher(serviceMessage(e)).find();
+    }
+
+    /** True for what the SDK's retry strategy should treat as throttling: throttling codes and KMS quota answers. */
+    static boolean isThrottlingLike(Throwable t) {
+        return t instanceof LimitExceededException || (t instanceof SdkServiceException s && s.isThrottlingException());
+    }
+
+    /** Credentials missing (the SDK's chain found none) or rejected by AWS. */
+    static boolean isCredentialsFailure(SdkException e) {
+        if (e instanceof AwsServiceException ase) {
+            return CREDENTIAL_CODES.contains(errorCode(ase));
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.toLowerCase(Locale.ROOT).contains("credentials")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String serviceMessage(SdkException e) {
+        String m = e instanceof AwsServiceException ase && ase.awsErrorDetails() != null
+                ? ase.awsErrorDetails().errorMessage() : e.getMessage();
+        return m == null ? "" : m.toLowerCase(Locale.ROOT);
     }
 
     private static KeystoreUnavailableException unavailable(KeyRef key, MasterKeyState state, String message, Throwable cause) {

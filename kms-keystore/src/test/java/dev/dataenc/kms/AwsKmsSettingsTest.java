@@ -10,7 +10,9 @@ import dev.dataenc.keystore.KeystoreSettings;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,13 +57,10 @@ class AwsKmsSettingsTest {
     }
 
     @Test
-    void missingKeyIdOrRegion_isRejected() {
+    void missingKeyId_isRejected() {
         Map<String, String> noKey = base();
         noKey.remove("key-id");
         assertRejected(noKey, "key-id");
-        Map<String, String> noRegion = base();
-        noRegion.remove("region");
-        assertRejected(noRegion, "region");
     }
 
     @Test
@@ -78,6 +77,9 @@ class AwsKmsSettingsTest {
         m = base();
         m.put("region", "Europe");
         assertRejected(m, "region");
+        m = base();
+        m.put("endpoint", "http://example.com");
+        assertRejected(m, "endpoint");
         m = base();
         m.put("key-id", "arn:aws:s3:::bucket");
         assertRejected(m, "key-id");
@@ -101,5 +103,87 @@ class AwsKmsSettingsTest {
         AwsKmsSettings s = parse(m);
         assertFalse(s.toString().contains("wJalrXUtnFEMI"), s.toString());
         assertTrue(s.toString().contains("AKIDEXAMPLE"));
+    }
+
+    @Test
+    void httpEndpoint_nonLoopbackHost_isRefusedSayingHttps() {
+        for (String url : List.of("http://example.com", "http://kms.eu-west-1.amazonaws.com", "http://10.0.0.1:4566",
+                "http://127.0.0.1.example.com", "http://128.0.0.1", "http://[::2]:4566", "http://127.0.0.300",
+                "http://0.0.0.0:4566")) {
+            Map<String, String> m = base();
+            m.put("endpoint", url);
+            KeystoreConfigurationException e = assertThrows(KeystoreConfigurationException.class, () -> parse(m), url);
+            assertTrue(e.getMessage().contains("'endpoint'") && e.getMessage().contains("https://"), e.getMessage());
+        }
+    }
+
+    @Test
+    void httpEndpoint_loopbackHost_andAnyHttps_areAccepted() {
+        for (String url : List.of("http://127.0.0.1:4566", "http://127.8.9.10", "http://localhost:4566",
+                "http://LOCALHOST", "http://[::1]:4566", "https://example.com", "https://10.0.0.1:8443")) {
+            Map<String, String> m = base();
+            m.put("endpoint", url);
+            assertEquals(url, parse(m).endpoint().orElseThrow().toString());
+        }
+    }
+
+    @Test
+    void regionShapes_newAndPartitionRegionsAreAccepted() {
+        for (String region : List.of("eusc-de-east-1", "us-gov-west-1", "cn-north-1", "ap-southeast-5", "us-isob-east-1",
+                "mx-central-1")) {
+            Map<String, String> m = base();
+            m.put("region", region);
+            assertEquals(region, parse(m).region());
+        }
+        for (String bad : List.of("Europe", "eu-west", "eu_west_1", "1-2-3", "eu-west-1; rm")) {
+            Map<String, String> m = base();
+            m.put("region", bad);
+            assertRejected(m, "region");
+        }
+    }
+
+    @Test
+    void regionUnset_comesFromKeyArnElseSdkChainElseNamesTheSetting() {
+        Map<String, String> m = base();
+        m.remove("region");
+        KeystoreSettings s = KeystoreSettings.of("kms", "aws-kms", m);
+        assertEquals("eusc-de-east-1", AwsKmsSettings.parse(s, () -> Optional.of("eusc-de-east-1")).region());
+        KeystoreConfigurationException e = assertThrows(KeystoreConfigurationException.class,
+                () -> AwsKmsSettings.parse(s, Optional::empty));
+        assertTrue(e.getMessage().contains("'region'") && e.getMessage().contains("AWS_REGION"), e.getMessage());
+
+        m.put("key-id", "arn:aws:kms:ap-south-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        assertEquals("ap-south-2", AwsKmsSettings.parse(KeystoreSettings.of("kms", "aws-kms", m),
+                () -> Optional.of("us-east-1")).region(), "a key ARN names its region");
+    }
+
+    @Test
+    void formerKeyArns_parsedTrimmedDeduplicated_aliasesAndOtherRegionsRejected() {
+        String k1 = "arn:aws:kms:eu-west-1:111122223333:key/1111abcd-12ab-34cd-56ef-1234567890ab";
+        String k2 = "arn:aws:kms:eu-west-1:111122223333:key/2222abcd-12ab-34cd-56ef-1234567890ab";
+        Map<String, String> m = base();
+        m.put("former-key-arns", " " + k1 + ", " + k2 + "," + k1 + ", ");
+        assertEquals(List.of(KeyArn.parse(k1).orElseThrow(), KeyArn.parse(k2).orElseThrow()), parse(m).formerKeyArns());
+        for (String bad : List.of("arn:aws:kms:eu-west-1:111122223333:alias/old", "alias/old",
+                "arn:aws:kms:us-east-1:111122223333:key/1111abcd-12ab-34cd-56ef-1234567890ab")) {
+            Map<String, String> b = base();
+            b.put("former-key-arns", bad);
+            assertRejected(b, "former-key-arns");
+        }
+    }
+
+    @Test
+    void failureCacheTtl_defaultsToFiveSeconds_zeroTurnsItOff() {
+        assertEquals(Duration.ofSeconds(5), parse(base()).failureCacheTtl());
+        Map<String, String> m = base();
+        m.put("failure-cache-ttl", "0");
+        assertEquals(Duration.ZERO, parse(m).failureCacheTtl());
+        m.put("failure-cache-ttl", "-1s");
+        assertRejected(m, "failure-cache-ttl");
+    }
+
+    @Test
+    void providerSettingNames_includeTheNewSettings() {
+        assertTrue(new AwsKmsKeystoreProvider().settingNames().containsAll(List.of("former-key-arns", "failure-cache-ttl")));
     }
 }

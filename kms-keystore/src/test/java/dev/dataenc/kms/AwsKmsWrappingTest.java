@@ -58,7 +58,7 @@ class AwsKmsWrappingTest {
     }
 
     @Test
-    void aliasMovedToKeyB_oldWrappingsStillUnwrapWithKeyA() {
+    void aliasMovedToKeyB_runningKeystoreStaysOnKeyA_reopenedFollowsAliasAndUnwrapsAOnlyWhenListed() {
         AwsKmsKeystore ks = f.open("kms", "alias/dataenc");
         CdkId old = CdkId.random();
         Wrapping underA;
@@ -68,15 +68,25 @@ class AwsKmsWrappingTest {
         f.kms.updateAlias("alias/dataenc", b.keyId());
 
         try (GeneratedDataKey g = ks.generateDataKey(CdkId.random())) {
-            assertEquals(b.arn(), g.wrapping().masterKeyId(), "new wrappings follow the alias");
+            assertEquals(a.arn(), g.wrapping().masterKeyId(), "resolved once: the running keystore keeps key A");
         }
-        assertTrue(ks.canUnwrap(underA));
+        assertEquals(a.arn(), ks.describe().masterKeyId());
+
+        AwsKmsKeystore reopened = f.open("kms", "alias/dataenc");
+        try (GeneratedDataKey g = reopened.generateDataKey(CdkId.random())) {
+            assertEquals(b.arn(), g.wrapping().masterKeyId(), "reopened, it follows the alias");
+        }
+        assertFalse(reopened.canUnwrap(underA), "key A is no longer the configured key and is not listed");
         f.kms.resetCounts();
-        try (DataKey back = ks.unwrap(old, underA)) {
+        UnacceptedKeyException e = assertThrows(UnacceptedKeyException.class, () -> reopened.unwrap(old, underA));
+        assertTrue(e.getMessage().contains(b.arn()) && e.getMessage().contains("former-key-arns"), e.getMessage());
+        assertEquals(0, f.kms.totalCalls(), "refused before any KMS call");
+
+        AwsKmsKeystore listing = f.open("kms", "alias/dataenc", s -> s.put("former-key-arns", a.arn()));
+        assertTrue(listing.canUnwrap(underA));
+        try (DataKey back = listing.unwrap(old, underA)) {
             assertEquals(old, back.cdkId());
         }
-        assertEquals(1, f.kms.callCount("Decrypt"));
-        assertEquals(b.arn(), ks.describe().masterKeyId());
     }
 
     @Test
@@ -97,11 +107,14 @@ class AwsKmsWrappingTest {
     @Test
     void reEncryptToAnotherKmsKey_plaintextNeverLeavesKms() {
         AwsKmsKeystore source = f.open("kms-a", a.arn());
-        AwsKmsKeystore target = f.open("kms-b", b.arn());
+        AwsKmsKeystore unlisted = f.open("kms-b", b.arn());
+        AwsKmsKeystore target = f.open("kms-b", b.arn(), s -> s.put("former-key-arns", a.arn()));
         CdkId id = CdkId.random();
         try (GeneratedDataKey g = source.generateDataKey(id)) {
-            assertFalse(target.canUnwrap(g.wrapping()), "another keystore's key is not unwrapped directly");
+            assertFalse(unlisted.canUnwrap(g.wrapping()), "another keystore's key is not unwrapped directly");
             f.kms.resetCounts();
+            assertEquals(Optional.empty(), unlisted.rewrapFrom(id, g.wrapping()), "nor re-encrypted from unless listed");
+            assertEquals(0, f.kms.totalCalls());
             Optional<Wrapping> moved = target.rewrapFrom(id, g.wrapping());
             assertEquals(Map.of("ReEncrypt", 1), f.kms.callCounts(), "one ReEncrypt, no Decrypt/Encrypt");
             assertTrue(moved.isPresent());
@@ -116,7 +129,7 @@ class AwsKmsWrappingTest {
     @Test
     void reEncryptFromDisabledSourceKey_blamesSourceKeystore() {
         AwsKmsKeystore source = f.open("kms-a", a.arn());
-        AwsKmsKeystore target = f.open("kms-b", b.arn());
+        AwsKmsKeystore target = f.open("kms-b", b.arn(), s -> s.put("former-key-arns", a.arn()));
         CdkId id = CdkId.random();
         try (GeneratedDataKey g = source.generateDataKey(id)) {
             f.kms.disableKey(a.keyId());
@@ -158,14 +171,24 @@ class AwsKmsWrappingTest {
     }
 
     @Test
-    void generateAndUnwrap_makeOneKmsCallEach() {
-        AwsKmsKeystore ks = f.open("kms", "alias/dataenc");
+    void generateAndUnwrap_makeOneKmsCallEach_plusOneDescribeKeyPerInstanceForAnAlias() {
+        AwsKmsKeystore byArn = f.open("kms", a.arn());
         CdkId id = CdkId.random();
         f.kms.resetCounts();
-        try (GeneratedDataKey g = ks.generateDataKey(id); DataKey back = ks.unwrap(id, g.wrapping())) {
+        try (GeneratedDataKey g = byArn.generateDataKey(id); DataKey back = byArn.unwrap(id, g.wrapping())) {
             assertTrue(back.sameKeyAs(g.key()));
-            assertEquals(Map.of("GenerateDataKey", 1, "Decrypt", 1), f.kms.callCounts());
+            assertEquals(Map.of("GenerateDataKey", 1, "Decrypt", 1), f.kms.callCounts(), "a key ARN needs no resolving");
         }
+        AwsKmsKeystore byAlias = f.open("kms", "alias/dataenc");
+        f.kms.resetCounts();
+        for (int i = 0; i < 3; i++) {
+            CdkId next = CdkId.random();
+            try (GeneratedDataKey g = byAlias.generateDataKey(next); DataKey back = byAlias.unwrap(next, g.wrapping())) {
+                assertTrue(back.sameKeyAs(g.key()));
+            }
+        }
+        assertEquals(Map.of("DescribeKey", 1, "GenerateDataKey", 3, "Decrypt", 3), f.kms.callCounts(),
+                "the alias is resolved once per keystore instance");
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.dataenc.it.kms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.keyswitch.SwitchOutcome;
+import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Wrapping;
 import dev.dataenc.kms.testing.KmsTestServer;
@@ -18,10 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Manual rotation of the KMS key: {@code kms-a} is pinned to key A's ARN, {@code kms-b} uses {@code alias/app},
- * which an administrator moves from A to the new key B; the switch to {@code kms-b} re-wraps every CDK with
- * {@code ReEncrypt} (the plaintext CDK never leaves KMS). Wrappings record key ARNs, so everything decrypts with
- * only {@code kms-b} configured, with key A disabled, and after the alias moves on again.
+ * Manual rotation of the KMS key: {@code kms-a} is pinned to key A's ARN. An administrator moves {@code alias/app}
+ * from A to the new key B and adds {@code kms-b} (key-id {@code alias/app}, {@code former-key-arns} = A) to the
+ * configuration; the switch to {@code kms-b} re-wraps every CDK with {@code ReEncrypt} (the plaintext CDK never
+ * leaves KMS). Each keystore accepts only the key it resolved when opened plus the keys it lists, so when the alias
+ * moves on again, key B must be listed before data wrapped under it is read: a moved alias alone never widens what a
+ * keystore accepts.
  */
 class KmsKeyToKeySwitchTest {
 
@@ -35,21 +39,21 @@ class KmsKeyToKeySwitchTest {
             KmsTestServer.Key keyB = server.createKey();
             server.createAlias("alias/app", keyA.keyId());
             KeystoreSettings kmsA = KmsFixture.kms(server, "kms-a", keyA.arn());
-            KeystoreSettings kmsB = KmsFixture.kms(server, "kms-b", "alias/app");
             Map<String, String> values = new LinkedHashMap<>();
             int oldCdks;
-            try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms-a", kmsA, kmsB))) {
+            try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms-a", kmsA))) {
                 for (int round = 0; round < 3; round++) {
                     values.putAll(KmsFixture.encryptValues(plane, 500, "r" + round));
                     plane.rotateCdk("test rotation");
                 }
                 oldCdks = plane.registry().list().size();
                 assertEquals(4, oldCdks);
+            }
 
-                server.updateAlias("alias/app", keyB.keyId()); // the manual rotation: a new key behind the alias
-                plane.keystores().refreshDescriptions();
-                server.resetCounts();
-
+            server.updateAlias("alias/app", keyB.keyId()); // the manual rotation: a new key behind the alias
+            KeystoreSettings kmsB = KmsFixture.kms(server, "kms-b", "alias/app", Map.of("former-key-arns", keyA.arn()));
+            server.resetCounts();
+            try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms-a", kmsA, kmsB))) {
                 SwitchOutcome outcome = plane.switchKeystore("kms-b");
 
                 Map<String, Integer> calls = server.callCounts();
@@ -71,9 +75,16 @@ class KmsKeyToKeySwitchTest {
             }
 
             server.disableKey(keyA.keyId()); // key A is not needed any more
-            server.updateAlias("alias/app", server.createKey().keyId()); // and the alias moves on: nothing is stranded
-            server.resetCounts();
+            server.updateAlias("alias/app", server.createKey().keyId()); // and the alias moves on to key C
+            String someValue = values.keySet().iterator().next();
             try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms-b", kmsB))) {
+                assertThrows(DataEncException.class, () -> plane.propertyCipher().decryptString(someValue, "Customer.email"),
+                        "kms-b now resolves to key C and does not list key B: B's wrappings are refused");
+            }
+            // key A is retired (its wrappings stay until remove-wrappings): list key B only
+            KeystoreSettings kmsBListingB = KmsFixture.kms(server, "kms-b", "alias/app", Map.of("former-key-arns", keyB.arn()));
+            server.resetCounts();
+            try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms-b", kmsBListingB))) {
                 for (Map.Entry<String, String> e : values.entrySet()) {
                     assertEquals(e.getValue(), plane.propertyCipher().decryptString(e.getKey(), "Customer.email"));
                 }

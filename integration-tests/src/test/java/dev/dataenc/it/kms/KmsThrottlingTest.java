@@ -38,8 +38,11 @@ class KmsThrottlingTest {
     void thirtyPercentThrottled_burstAndFullSwitch_finishCorrectly() throws Exception {
         try (KmsTestServer server = KmsTestServer.start(2024)) {
             Map<String, String> retries = Map.of("max-attempts", "10");
-            KeystoreSettings kmsA = KmsFixture.kms(server, "kms-a", server.createKey().keyId(), retries);
-            KeystoreSettings kmsB = KmsFixture.kms(server, "kms-b", server.createKey().keyId(), retries);
+            KmsTestServer.Key keyA = server.createKey();
+            KeystoreSettings kmsA = KmsFixture.kms(server, "kms-a", keyA.keyId(), retries);
+            // kms-b lists key A, so it may ReEncrypt from it (and unwrap it)
+            KeystoreSettings kmsB = KmsFixture.kms(server, "kms-b", server.createKey().keyId(),
+                    Map.of("max-attempts", "10", "former-key-arns", keyA.arn()));
             Map<String, String> values = new ConcurrentHashMap<>();
             try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms-a", kmsA, kmsB))) {
                 for (int i = 0; i < CDKS; i++) {

@@ -1,13 +1,16 @@
 package dev.dataenc.kms.testing;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fault injection of the test server, applied to each request before it is handled: added latency, a fraction
- * of requests answered with {@code ThrottlingException}, a fraction of connections closed without a response.
- * Each can be limited to some operations. Decisions come from a seeded {@link Random}, so a run is repeatable
+ * of requests answered with {@code ThrottlingException}, a fraction of connections closed without a response,
+ * and scripted error answers for one operation (the next N requests). Each can be limited to some operations. Decisions come from a seeded {@link Random}, so a run is repeatable
  * for a given order of requests. Thread-safe; changes apply to the next request.
  */
 final class KmsFaults {
@@ -21,6 +24,11 @@ final class KmsFaults {
     private volatile double dropFraction;
     private volatile Set<String> dropOps = Set.of();
     private volatile Duration latency = Duration.ZERO;
+    private final Map<String, Scripted> scripted = new ConcurrentHashMap<>();
+
+    /** An error to answer the next {@code remaining} requests of one operation with. */
+    private record Scripted(KmsError error, AtomicInteger remaining) {
+    }
 
     KmsFaults(long seed) {
         this.random = new Random(seed);
@@ -46,7 +54,24 @@ final class KmsFaults {
         return latency;
     }
 
+    void answer(String operation, KmsError error, int times) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1, got " + times);
+        }
+        scripted.put(operation, new Scripted(error, new AtomicInteger(times)));
+    }
+
+    /** The scripted error for this request of {@code operation}, if one is due (and counts it off). */
+    KmsError scriptedError(String operation) {
+        Scripted s = scripted.get(operation);
+        if (s == null || s.remaining().getAndDecrement() <= 0) {
+            return null;
+        }
+        return s.error();
+    }
+
     void clear() {
+        scripted.clear();
         throttleFraction = 0;
         dropFraction = 0;
         latency = Duration.ZERO;

@@ -73,6 +73,11 @@ final class KmsRequestRouter implements HttpHandler {
                 default -> {
                 }
             }
+            KmsError scripted = faults.scriptedError(op);
+            if (scripted != null) {
+                error(exchange, scripted);
+                return;
+            }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !auth.startsWith("AWS4-HMAC-SHA256 ")) {
                 error(exchange, new KmsError("MissingAuthenticationTokenException", "Request is missing Authentication Token"));

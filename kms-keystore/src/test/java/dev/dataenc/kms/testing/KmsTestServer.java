@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * store reconnects, as the KMS developer guide describes for custom key stores.
  *
  * <h2>Faults and counts</h2>
- * {@link #throttle}, {@link #dropConnections}, {@link #latency}, and {@link #disconnectCustomKeyStore} /
+ * {@link #throttle}, {@link #dropConnections}, {@link #answer} (scripted error answers), {@link #latency}, and {@link #disconnectCustomKeyStore} /
  * {@link #failCustomKeyStore}. {@link #callCount(String)} counts every request received per operation,
  * including throttled and dropped ones (so SDK retries show).
  */
@@ -218,13 +218,24 @@ public final class KmsTestServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers the next {@code times} requests of {@code operation} with the KMS error {@code errorType} (e.g.
+     * {@code KMSInvalidStateException}, {@code LimitExceededException}) and {@code message}, HTTP 400, before
+     * anything else is checked: for answers that real KMS gives and the simulated keys cannot reach (an external key
+     * store proxy's errors, a key pending deletion answering {@code DisabledException}, quotas).
+     */
+    public KmsTestServer answer(String operation, String errorType, String message, int times) {
+        faults.answer(operation, new KmsError(errorType, message), times);
+        return this;
+    }
+
     /** Delays every response by this much. */
     public KmsTestServer latency(Duration latency) {
         faults.latency(latency);
         return this;
     }
 
-    /** Removes throttling, dropping and latency (not custom key store states). */
+    /** Removes throttling, dropping, scripted answers and latency (not custom key store states). */
     public void clearFaults() {
         faults.clear();
     }
