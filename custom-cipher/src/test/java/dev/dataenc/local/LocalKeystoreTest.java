@@ -218,6 +218,22 @@ class LocalKeystoreTest {
     }
 
     @Test
+    void masterKeyIdentity_followsTheKeyNotTheKeystoreName() throws Exception {
+        LocalKeystore a = open(settings());
+        String fingerprintId = a.describe().masterKeyId();
+        assertEquals("local:" + fingerprintId, a.masterKeyIdentity());
+        assertTrue(fingerprintId.matches("dataenc-master/[0-9a-f]{16}"), fingerprintId);
+        LocalKeystore renamed = LocalKeystore.open(KeystoreSettings.of("renamed", "local", settings()), name -> null);
+        opened.add(renamed);
+        assertEquals(a.masterKeyIdentity(), renamed.masterKeyIdentity());
+        Path copy = dir.resolve("copy.p12");
+        Files.copy(file(), copy);
+        assertEquals(a.masterKeyIdentity(), open(settings("path", copy.toString())).masterKeyIdentity());
+        create(settings("path", dir.resolve("new.p12").toString()));
+        assertNotEquals(a.masterKeyIdentity(), open(settings("path", dir.resolve("new.p12").toString())).masterKeyIdentity());
+    }
+
+    @Test
     void unknownVersion_failsWithClearMessage() {
         LocalKeystore ks = open(settings());
         CdkId id = CdkId.random();
