@@ -41,5 +41,13 @@ public enum AuditAction {
     /** A cipher transition moved to its next phase. */
     CIPHER_TRANSITION_ADVANCED,
     /** A cipher-transition step was refused; nothing changed. */
-    CIPHER_TRANSITION_REFUSED
+    CIPHER_TRANSITION_REFUSED,
+    /** A {@code local} keystore's master key (and file) was created ({@code dataenc keystore create}). */
+    KEYSTORE_CREATED,
+    /** A keystore's master key got a new version that new wrappings use ({@code dataenc keystore rotate-master-key}). */
+    MASTER_KEY_ROTATED,
+    /** A keystore's master key was disabled: it wraps and unwraps nothing until enabled. */
+    MASTER_KEY_DISABLED,
+    /** A disabled master key was enabled again. */
+    MASTER_KEY_ENABLED
 }
