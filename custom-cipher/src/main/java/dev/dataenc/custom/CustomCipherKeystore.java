@@ -29,7 +29,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Wrapped key: {@code 0x01 | cipher.encrypt(CDK, aad)} with
  * {@code aad = "dataenc/custom/v1" | CDK id (16 bytes)}. The master key id of a wrapping is the cipher's
- * {@link CustomCipher#keyId()}; there are no versions.
+ * {@link CustomCipher#keyId()}; there are no versions. {@link #canUnwrap} accepts only wrappings of this
+ * keystore name whose master key id is the cipher's key id; {@link #masterKeyIdentity()} is
+ * {@code custom:<class>/<key id>}.
  */
 public final class CustomCipherKeystore implements Keystore {
 
@@ -117,8 +119,9 @@ public final class CustomCipherKeystore implements Keystore {
     @Override
     public DataKey unwrap(CdkId cdkId, Wrapping wrapping) {
         if (!canUnwrap(wrapping)) {
-            throw new IllegalArgumentException("wrapping of keystore '" + wrapping.keystoreName() + "' given to custom"
-                    + " keystore '" + name + "'; choose the keystore with canUnwrap");
+            throw new IllegalArgumentException("wrapping of keystore '" + wrapping.keystoreName() + "' key '"
+                    + wrapping.masterKeyId() + "' given to custom keystore '" + name + "' (key '" + keyIdOrNull()
+                    + "'); choose the keystore with canUnwrap");
         }
         checkUsable();
         byte[] w = wrapping.wrappedKey();
@@ -145,6 +148,30 @@ public final class CustomCipherKeystore implements Keystore {
             return DataKey.copyOf(cdkId, plain);
         } finally {
             DataKey.zeroize(plain);
+        }
+    }
+
+    /**
+     * True when the wrapping was made by this keystore name with this cipher's key: its master key id must be
+     * the cipher's {@link CustomCipher#keyId()}, so a wrapping recorded under another key of the same site
+     * cipher is not taken for one of this key's.
+     */
+    @Override
+    public boolean canUnwrap(Wrapping wrapping) {
+        return name.equals(wrapping.keystoreName()) && keyIdOrNull() != null && keyIdOrNull().equals(wrapping.masterKeyId());
+    }
+
+    /** {@code custom:<class>/<key id>}: the cipher class and the key it uses, whatever the keystore is named. */
+    @Override
+    public String masterKeyIdentity() {
+        return TYPE + ":" + className + "/" + keyIdOrNull();
+    }
+
+    private String keyIdOrNull() {
+        try {
+            return cipher.keyId();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -6,17 +6,24 @@ import dev.dataenc.keystore.DataKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * Checks that a site's cipher is usable for wrapping keys before dataenc relies on it: a random key
- * round-trips, a ciphertext with a flipped byte (first, middle, last) is rejected, and the
- * associated data is authenticated (other aad is rejected).
+ * round-trips; the ciphertext does not contain the key (no 8 consecutive bytes of it); two encryptions of
+ * the same key and aad differ (randomised, as with a random IV); a ciphertext with a flipped byte (first,
+ * middle, last), cut short by one byte or half, or extended by a byte, is rejected; and the associated data
+ * is authenticated (other aad is rejected).
+ *
+ * <p>These are necessary conditions only: a test of outputs cannot prove that a cipher keeps the key
+ * confidential (a cipher that XORs the key with a constant and appends a MAC passes). Use a reviewed
+ * AEAD such as AES-GCM in an HSM.
  */
 final class CustomCipherSelfTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String REQUIREMENT = " dataenc requires authenticated encryption with associated data"
-            + " (for example AES-GCM): decrypt must throw when the ciphertext or the aad was changed.";
+            + " (for example AES-GCM with a random IV): decrypt must throw when the ciphertext or the aad was changed.";
 
     private CustomCipherSelfTest() {
     }
@@ -41,6 +48,16 @@ final class CustomCipherSelfTest {
             if (back == null || !MessageDigest.isEqual(back, key)) {
                 throw refuse(what, "a random key did not decrypt to itself.");
             }
+            if (containsPartOf(ct, key)) {
+                throw new KeystoreConfigurationException("custom cipher " + what + " does not encrypt: its ciphertext"
+                        + " contains the plaintext key (8 or more consecutive bytes of it)." + REQUIREMENT);
+            }
+            byte[] again = call(() -> cipher.encrypt(key.clone(), aad.clone()), what, "encrypt");
+            if (Arrays.equals(ct, again)) {
+                throw new KeystoreConfigurationException("custom cipher " + what + " is deterministic: two encryptions of"
+                        + " the same key gave the same ciphertext, so equal keys are visible as equal ciphertexts."
+                        + " Use a fresh random IV (nonce) per encryption." + REQUIREMENT);
+            }
             for (int i : new int[] {0, ct.length / 2, ct.length - 1}) {
                 byte[] bad = ct.clone();
                 bad[i] ^= 0x01;
@@ -55,10 +72,33 @@ final class CustomCipherSelfTest {
                 throw new KeystoreConfigurationException("custom cipher " + what + " ignores the associated data:"
                         + " a ciphertext decrypted with different aad." + REQUIREMENT);
             }
+            for (int length : new int[] {ct.length - 1, ct.length / 2}) {
+                if (accepts(cipher, Arrays.copyOf(ct, length), aad)) {
+                    throw new KeystoreConfigurationException("custom cipher " + what + " accepts a truncated ciphertext:"
+                            + " the first " + length + " of " + ct.length + " bytes decrypted without error." + REQUIREMENT);
+                }
+            }
+            if (accepts(cipher, Arrays.copyOf(ct, ct.length + 1), aad)) {
+                throw new KeystoreConfigurationException("custom cipher " + what + " accepts an extended ciphertext:"
+                        + " a ciphertext with one byte appended decrypted without error." + REQUIREMENT);
+            }
         } finally {
             DataKey.zeroize(key);
             DataKey.zeroize(back);
         }
+    }
+
+    /** True when any 8 consecutive bytes of {@code secret} occur in {@code ct}. */
+    private static boolean containsPartOf(byte[] ct, byte[] secret) {
+        int window = 8;
+        for (int i = 0; i + window <= secret.length; i++) {
+            for (int j = 0; j + window <= ct.length; j++) {
+                if (Arrays.equals(secret, i, i + window, ct, j, j + window)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean accepts(CustomCipher cipher, byte[] ct, byte[] aad) {

@@ -35,9 +35,9 @@ import javax.crypto.SecretKey;
  *       default {@code dataenc-master}. Several master keys can share one file.</li>
  *   <li>{@code wrap-algorithm}: {@code aes-gcm} (default; AES-256-GCM, random 96-bit IV) or {@code aes-kwp}
  *       (AES key wrap with padding, RFC 5649). Only affects new wrappings: both are always unwrapped.</li>
- *   <li>{@code create}: {@code true} (default) creates the file, owner-only where the OS allows, and the
- *       master key's first version on first use; {@code false} makes a missing file or master key a
- *       configuration error.</li>
+ *   <li>{@code create}: deprecated, has no effect (accepted so that older configuration files still load).
+ *       Opening never creates a file or master key; {@link #createMasterKey} ({@code dataenc keystore create})
+ *       does.</li>
  * </ul>
  *
  * <h2>On disk</h2>
@@ -47,6 +47,10 @@ import javax.crypto.SecretKey;
  * version 1, so two files with the same master-key name are told apart. Changes are written atomically
  * under a file lock (see {@link MasterKeyFile}); before each operation the file's stamp (modification
  * time, size, inode) is compared and the file re-read if another process changed it.
+ *
+ * <p>Key bags and the file's MAC use PBKDF2 / PKCS#12 key derivation with 600,000 iterations
+ * ({@link Pkcs12Protection}); new files need a password of at least 12 characters. Older files still open
+ * (with a warning) and are upgraded at their next change.
  *
  * <p>Wrapped keys start with a format byte (see {@link LocalWrappedKey}); the master key version is
  * {@link Wrapping#masterKeyVersion()}. Thread-safe. The password is never logged or shown.
@@ -70,9 +74,11 @@ public final class LocalKeystore implements Keystore, MasterKeyAdmin {
     }
 
     /**
-     * Opens (and, unless {@code create=false}, creates) the keystore described by {@code settings}, reading
-     * the password from the process environment.
+     * Opens the keystore described by {@code settings}, reading the password from the process environment.
+     * Never creates anything: see {@link #createMasterKey(KeystoreSettings)}.
      *
+     * @throws KeystoreUnavailableException (state NOT_FOUND) if the file or the master key in it does not exist,
+     *         saying how to create it and that the other nodes need a copy of the same file
      * @throws KeystoreConfigurationException naming the setting, file or password source that is wrong
      */
     public static LocalKeystore open(KeystoreSettings settings) {
@@ -82,31 +88,66 @@ public final class LocalKeystore implements Keystore, MasterKeyAdmin {
     /** As {@link #open(KeystoreSettings)} with a given environment lookup (for tests). */
     static LocalKeystore open(KeystoreSettings settings, Function<String, String> env) {
         LocalKeystoreConfig config = LocalKeystoreConfig.parse(settings, env);
-        MasterKeyFile file = new MasterKeyFile(settings.describe(), config.path, config.masterKey, config.password, config.passwordOrigin);
+        MasterKeyFile file = masterKeyFile(settings, config);
+        if (!file.exists()) {
+            throw new KeystoreUnavailableException(settings.name(), MasterKeyState.NOT_FOUND, "keystore '" + settings.name()
+                    + "': master key file " + file.path() + " does not exist; create it with `dataenc keystore create "
+                    + settings.name() + "` on ONE node and copy it to the others (or fix 'path' or restore the file)."
+                    + " Opening a keystore never creates a master key.");
+        }
+        MasterKeySet keys = file.load();
+        if (!keys.exists()) {
+            throw new KeystoreUnavailableException(settings.name(), MasterKeyState.NOT_FOUND, "keystore '" + settings.name()
+                    + "': master key file " + file.path() + " has no master key '" + config.masterKey + "'; fix 'master-key',"
+                    + " or create it with `dataenc keystore create " + settings.name() + "` on ONE node and copy the file"
+                    + " to the others.");
+        }
+        OpenWarnings.check(settings.name(), config, file.path(), keys);
+        return new LocalKeystore(settings.name(), config, file, keys);
+    }
+
+    /**
+     * Creates the master key described by {@code settings}: a new keystore file (owner-only, 0600 on POSIX)
+     * holding its version 1, or, when the file exists and holds other master keys, a new entry in it. This is
+     * the only way a {@code local} master key comes into being; run it on one node and copy the file to the
+     * others. Needs a password of at least 12 characters.
+     *
+     * @return the new master key (its id carries the key's fingerprint)
+     * @throws KeystoreConfigurationException if the master key exists already, the password is too short, or a
+     *         setting is wrong; nothing is changed
+     */
+    public static MasterKeyDescription createMasterKey(KeystoreSettings settings) {
+        return createMasterKey(settings, System::getenv);
+    }
+
+    /** As {@link #createMasterKey(KeystoreSettings)} with a given environment lookup (for tests). */
+    static MasterKeyDescription createMasterKey(KeystoreSettings settings, Function<String, String> env) {
+        LocalKeystoreConfig config = LocalKeystoreConfig.parse(settings, env);
+        try {
+            if (config.shortPassword()) {
+                throw new KeystoreConfigurationException(settings.describe() + ": the password (from " + config.passwordOrigin
+                        + ") has " + config.password.length + " characters; a new keystore file needs at least "
+                        + Pkcs12Protection.MIN_PASSWORD_LENGTH + ". Choose a longer one (e.g. 20 random characters); nothing"
+                        + " was created.");
+            }
+            MasterKeyFile file = masterKeyFile(settings, config);
+            MasterKeySet keys = file.create();
+            return new MasterKeyDescription(settings.name(), keys.masterKeyId(), String.valueOf(keys.currentVersion()),
+                    MasterKeyState.ENABLED, "created in file " + file.path() + " (owner-only); copy this file to every"
+                    + " node that uses keystore '" + settings.name() + "'");
+        } finally {
+            Arrays.fill(config.password, '\0');
+        }
+    }
+
+    private static MasterKeyFile masterKeyFile(KeystoreSettings settings, LocalKeystoreConfig config) {
+        MasterKeyFile file = new MasterKeyFile(settings.describe(), config.path, config.masterKey, config.password,
+                config.passwordOrigin);
         if (!Files.isDirectory(file.path().getParent())) {
             throw new KeystoreConfigurationException(settings.describe() + ": the directory of keystore file "
                     + file.path() + " does not exist; create it (readable by the service account only) or fix 'path'");
         }
-        MasterKeySet keys;
-        if (!file.exists()) {
-            if (!config.create) {
-                throw new KeystoreConfigurationException(settings.describe() + ": keystore file " + file.path()
-                        + " does not exist and setting 'create' is false. Fix 'path', restore the file, or set create=true"
-                        + " to make a new file with a new master key.");
-            }
-            keys = file.change(file::ensureFirstVersion);
-        } else {
-            keys = file.load();
-            if (!keys.exists()) {
-                if (!config.create) {
-                    throw new KeystoreConfigurationException(settings.describe() + ": keystore file " + file.path()
-                            + " has no master key '" + config.masterKey + "' and setting 'create' is false."
-                            + " Fix 'master-key', or set create=true to add a new master key to the file.");
-                }
-                keys = file.change(file::ensureFirstVersion);
-            }
-        }
-        return new LocalKeystore(settings.name(), config, file, keys);
+        return file;
     }
 
     @Override

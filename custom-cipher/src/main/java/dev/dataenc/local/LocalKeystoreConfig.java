@@ -33,16 +33,17 @@ final class LocalKeystoreConfig {
     final String passwordOrigin;
     final String masterKey;
     final WrapAlgorithm wrapAlgorithm;
-    final boolean create;
+    /** True when the deprecated setting {@code create=true} was given explicitly (it no longer creates anything). */
+    final boolean createRequested;
 
     private LocalKeystoreConfig(Path path, char[] password, String passwordOrigin, String masterKey,
-                                WrapAlgorithm wrapAlgorithm, boolean create) {
+                                WrapAlgorithm wrapAlgorithm, boolean createRequested) {
         this.path = path;
         this.password = password;
         this.passwordOrigin = passwordOrigin;
         this.masterKey = masterKey;
         this.wrapAlgorithm = wrapAlgorithm;
-        this.create = create;
+        this.createRequested = createRequested;
     }
 
     /**
@@ -70,7 +71,7 @@ final class LocalKeystoreConfig {
                 s.describe() + ": setting '" + WRAP_ALGORITHM + "' is '" + alg + "'; valid values: "
                         + WrapAlgorithm.validSettings()));
 
-        String createText = s.get(CREATE, "true").toLowerCase(Locale.ROOT);
+        String createText = s.get(CREATE, "false").toLowerCase(Locale.ROOT);
         if (!createText.equals("true") && !createText.equals("false")) {
             throw new KeystoreConfigurationException(s.describe() + ": setting '" + CREATE + "' is '" + createText
                     + "'; valid values: true, false");
@@ -102,9 +103,14 @@ final class LocalKeystoreConfig {
         return new LocalKeystoreConfig(path, password, origin, masterKey, wrapAlgorithm, createText.equals("true"));
     }
 
+    /** True when the password is shorter than a new keystore file needs. */
+    boolean shortPassword() {
+        return password.length < Pkcs12Protection.MIN_PASSWORD_LENGTH;
+    }
+
     @Override
     public String toString() {
         return "LocalKeystoreConfig[path=" + path + ", password from " + passwordOrigin + ", master-key=" + masterKey
-                + ", wrap-algorithm=" + wrapAlgorithm.settingValue() + ", create=" + create + "]";
+                + ", wrap-algorithm=" + wrapAlgorithm.settingValue() + "]";
     }
 }

@@ -3,10 +3,10 @@ package dev.dataenc.local;
 import dev.dataenc.error.KeystoreConfigurationException;
 import dev.dataenc.keystore.DataKey;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +20,15 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.UnrecoverableKeyException;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +38,7 @@ import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import javax.security.auth.DestroyFailedException;
 
 /**
  * The PKCS#12 file that holds the {@code local} keystore's master keys, and the only code that reads
@@ -46,7 +51,8 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@code <master-key>.disabled}: present only while the master key is disabled. PKCS#12 can
  *       only hold keys and certificates, so the marker is a random AES key that is never used.</li>
  * </ul>
- * Every entry is protected with the file's password. Changes take a lock ({@code <file>.lock},
+ * Every entry is protected with the file's password ({@link Pkcs12Protection}: PBKDF2, 600,000 iterations;
+ * the file's MAC likewise, see {@link Pkcs12Mac}). Nothing here creates a file except {@link #create()}. Changes take a lock ({@code <file>.lock},
  * {@link FileLock}, plus a lock per JVM), re-read the file, write a complete new file beside it,
  * {@code fsync} it and atomically rename it over the old one, so a reader sees either the old or
  * the new file, never a partial one, and no process loses another's change.
@@ -65,6 +71,8 @@ final class MasterKeyFile {
     private final String passwordOrigin;
     private final Pattern versionAlias;
     private final String owner;
+    /** Keys added by the change in progress (used only under the change lock), so they need not be decrypted again. */
+    private final Map<String, SecretKey> added = new HashMap<>();
 
     /** Operations on a loaded PKCS#12 key store under the change lock. */
     interface Change {
@@ -92,58 +100,121 @@ final class MasterKeyFile {
     }
 
     /**
-     * Reads the master key's entries.
+     * Reads the master key's entries (from {@link MasterKeyCache} when this JVM read the same bytes with
+     * the same password before).
      *
      * @throws KeystoreConfigurationException if the file is missing, unreadable, corrupt or the password is wrong
      */
     MasterKeySet load() {
         try {
             FileStamp stamp = FileStamp.of(path);
-            return read(readStore(), stamp);
+            byte[] bytes = Files.readAllBytes(path);
+            byte[] digest = MasterKeyCache.digest(bytes);
+            Optional<MasterKeySet> cached = MasterKeyCache.get(digest, masterKey, password);
+            if (cached.isPresent()) {
+                return cached.get().withStamp(stamp);
+            }
+            MasterKeySet keys = read(loadStore(bytes), stamp, macIterations(bytes));
+            MasterKeyCache.put(digest, masterKey, password, keys);
+            return keys;
         } catch (IOException e) {
             throw ioProblem(e);
         }
     }
 
-    /** Applies a change under the lock and writes the file atomically; returns what is in the file afterwards. */
+    /**
+     * Applies a change to the existing file under the lock and writes it atomically; returns what is in the
+     * file afterwards. A file written with fewer than {@link Pkcs12Protection#ITERATIONS} iterations is
+     * upgraded by any change: its key bags are protected again, and its MAC made, with the current iterations.
+     *
+     * @throws KeystoreConfigurationException if the file does not exist (changes never create it)
+     */
     MasterKeySet change(Change change) {
+        return locked(() -> {
+            Loaded file = loadForChange(Files.readAllBytes(path));
+            boolean changed = change.apply(file.ks());
+            if (file.weak() && changed) {
+                reprotect(file.ks());
+            }
+            return changed ? write(file.ks(), file.known()) : keySet(file.ks(), FileStamp.of(path), file.macIterations(),
+                    file.known(), added);
+        });
+    }
+
+    /**
+     * A file read under the change lock. When this JVM verified exactly these bytes with this password before
+     * ({@link MasterKeyCache}), they are not verified again and the keys known then are reused; else the MAC
+     * is checked as on every load.
+     */
+    private record Loaded(KeyStore ks, int macIterations, Optional<MasterKeySet> known) {
+        boolean weak() {
+            return macIterations < Pkcs12Protection.ITERATIONS;
+        }
+    }
+
+    private Loaded loadForChange(byte[] bytes) {
+        Optional<MasterKeySet> known = MasterKeyCache.get(MasterKeyCache.digest(bytes), masterKey, password);
+        return new Loaded(known.isPresent() ? loadVerifiedBefore(bytes) : loadStore(bytes), macIterations(bytes), known);
+    }
+
+    /**
+     * Creates the master key's first version: a new file (owner-only) when there is none, else a new entry in
+     * the existing file. Refuses when the file already holds this master key.
+     *
+     * @throws KeystoreConfigurationException if the master key exists already (nothing is changed)
+     */
+    MasterKeySet create() {
+        return locked(() -> {
+            Loaded file;
+            if (Files.exists(path)) {
+                file = loadForChange(Files.readAllBytes(path));
+                if (!versions(file.ks()).isEmpty()) {
+                    throw new KeystoreConfigurationException(owner + ": keystore file " + path + " already holds master key '"
+                            + masterKey + "'; nothing was changed. Use the existing key (copy this file to the other nodes),"
+                            + " or choose another 'master-key' name or 'path' for a new one.");
+                }
+            } else {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                file = new Loaded(ks, Pkcs12Protection.ITERATIONS, Optional.empty());
+            }
+            addKey(file.ks(), alias(1));
+            if (file.weak()) {
+                reprotect(file.ks());
+            }
+            return write(file.ks(), file.known());
+        });
+    }
+
+    private interface LockedWork {
+        MasterKeySet run() throws IOException, GeneralSecurityException;
+    }
+
+    private MasterKeySet locked(LockedWork work) {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
         jvmLock.lock();
+        added.clear();
         try (FileChannel lockChannel = openLockFile(); FileLock fileLock = lockChannel.lock()) {
             assert fileLock.isValid();
-            KeyStore ks;
-            if (Files.exists(path)) {
-                ks = readStore();
-            } else {
-                ks = KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-            }
-            if (change.apply(ks)) {
-                write(ks);
-            }
-            return read(ks, FileStamp.of(path));
+            return work.run();
         } catch (IOException e) {
             throw ioProblem(e);
         } catch (GeneralSecurityException e) {
             throw new KeystoreConfigurationException(owner + ": cannot change keystore file " + path + ": " + e.getMessage(), e);
         } finally {
+            added.clear();
             jvmLock.unlock();
         }
-    }
-
-    /** Adds version 1 if the master key has no version yet. */
-    boolean ensureFirstVersion(KeyStore ks) throws GeneralSecurityException {
-        if (!versions(ks).isEmpty()) {
-            return false;
-        }
-        addKey(ks, alias(1));
-        return true;
     }
 
     /** Adds the next version. */
     boolean addVersion(KeyStore ks) throws GeneralSecurityException {
         TreeMap<Integer, String> v = versions(ks);
-        addKey(ks, alias(v.isEmpty() ? 1 : v.lastKey() + 1));
+        if (v.isEmpty()) {
+            throw new KeystoreConfigurationException(owner + ": keystore file " + path + " has no master key '" + masterKey
+                    + "' to rotate; create it first");
+        }
+        addKey(ks, alias(v.lastKey() + 1));
         return true;
     }
 
@@ -165,10 +236,42 @@ final class MasterKeyFile {
         byte[] k = new byte[32];
         RANDOM.nextBytes(k);
         try {
-            ks.setEntry(alias, new KeyStore.SecretKeyEntry(new SecretKeySpec(k, "AES")),
-                    new KeyStore.PasswordProtection(password));
+            SecretKey key = new SecretKeySpec(k, "AES");
+            setSecretKey(ks, alias, key);
+            added.put(alias, key);
         } finally {
             DataKey.zeroize(k);
+        }
+    }
+
+    private void setSecretKey(KeyStore ks, String alias, SecretKey key) throws GeneralSecurityException {
+        KeyStore.PasswordProtection protection = Pkcs12Protection.forNewEntry(password);
+        try {
+            ks.setEntry(alias, new KeyStore.SecretKeyEntry(key), protection);
+        } finally {
+            try {
+                protection.destroy();
+            } catch (DestroyFailedException e) {
+                // PasswordProtection clears its copy; cannot fail
+            }
+        }
+    }
+
+    /** Protects every secret key the password opens again, with the current iterations. */
+    private void reprotect(KeyStore ks) throws GeneralSecurityException {
+        for (String alias : Collections.list(ks.aliases())) {
+            if (!ks.isKeyEntry(alias)) {
+                continue;
+            }
+            Key key;
+            try {
+                key = ks.getKey(alias, password);
+            } catch (UnrecoverableKeyException e) {
+                continue; // not ours to upgrade: protected with another password
+            }
+            if (key instanceof SecretKey secret) {
+                setSecretKey(ks, alias, secret);
+            }
         }
     }
 
@@ -191,18 +294,34 @@ final class MasterKeyFile {
         return found;
     }
 
-    private MasterKeySet read(KeyStore ks, FileStamp stamp) {
+    private MasterKeySet read(KeyStore ks, FileStamp stamp, int macIterations) {
+        return keySet(ks, stamp, macIterations, Optional.empty(), Map.of());
+    }
+
+    /**
+     * The master key's entries in {@code ks}. Versions added by the change in progress, or in {@code known}
+     * (read and verified before from the same file, and versions never change), are not decrypted again.
+     */
+    private MasterKeySet keySet(KeyStore ks, FileStamp stamp, int macIterations, Optional<MasterKeySet> known,
+                                Map<String, SecretKey> added) {
         try {
             TreeMap<Integer, SecretKey> keys = new TreeMap<>();
             for (var e : versions(ks).entrySet()) {
-                if (!(ks.getKey(e.getValue(), password) instanceof SecretKey key)) {
-                    throw new KeystoreConfigurationException(owner + ": entry '" + e.getValue() + "' of keystore file " + path
-                            + " is not a secret key; remove it or choose another 'master-key' name");
+                SecretKey key = added.get(e.getValue());
+                if (key == null && known.isPresent()) {
+                    key = known.get().versions().get(e.getKey());
+                }
+                if (key == null) {
+                    if (!(ks.getKey(e.getValue(), password) instanceof SecretKey k)) {
+                        throw new KeystoreConfigurationException(owner + ": entry '" + e.getValue() + "' of keystore file "
+                                + path + " is not a secret key; remove it or choose another 'master-key' name");
+                    }
+                    key = k;
                 }
                 keys.put(e.getKey(), key);
             }
             String id = keys.isEmpty() ? "" : masterKey + "/" + fingerprint(keys.firstEntry().getValue());
-            return new MasterKeySet(id, keys, ks.containsAlias(disabledAlias()), stamp);
+            return new MasterKeySet(id, keys, ks.containsAlias(disabledAlias()), stamp, macIterations);
         } catch (UnrecoverableKeyException e) {
             throw wrongPassword("an entry of master key '" + masterKey + "' cannot be decrypted");
         } catch (GeneralSecurityException e) {
@@ -223,17 +342,33 @@ final class MasterKeyFile {
         }
     }
 
-    private KeyStore readStore() throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
+    private int macIterations(byte[] bytes) {
+        try {
+            return Pkcs12Mac.iterations(bytes);
+        } catch (IOException e) {
+            throw corrupt(e);
+        }
+    }
+
+    /** Loads bytes this JVM verified with this password before, without checking the MAC again. */
+    private KeyStore loadVerifiedBefore(byte[] bytes) {
+        try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password);
+            ks.load(new ByteArrayInputStream(bytes), null);
+            return ks;
+        } catch (IOException | GeneralSecurityException e) {
+            throw corrupt(e);
+        }
+    }
+
+    private KeyStore loadStore(byte[] bytes) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(new ByteArrayInputStream(bytes), password);
             return ks;
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
                 throw wrongPassword("its integrity check failed");
-            }
-            if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
-                throw e;
             }
             throw corrupt(e);
         } catch (GeneralSecurityException e) {
@@ -241,17 +376,22 @@ final class MasterKeyFile {
         }
     }
 
-    private void write(KeyStore ks) throws IOException, GeneralSecurityException {
+    /** Writes {@code ks} (re-MACed) to a temp file, fsyncs it and renames it over the file; returns what it holds. */
+    private MasterKeySet write(KeyStore ks, Optional<MasterKeySet> known) throws IOException, GeneralSecurityException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        ks.store(buffer, password);
+        byte[] bytes = Pkcs12Mac.reMac(buffer.toByteArray(), password, Pkcs12Protection.ITERATIONS);
         Path dir = path.getParent();
         Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".p12.tmp"); // owner-only on POSIX
         try {
-            if (Files.exists(path) && isPosix()) {
-                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(path));
+            if (isPosix()) {
+                Files.setPosixFilePermissions(tmp, Files.exists(path) ? Files.getPosixFilePermissions(path) : OWNER_ONLY);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = Channels.newOutputStream(ch);
-                ks.store(out, password);
-                out.flush();
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
                 ch.force(true);
             }
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -259,6 +399,9 @@ final class MasterKeyFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+        MasterKeySet keys = keySet(ks, FileStamp.of(path), Pkcs12Protection.ITERATIONS, known, added);
+        MasterKeyCache.put(MasterKeyCache.digest(bytes), masterKey, password, keys);
+        return keys;
     }
 
     private static void syncDirectory(Path dir) {

@@ -13,8 +13,11 @@ import javax.crypto.SecretKey;
  * @param versions    AES-256 master keys by version number (1, 2, ...)
  * @param disabled    true when the disabled marker entry is present
  * @param stamp       the file stamp read before the file's content
+ * @param macIterations the iteration count of the file's MAC (fewer than {@link Pkcs12Protection#ITERATIONS}:
+ *                    a file written before dataenc hardened it, upgraded at its next change)
  */
-record MasterKeySet(String masterKeyId, NavigableMap<Integer, SecretKey> versions, boolean disabled, FileStamp stamp) {
+record MasterKeySet(String masterKeyId, NavigableMap<Integer, SecretKey> versions, boolean disabled, FileStamp stamp,
+                    int macIterations) {
 
     MasterKeySet {
         versions = Collections.unmodifiableNavigableMap(new TreeMap<>(versions));
@@ -25,6 +28,16 @@ record MasterKeySet(String masterKeyId, NavigableMap<Integer, SecretKey> version
         return !versions.isEmpty();
     }
 
+    /** The same keys, read from a file with the given stamp. */
+    MasterKeySet withStamp(FileStamp newStamp) {
+        return new MasterKeySet(masterKeyId, versions, disabled, newStamp, macIterations);
+    }
+
+    /** True when the file was written with fewer iterations than dataenc writes now. */
+    boolean weakProtection() {
+        return macIterations < Pkcs12Protection.ITERATIONS;
+    }
+
     /** The newest version, which new wrappings use. */
     int currentVersion() {
         return versions.lastKey();
@@ -32,6 +45,6 @@ record MasterKeySet(String masterKeyId, NavigableMap<Integer, SecretKey> version
 
     @Override
     public String toString() {
-        return "MasterKeySet[" + masterKeyId + ", versions=" + versions.keySet() + ", disabled=" + disabled + "]";
+        return "MasterKeySet[" + masterKeyId + ", versions=" + versions.keySet() + ", disabled=" + disabled + ", mac iterations=" + macIterations + "]";
     }
 }

@@ -70,6 +70,57 @@ class CustomCipherKeystoreTest {
     }
 
     @Test
+    void plaintextPlusHash_isRefusedAsNotEncrypting() {
+        KeystoreConfigurationException e = refused(PlaintextPlusHashCipher.class.getName());
+        assertTrue(e.getMessage().contains("contains the plaintext key"), e.getMessage());
+    }
+
+    @Test
+    void fixedIvCipher_isRefusedAsDeterministic() {
+        KeystoreConfigurationException e = refused(FixedIvCipher.class.getName());
+        assertTrue(e.getMessage().contains("deterministic") && e.getMessage().contains("random IV"), e.getMessage());
+    }
+
+    @Test
+    void cipherAcceptingTruncation_isRefused() {
+        KeystoreConfigurationException e = refused(TagTruncationAcceptingCipher.class.getName());
+        assertTrue(e.getMessage().contains("accepts a truncated ciphertext"), e.getMessage());
+    }
+
+    @Test
+    void cipherAcceptingExtension_isRefused() {
+        KeystoreConfigurationException e = refused(TrailingBytesIgnoringCipher.class.getName());
+        assertTrue(e.getMessage().contains("accepts an extended ciphertext"), e.getMessage());
+    }
+
+    @Test
+    void wrappingOfAnotherKeyUnderTheSameName_isNotAccepted() {
+        Map<String, String> other = new HashMap<>(settings(ExampleAesGcmCipher.class.getName()).values());
+        other.put("secret-key-hex", "fedcba9876543210".repeat(4));
+        other.put("key-id", "other-key");
+        try (CustomCipherKeystore a = CustomCipherKeystore.create(settings(ExampleAesGcmCipher.class.getName()));
+             CustomCipherKeystore b = CustomCipherKeystore.create(KeystoreSettings.of("site", "custom", other))) {
+            CdkId id = CdkId.random();
+            try (GeneratedDataKey g = b.generateDataKey(id)) {
+                assertEquals("site", g.wrapping().keystoreName());
+                assertFalse(a.canUnwrap(g.wrapping()));
+                assertThrows(IllegalArgumentException.class, () -> a.unwrap(id, g.wrapping()));
+                assertTrue(b.canUnwrap(g.wrapping()));
+            }
+        }
+    }
+
+    @Test
+    void masterKeyIdentity_isClassAndKeyIdWhateverTheName() {
+        Map<String, String> renamed = new HashMap<>(settings(ExampleAesGcmCipher.class.getName()).values());
+        try (CustomCipherKeystore a = CustomCipherKeystore.create(settings(ExampleAesGcmCipher.class.getName()));
+             CustomCipherKeystore b = CustomCipherKeystore.create(KeystoreSettings.of("renamed", "custom", renamed))) {
+            assertEquals("custom:" + ExampleAesGcmCipher.class.getName() + "/example-key", a.masterKeyIdentity());
+            assertEquals(a.masterKeyIdentity(), b.masterKeyIdentity());
+        }
+    }
+
+    @Test
     void missingClass_saysAddTheJar() {
         KeystoreConfigurationException e = refused("com.example.NoSuchCipher");
         assertTrue(e.getMessage().contains("add the jar containing com.example.NoSuchCipher to the class path")

@@ -32,6 +32,11 @@ public class ExampleAesGcmCipher implements CustomCipher {
         keyId = settings.getOrDefault("key-id", "example-key");
     }
 
+    /** The AES key (for test ciphers built on this one). */
+    protected SecretKeySpec key() {
+        return key;
+    }
+
     void setState(MasterKeyState state) {
         this.state = state;
     }

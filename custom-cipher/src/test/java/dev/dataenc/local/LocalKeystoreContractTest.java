@@ -11,7 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.io.TempDir;
 
-/** The keystore contract for the {@code local} keystore with real PKCS#12 files, wrap algorithm aes-gcm. */
+/**
+ * The keystore contract for the {@code local} keystore with real PKCS#12 files, wrap algorithm aes-gcm. Each
+ * keystore name has its own master key, created once per JVM and copied ({@link LocalKeystoreFiles}).
+ */
 class LocalKeystoreContractTest extends KeystoreContractTest {
 
     @TempDir
@@ -27,8 +30,9 @@ class LocalKeystoreContractTest extends KeystoreContractTest {
     @Override
     protected Keystore newKeystore(String name) {
         Path file = dir.resolve(name + "-" + files.incrementAndGet() + ".p12");
-        return new LocalKeystoreProvider().create(KeystoreSettings.of(name, "local", Map.of(
-                "path", file.toString(), "password", "contract-test-password", "wrap-algorithm", wrapAlgorithm())));
+        KeystoreSettings settings = KeystoreSettings.of(name, "local", Map.of("path", file.toString(),
+                "password", "contract-test-password", "master-key", name, "wrap-algorithm", wrapAlgorithm()));
+        return new LocalKeystoreProvider().create(LocalKeystoreFiles.provide(settings));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dataenc.local;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,12 @@ class LocalKeystoreTest {
     Path dir;
 
     private final List<LocalKeystore> opened = new java.util.ArrayList<>();
+
+    /** The default master key's file, as {@code dataenc keystore create} leaves it (a copy: see LocalKeystoreFiles). */
+    @BeforeEach
+    void masterKeyFile() {
+        LocalKeystoreFiles.provide(KeystoreSettings.of("local-a", "local", settings()));
+    }
 
     @AfterEach
     void closeAll() {
@@ -85,11 +93,17 @@ class LocalKeystoreTest {
         return e;
     }
 
+    private MasterKeyDescription create(Map<String, String> values) {
+        return LocalKeystore.createMasterKey(KeystoreSettings.of("local-a", "local", values), name -> null);
+    }
+
     @Test
-    void firstUse_createsOwnerOnlyFile() throws Exception {
-        assertFalse(Files.exists(file()));
-        open(settings());
+    void create_makesOwnerOnlyFileThatOpens() throws Exception {
+        Files.delete(file());
+        MasterKeyDescription created = create(settings());
         assertTrue(Files.isRegularFile(file()));
+        assertEquals("1", created.masterKeyVersion());
+        assertEquals(created.masterKeyId(), open(settings()).describe().masterKeyId());
         Assumptions.assumeTrue(file().getFileSystem().supportedFileAttributeViews().contains("posix"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file())));
         assertEquals("rw-------", PosixFilePermissions.toString(
@@ -193,6 +207,7 @@ class LocalKeystoreTest {
     @Test
     void sameAliasInTwoFiles_hasDistinctMasterKeyIds() {
         LocalKeystore a = open(settings());
+        create(settings("path", dir.resolve("other.p12").toString()));
         LocalKeystore b = open(settings("path", dir.resolve("other.p12").toString()));
         assertNotEquals(a.describe().masterKeyId(), b.describe().masterKeyId());
         assertTrue(a.describe().masterKeyId().startsWith("dataenc-master/"));
@@ -200,6 +215,22 @@ class LocalKeystoreTest {
             assertFalse(a.canUnwrap(g.wrapping()));
             assertThrows(IllegalArgumentException.class, () -> a.unwrap(g.key().cdkId(), g.wrapping()));
         }
+    }
+
+    @Test
+    void masterKeyIdentity_followsTheKeyNotTheKeystoreName() throws Exception {
+        LocalKeystore a = open(settings());
+        String fingerprintId = a.describe().masterKeyId();
+        assertEquals("local:" + fingerprintId, a.masterKeyIdentity());
+        assertTrue(fingerprintId.matches("dataenc-master/[0-9a-f]{16}"), fingerprintId);
+        LocalKeystore renamed = LocalKeystore.open(KeystoreSettings.of("renamed", "local", settings()), name -> null);
+        opened.add(renamed);
+        assertEquals(a.masterKeyIdentity(), renamed.masterKeyIdentity());
+        Path copy = dir.resolve("copy.p12");
+        Files.copy(file(), copy);
+        assertEquals(a.masterKeyIdentity(), open(settings("path", copy.toString())).masterKeyIdentity());
+        create(settings("path", dir.resolve("new.p12").toString()));
+        assertNotEquals(a.masterKeyIdentity(), open(settings("path", dir.resolve("new.p12").toString())).masterKeyIdentity());
     }
 
     @Test
@@ -244,7 +275,8 @@ class LocalKeystoreTest {
     }
 
     @Test
-    void missingPassword_failsTellingToSetEnvironmentVariable() {
+    void missingPassword_failsTellingToSetEnvironmentVariable() throws Exception {
+        Files.delete(file());
         KeystoreConfigurationException e = configError(settings("password", null));
         assertTrue(e.getMessage().contains("DATAENC_LOCAL_KEYSTORE_PASSWORD"), e.getMessage());
         assertFalse(Files.exists(file()));
@@ -280,23 +312,61 @@ class LocalKeystoreTest {
     }
 
     @Test
-    void createFalseWithMissingFile_fails() {
-        KeystoreConfigurationException e = configError(settings("create", "false"));
-        assertTrue(e.getMessage().contains("does not exist") && e.getMessage().contains("create"), e.getMessage());
-        assertFalse(Files.exists(file()));
+    void missingFile_failsNotFoundSayingHowToCreateAndCopyIt() throws Exception {
+        Files.delete(file());
+        for (String create : new String[] {null, "true", "false"}) {
+            KeystoreUnavailableException e = assertThrows(KeystoreUnavailableException.class,
+                    () -> open(settings("create", create)));
+            assertEquals(MasterKeyState.NOT_FOUND, e.state());
+            assertEquals("local-a", e.keystoreName());
+            assertTrue(e.getMessage().contains("master key file " + file() + " does not exist")
+                    && e.getMessage().contains("`dataenc keystore create local-a` on ONE node and copy it to the others"),
+                    e.getMessage());
+            assertFalse(Files.exists(file()), "opening created the file");
+        }
     }
 
     @Test
-    void createFalseWithExistingFile_opens() {
-        open(settings()).close();
+    void missingMasterKeyInExistingFile_failsNotFoundAndChangesNothing() throws Exception {
+        byte[] before = Files.readAllBytes(file());
+        KeystoreUnavailableException e = assertThrows(KeystoreUnavailableException.class,
+                () -> open(settings("master-key", "other")));
+        assertEquals(MasterKeyState.NOT_FOUND, e.state());
+        assertTrue(e.getMessage().contains("no master key 'other'") && e.getMessage().contains("dataenc keystore create"),
+                e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file()));
+    }
+
+    @Test
+    void createSetting_isStillAcceptedButCreatesNothing() {
         assertEquals(MasterKeyState.ENABLED, open(settings("create", "false")).describe().state());
-        KeystoreConfigurationException e = configError(settings("create", "false", "master-key", "other"));
-        assertTrue(e.getMessage().contains("no master key 'other'"), e.getMessage());
+        assertEquals(MasterKeyState.ENABLED, open(settings("create", "true")).describe().state());
+    }
+
+    @Test
+    void createOfExistingMasterKey_isRefusedAndChangesNothing() throws Exception {
+        byte[] before = Files.readAllBytes(file());
+        KeystoreConfigurationException e = assertThrows(KeystoreConfigurationException.class, () -> create(settings()));
+        assertTrue(e.getMessage().contains("already holds master key 'dataenc-master'") && e.getMessage().contains("nothing"),
+                e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file()));
+    }
+
+    @Test
+    void createWithShortPassword_isRefusedAndCreatesNothing() throws Exception {
+        Files.delete(file());
+        KeystoreConfigurationException e = assertThrows(KeystoreConfigurationException.class,
+                () -> create(settings("password", "elevenchars")));
+        assertTrue(e.getMessage().contains("11 characters") && e.getMessage().contains("at least 12"), e.getMessage());
+        assertFalse(e.getMessage().contains("elevenchars"), e.getMessage());
+        assertFalse(Files.exists(file()));
+        assertEquals("1", create(settings("password", "twelve-chars")).masterKeyVersion());
     }
 
     @Test
     void secondMasterKeyInSameFile_isIndependent() {
         LocalKeystore a = open(settings());
+        create(settings("master-key", "Reports-Key"));
         LocalKeystore b = open(settings("master-key", "Reports-Key"));
         assertTrue(b.describe().masterKeyId().startsWith("reports-key/"));
         b.disableMasterKey();

@@ -31,8 +31,10 @@ final class BenchKeys implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        keystore = Keystores.create(KeystoreSettings.of("bench", "local",
-                Map.of("path", dir.resolve("bench.p12").toString(), "password", "bench-only")));
+        KeystoreSettings settings = KeystoreSettings.of("bench", "local",
+                Map.of("path", dir.resolve("bench.p12").toString(), "password", "bench-only-password"));
+        Keystores.createMasterKey(settings); // opening never creates a master key
+        keystore = Keystores.create(settings);
         InMemoryCdkRegistry registry = new InMemoryCdkRegistry();
         new CdkGenerator(registry).generateActive(keystore);
         cache = new CdkCache(registry, List.of(keystore), CacheLimits.defaults());

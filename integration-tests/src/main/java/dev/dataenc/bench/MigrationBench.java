@@ -8,6 +8,7 @@ import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.CacheLimits;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.keystore.KeystoreSettings;
+import dev.dataenc.keystore.Keystores;
 import dev.dataenc.migrate.JdbcRecordSource;
 import dev.dataenc.migrate.Migration;
 import dev.dataenc.migrate.MigrationPlan;
@@ -67,7 +68,10 @@ public final class MigrationBench {
             user = "sa";
         }
         KeystoreSettings local = KeystoreSettings.of("a", "local", Map.of("path", dir.resolve("a.p12").toString(),
-                "password", "bench-only", "master-key", "bench-mk"));
+                "password", "bench-only-password", "master-key", "bench-mk"));
+        if (!Files.exists(dir.resolve("a.p12"))) {
+            Keystores.createMasterKey(local); // opening never creates a master key
+        }
         DataEncConfig config = new DataEncConfig(null, CipherType.ofKeystoreType("local"), "a", Map.of("a", local),
                 registry, CacheLimits.defaults(), RotationPolicy.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(60));
         System.out.printf("migration benchmark: %s, %,d rows x one 64-byte value, %d old CDKs, %d cores, %s%n", kind, rows,

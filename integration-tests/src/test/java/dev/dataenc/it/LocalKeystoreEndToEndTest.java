@@ -43,8 +43,12 @@ class LocalKeystoreEndToEndTest {
     Path dir;
 
     private Keystore openKeystore() {
-        return Keystores.create(KeystoreSettings.of("main", "local",
-                Map.of("path", dir.resolve("keys.p12").toString(), "password", "it-only")));
+        KeystoreSettings settings = KeystoreSettings.of("main", "local",
+                Map.of("path", dir.resolve("keys.p12").toString(), "password", "it-only-password"));
+        if (!java.nio.file.Files.exists(dir.resolve("keys.p12"))) {
+            Keystores.createMasterKey(settings); // as `dataenc keystore create main`: opening never creates
+        }
+        return Keystores.create(settings);
     }
 
     @Test

@@ -40,6 +40,18 @@ public interface Keystore extends AutoCloseable {
     /** The current master key and its state. Makes a call to the keystore; does not throw for a bad state. */
     MasterKeyDescription describe();
 
+    /**
+     * A stable, non-secret identity of the master key, independent of the name the keystore is
+     * configured under: two configured keystores with the same identity use the same master key (for
+     * example a keystore renamed in the configuration). By default {@code <type>:<master key id>} from
+     * {@link #describe()}: for {@code local} the id holds a fingerprint of the key itself, for
+     * {@code aws-kms} the key ARN; {@code custom} adds the cipher class. Makes the same call as
+     * {@link #describe()}; where the keystore cannot be reached the id may be only the configured one.
+     */
+    default String masterKeyIdentity() {
+        return type() + ":" + describe().masterKeyId();
+    }
+
     /** True when the wrapping was made by this keystore (by default: same keystore name). */
     default boolean canUnwrap(Wrapping wrapping) {
         return name().equals(wrapping.keystoreName());

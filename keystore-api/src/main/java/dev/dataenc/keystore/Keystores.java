@@ -29,6 +29,22 @@ public final class Keystores {
         return provider(settings.type(), loader).create(settings);
     }
 
+    /**
+     * Creates the master key of a keystore whose type dataenc administers itself (see {@link KeystoreCreator}).
+     *
+     * @throws KeystoreConfigurationException if the type's keys are created elsewhere (AWS KMS, a custom cipher),
+     *         or the master key exists already
+     */
+    public static MasterKeyDescription createMasterKey(KeystoreSettings settings) {
+        KeystoreProvider p = provider(settings.type());
+        if (!(p instanceof KeystoreCreator creator)) {
+            throw new KeystoreConfigurationException(settings.describe() + ": dataenc does not create master keys of type '"
+                    + settings.type() + "'; create the key where it lives (for aws-kms: in AWS KMS; for custom: in the"
+                    + " site's cipher) and name it in the configuration");
+        }
+        return creator.createMasterKey(settings);
+    }
+
     /** The provider of a type, from the context class loader (or this library's). */
     public static KeystoreProvider provider(String type) {
         return provider(type, defaultLoader());

@@ -43,5 +43,13 @@ public enum AuditAction {
     /** A cipher-transition step was refused; nothing changed. */
     CIPHER_TRANSITION_REFUSED,
     /** Alarm: automatic rotation of the ACTIVE CDK keeps failing (repeated hourly while it lasts). */
-    ROTATION_FAILING
+    ROTATION_FAILING,
+    /** A {@code local} keystore's master key (and file) was created ({@code dataenc keystore create}). */
+    KEYSTORE_CREATED,
+    /** A keystore's master key got a new version that new wrappings use ({@code dataenc keystore rotate-master-key}). */
+    MASTER_KEY_ROTATED,
+    /** A keystore's master key was disabled: it wraps and unwraps nothing until enabled. */
+    MASTER_KEY_DISABLED,
+    /** A disabled master key was enabled again. */
+    MASTER_KEY_ENABLED
 }

@@ -98,6 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         DataEncConfig config = ConfigLoader.load(files.config());
         try {
+            createKeystores(config);
             Samples samples = encryptUnderA(config);
             runCli("3. what an admin sees", "status");
             runCli("4. plan the switch to keystore-b (dry run: changes nothing)", "switch", "keystore-b", "--dry-run");
@@ -124,6 +125,16 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  ./dataenc switch keystore-a --dry-run --config " + shown);
         out.println("  ./dataenc remove-wrappings keystore-a --dry-run --config " + shown);
         return 0;
+    }
+
+    /** Creates the local keystores' master keys explicitly: opening a keystore never creates one. */
+    private void createKeystores(DataEncConfig config) {
+        out.println("0. create the local keystores' master keys (dataenc keystore create; opening never creates one)");
+        for (String ks : DemoWorkDir.KEYSTORES) {
+            if (config.keystores().get(ks).type().equals("local")) {
+                require(runCli("", "keystore", "create", ks) == 0, "dataenc keystore create " + ks + " failed");
+            }
+        }
     }
 
     /** Values, their ciphertexts and the BLOB's digest, made under keystore A. */
@@ -195,7 +206,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Runs a real {@code dataenc} command in this process and prints its output indented. */
     private int runCli(String title, String... args) {
-        out.println(title);
+        if (!title.isEmpty()) {
+            out.println(title);
+        }
         String[] full = new String[args.length + 2];
         System.arraycopy(args, 0, full, 0, args.length);
         full[args.length] = "--config";

@@ -15,6 +15,7 @@ import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Keystores;
 import dev.dataenc.keystore.MasterKeyAdmin;
 import dev.dataenc.keystore.Wrapping;
+import dev.dataenc.testing.KeystoreFiles;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,6 +73,10 @@ class AdminCommandsTest {
         }
         Path file = dir.resolve("dataenc.properties");
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+        for (String ks : new String[] {"a", "b"}) {
+            KeystoreFiles.provide(KeystoreSettings.of(ks, "local", Map.of("path", dir.resolve(ks + ".p12").toString(),
+                    "password", PASSWORD, "master-key", "mk-" + ks)));
+        }
         return file;
     }
 

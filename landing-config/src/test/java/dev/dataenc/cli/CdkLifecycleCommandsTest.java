@@ -9,6 +9,8 @@ import dev.dataenc.config.ConfigLoader;
 import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
 import dev.dataenc.control.ControlPlane;
 
+import dev.dataenc.testing.KeystoreFiles;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -65,6 +67,7 @@ class CdkLifecycleCommandsTest {
         Files.writeString(file, "dataenc.cipher-type=platform\ndataenc.keystore.active=a\n"
                 + "dataenc.keystores.a.type=local\ndataenc.keystores.a.path=a.p12\ndataenc.keystores.a.master-key=mk-a\n"
                 + "dataenc.keystores.a.password=cli-test-password\n", StandardCharsets.UTF_8);
+        KeystoreFiles.provideAll(file);
         assertEquals(0, dataenc(null, file, "rotate-cdk").code());
         assertEquals(0, dataenc(null, file, "rotate-cdk").code());
         return file;

@@ -10,6 +10,7 @@ import dev.dataenc.config.RotationPolicy;
 import dev.dataenc.envelope.CacheLimits;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.registry.RegistryDatabase;
+import dev.dataenc.testing.KeystoreFiles;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,14 +25,14 @@ final class ControlFixture {
     private ControlFixture() {
     }
 
-    /** A local keystore {@code name} with its PKCS#12 file in {@code dir}. */
+    /** A local keystore {@code name} with its PKCS#12 file in {@code dir} (created, as by {@code dataenc keystore create}, if missing). */
     static KeystoreSettings local(Path dir, String name) {
         return local(dir, name, PASSWORD);
     }
 
     static KeystoreSettings local(Path dir, String name, String password) {
-        return KeystoreSettings.of(name, "local", Map.of("path", dir.resolve(name + ".p12").toString(),
-                "password", password, "master-key", "mk-" + name));
+        return KeystoreFiles.provide(KeystoreSettings.of(name, "local", Map.of("path", dir.resolve(name + ".p12").toString(),
+                "password", password, "master-key", "mk-" + name)));
     }
 
     /** Configuration with the given keystores, {@code active} active, registry in H2 under {@code dir}. */

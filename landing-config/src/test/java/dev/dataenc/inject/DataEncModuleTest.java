@@ -18,6 +18,8 @@ import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.BlobCipher;
 import dev.dataenc.envelope.PropertyCipher;
 
+import dev.dataenc.testing.KeystoreFiles;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,7 @@ class DataEncModuleTest {
     void injectedCiphers_encryptPropertiesAndBlobs_andFollowTheConfigFile() throws Exception {
         Path file = dir.resolve("dataenc.properties");
         Files.writeString(file, config("a", "a", "b"));
+        KeystoreFiles.provideAll(file);
         Injector injector = Guice.createInjector(new DataEncModule(file));
         DataEncService service = injector.getInstance(DataEncService.class);
         try {

@@ -12,6 +12,7 @@ import dev.dataenc.envelope.CacheLimits;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.registry.RegistryDatabase;
+import dev.dataenc.testing.KeystoreFiles;
 import dev.dataenc.testing.PostgresServer;
 
 import java.nio.file.Path;
@@ -70,8 +71,8 @@ final class MigrationFixture {
     }
 
     static KeystoreSettings local(Path dir, String name) {
-        return KeystoreSettings.of(name, "local", Map.of("path", dir.resolve(name + ".p12").toString(),
-                "password", PASSWORD, "master-key", "mk-" + name));
+        return KeystoreFiles.provide(KeystoreSettings.of(name, "local", Map.of("path", dir.resolve(name + ".p12").toString(),
+                "password", PASSWORD, "master-key", "mk-" + name)));
     }
 
     static DataEncConfig config(RegistrySettings registry, KeystoreSettings active, KeystoreSettings... others) {

@@ -31,10 +31,14 @@ final class KmsFixture {
     private KmsFixture() {
     }
 
-    /** A local keystore {@code name} with its PKCS#12 file in {@code dir}. */
+    /** A local keystore {@code name} with its PKCS#12 file in {@code dir}, created if missing (opening never creates). */
     static KeystoreSettings local(Path dir, String name) {
-        return KeystoreSettings.of(name, "local", Map.of("path", dir.resolve(name + ".p12").toString(),
-                "password", "it-password", "master-key", "mk-" + name));
+        KeystoreSettings settings = KeystoreSettings.of(name, "local", Map.of("path", dir.resolve(name + ".p12").toString(),
+                "password", "it-password-local", "master-key", "mk-" + name));
+        if (!java.nio.file.Files.exists(dir.resolve(name + ".p12"))) {
+            dev.dataenc.keystore.Keystores.createMasterKey(settings);
+        }
+        return settings;
     }
 
     /** An aws-kms keystore {@code name} on the server, using {@code keyId} (key id, ARN or alias). */
