@@ -78,7 +78,7 @@ public final class BlobCipher {
      */
     public EncryptingOutputStream encryptingStream(OutputStream ciphertextOut, String context) {
         Objects.requireNonNull(ciphertextOut, "ciphertextOut");
-        Objects.requireNonNull(context, "context");
+        byte[] contextBytes = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "BLOB context");
         BlobKey.Fetched cdk = BlobKey.fetchCdk(keys::activeKey, null);
         try {
             byte[] salt = new byte[BlobFormat.SALT_LENGTH];
@@ -87,7 +87,7 @@ public final class BlobCipher {
             RANDOM.nextBytes(prefix);
             BlobHeader header = new BlobHeader(cdk.cdkId(), segmentSize, salt, prefix);
             byte[] headerBytes = header.toBytes();
-            BlobKey key = BlobKey.derive(cdk.keyBytes(), headerBytes, salt, context);
+            BlobKey key = BlobKey.derive(cdk.keyBytes(), headerBytes, salt, contextBytes);
             return new EncryptingOutputStream(ciphertextOut, cdk.cdkId(), headerBytes, new SegmentCipher(key, prefix), segmentSize);
         } finally {
             cdk.wipe();

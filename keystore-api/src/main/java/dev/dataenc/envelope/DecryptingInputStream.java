@@ -21,7 +21,7 @@ import java.util.Objects;
 final class DecryptingInputStream extends InputStream {
 
     private final InputStream in;
-    private final String context;
+    private final byte[] context;
     private final DataKeySource keys;
 
     private SegmentCipher cipher;
@@ -38,7 +38,7 @@ final class DecryptingInputStream extends InputStream {
 
     DecryptingInputStream(InputStream in, String context, DataKeySource keys) {
         this.in = Objects.requireNonNull(in, "ciphertextIn");
-        this.context = Objects.requireNonNull(context, "context");
+        this.context = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "BLOB context");
         this.keys = keys;
     }
 
