@@ -354,6 +354,11 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
         unknownUntil.clear();
     }
 
+    /** How many unknown CDK ids are remembered now (for tests of the bound). */
+    int unknownRemembered() {
+        return unknownUntil.size();
+    }
+
     /** A snapshot of the counters. */
     public CacheStats stats() {
         return new CacheStats(hits.sum(), misses.sum(), unwrapper.attempts(), evictions.sum(), entries.size());
