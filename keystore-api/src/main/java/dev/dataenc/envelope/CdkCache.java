@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,7 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
     private final CdkRegistry registry;
     private final CdkUnwrapper unwrapper;
     private final List<Keystore> keystores;
-    private final String activeKeystore;
+    private final Supplier<String> activeKeystore;
     private final LegacyCdkPolicy legacyPolicy;
     private final LongSupplier nanoTime;
     private final long maxAgeNanos;
@@ -288,6 +289,10 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
 
     /** The ACTIVE CDK's key, only through a wrapping the active keystore can unwrap. */
     private DataKey unwrapForEncryption(Cdk cdk) {
+        String activeKeystore = this.activeKeystore.get();
+        if (activeKeystore == null) {
+            return unwrapper.unwrap(cdk);
+        }
         Keystore ks = keystores.stream().filter(k -> k.name().equals(activeKeystore)).findFirst().orElse(null);
         if (ks == null) {
             throw new ActiveCdkNotWrappedException(cdk.id(), "encryption refused: the active keystore '" + activeKeystore
@@ -408,7 +413,7 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
         private final Collection<Keystore> keystores;
         private CacheLimits limits = CacheLimits.defaults();
         private LongSupplier nanoTime = System::nanoTime;
-        private String activeKeystore;
+        private Supplier<String> activeKeystore;
         private LegacyCdkPolicy legacyPolicy = LegacyCdkPolicy.WARN;
         private Duration unknownTtl = Duration.ofSeconds(DEFAULT_UNKNOWN_TTL_SECONDS);
 
@@ -435,7 +440,18 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
          * {@code null} (the default) lets any of the cache's keystores supply it.
          */
         public Builder activeKeystore(String name) {
-            this.activeKeystore = name;
+            this.activeKeystore = name == null ? null : () -> name;
+            return this;
+        }
+
+        /**
+         * As {@link #activeKeystore(String)}, asked each time the ACTIVE CDK's key is loaded for
+         * encryption (once per new ACTIVE CDK or cache age, never per message), so a switch committed
+         * by another node is followed without rebuilding the cache; for example the registry's
+         * recorded active keystore. A supplier answering {@code null} means no restriction.
+         */
+        public Builder activeKeystore(Supplier<String> name) {
+            this.activeKeystore = Objects.requireNonNull(name, "name");
             return this;
         }
 

@@ -208,4 +208,22 @@ class CdkCacheIntegrityTest {
             assertFalse(e.getMessage().contains(hex));
         }
     }
+
+    @Test
+    void activeKeystoreSupplier_isAskedAtLoad_soASwitchByAnotherNodeIsFollowed() {
+        f = fixture(b -> b);
+        java.util.concurrent.atomic.AtomicReference<String> designated = new java.util.concurrent.atomic.AtomicReference<>("fake-a");
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        try (CdkCache cache = cacheOverBoth(b -> b.activeKeystore(designated::get).nanoTime(nanos::get))) {
+            assertEquals(f.activeId(), cache.activeKey().cdkId());
+            // another node switches to fake-b: a new ACTIVE CDK wrapped by fake-b only, and the registry's active keystore
+            Cdk next = new dev.dataenc.cdk.CdkGenerator(f.registry).generateActive(other);
+            designated.set("fake-b");
+            nanos.addAndGet(java.time.Duration.ofSeconds(11).toNanos());
+            assertEquals(next.id(), cache.activeKey().cdkId());
+            designated.set("fake-a"); // and a node still designating fake-a refuses the new CDK once its key is reloaded
+            cache.evictAll();
+            assertThrows(ActiveCdkNotWrappedException.class, cache::activeKey);
+        }
+    }
 }
