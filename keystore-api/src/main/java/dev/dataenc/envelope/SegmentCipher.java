@@ -110,6 +110,11 @@ final class SegmentCipher {
         AesGcm.scrub(cipher);
     }
 
+    /** The cipher (tests check that it holds the dummy key after {@link #destroy()}). */
+    Cipher cipherForTest() {
+        return cipher;
+    }
+
     private void init(int mode, long index, boolean last) {
         try {
             cipher.init(mode, key, new GCMParameterSpec(BlobFormat.TAG_LENGTH * 8, nonce.of(index, last)));
