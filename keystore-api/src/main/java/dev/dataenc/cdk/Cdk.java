@@ -1,5 +1,7 @@
 package dev.dataenc.cdk;
 
+import dev.dataenc.keystore.DataKey;
+import dev.dataenc.keystore.GeneratedDataKey;
 import dev.dataenc.keystore.Wrapping;
 
 import java.time.Instant;
@@ -19,9 +21,12 @@ import java.util.Optional;
  * @param decryptOnlySince when it stopped being ACTIVE (set by the registry when another CDK replaced it), or
  *                         {@code null} while ACTIVE (or when not known)
  * @param destroyedAt      when its wrappings were destroyed, or {@code null} unless DESTROYED
+ * @param checkValue       the key check value computed when the CDK was generated ({@link CdkCheckValue}), or
+ *                         {@code null} for a <em>legacy</em> CDK made before check values existed; every unwrap
+ *                         is verified against it
  */
 public record Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> wrappings, Instant decryptOnlySince,
-                  Instant destroyedAt) {
+                  Instant destroyedAt, CdkCheckValue checkValue) {
 
     public Cdk {
         Objects.requireNonNull(id, "id");
@@ -47,9 +52,35 @@ public record Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> 
         }
     }
 
-    /** A CDK whose status was never changed by the registry: no decrypt-only or destruction time. */
+    /** A legacy CDK (no check value) with these times. */
+    public Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> wrappings, Instant decryptOnlySince,
+               Instant destroyedAt) {
+        this(id, status, createdAt, wrappings, decryptOnlySince, destroyedAt, null);
+    }
+
+    /** A legacy CDK (no check value) whose status was never changed by the registry. */
     public Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> wrappings) {
-        this(id, status, createdAt, wrappings, null, null);
+        this(id, status, createdAt, wrappings, null, null, null);
+    }
+
+    /**
+     * A new ACTIVE CDK as a keystore just generated it, with its check value computed from the
+     * plaintext key (which the caller still owns).
+     */
+    public static Cdk generated(GeneratedDataKey generated, Instant createdAt) {
+        DataKey key = generated.key();
+        return new Cdk(key.cdkId(), CdkStatus.ACTIVE, createdAt, List.of(generated.wrapping()), null, null,
+                CdkCheckValue.of(key));
+    }
+
+    /** The check value, or empty for a legacy CDK. */
+    public Optional<CdkCheckValue> checkValueIfKnown() {
+        return Optional.ofNullable(checkValue);
+    }
+
+    /** This CDK with a check value (for a legacy CDK whose value an administrator has just established). */
+    public Cdk withCheckValue(CdkCheckValue value) {
+        return new Cdk(id, status, createdAt, wrappings, decryptOnlySince, destroyedAt, Objects.requireNonNull(value));
     }
 
     /** When it stopped being ACTIVE, if it did and that is known. */
@@ -64,17 +95,17 @@ public record Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> 
 
     /** This CDK with another status (its times are kept). */
     public Cdk withStatus(CdkStatus newStatus) {
-        return new Cdk(id, newStatus, createdAt, wrappings, decryptOnlySince, destroyedAt);
+        return new Cdk(id, newStatus, createdAt, wrappings, decryptOnlySince, destroyedAt, checkValue);
     }
 
     /** This CDK, no longer ACTIVE since {@code since}: DECRYPT_ONLY. */
     public Cdk demoted(Instant since) {
-        return new Cdk(id, CdkStatus.DECRYPT_ONLY, createdAt, wrappings, Objects.requireNonNull(since, "since"), null);
+        return new Cdk(id, CdkStatus.DECRYPT_ONLY, createdAt, wrappings, Objects.requireNonNull(since, "since"), null, checkValue);
     }
 
     /** This CDK DESTROYED at {@code at}: no wrappings left. */
     public Cdk destroyed(Instant at) {
-        return new Cdk(id, CdkStatus.DESTROYED, createdAt, List.of(), decryptOnlySince, Objects.requireNonNull(at, "at"));
+        return new Cdk(id, CdkStatus.DESTROYED, createdAt, List.of(), decryptOnlySince, Objects.requireNonNull(at, "at"), checkValue);
     }
 
     /** This CDK with one more wrapping; a wrapping of the same master key and version is replaced. */
@@ -86,11 +117,11 @@ public record Cdk(CdkId id, CdkStatus status, Instant createdAt, List<Wrapping> 
             }
         }
         next.add(wrapping);
-        return new Cdk(id, status, createdAt, next, decryptOnlySince, destroyedAt);
+        return new Cdk(id, status, createdAt, next, decryptOnlySince, destroyedAt, checkValue);
     }
 
     /** This CDK with exactly these wrappings. */
     public Cdk withWrappings(List<Wrapping> newWrappings) {
-        return new Cdk(id, status, createdAt, newWrappings, decryptOnlySince, destroyedAt);
+        return new Cdk(id, status, createdAt, newWrappings, decryptOnlySince, destroyedAt, checkValue);
     }
 }

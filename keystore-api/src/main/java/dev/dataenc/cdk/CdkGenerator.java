@@ -4,12 +4,12 @@ import dev.dataenc.keystore.GeneratedDataKey;
 import dev.dataenc.keystore.Keystore;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * Generates a new CDK under a keystore and makes it the ACTIVE one; the previous ACTIVE CDK
- * becomes DECRYPT_ONLY in the same registry step. Two callers racing both generate, but only
+ * becomes DECRYPT_ONLY in the same registry step. The CDK is stored with its
+ * {@link CdkCheckValue}, computed from the new plaintext key before it is destroyed. Two callers racing both generate, but only
  * one activation wins; the loser gets {@link dev.dataenc.error.RegistryConflictException}.
  */
 public final class CdkGenerator {
@@ -41,8 +41,11 @@ public final class CdkGenerator {
     public Cdk generateActive(Keystore keystore, CdkId expected) {
         CdkId id = CdkId.random();
         try (GeneratedDataKey generated = keystore.generateDataKey(id)) {
-            Cdk cdk = new Cdk(id, CdkStatus.ACTIVE, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
-                    List.of(generated.wrapping()));
+            if (!id.equals(generated.key().cdkId())) {
+                throw new dev.dataenc.error.WrappedKeyException("keystore '" + keystore.name() + "' generated a key for CDK "
+                        + generated.key().cdkId() + " when asked for CDK " + id + "; nothing was stored");
+            }
+            Cdk cdk = Cdk.generated(generated, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
             registry.activate(cdk, expected);
             return cdk;
         }

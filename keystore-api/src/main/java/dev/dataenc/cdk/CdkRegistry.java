@@ -23,7 +23,7 @@ public interface CdkRegistry {
     List<Cdk> list();
 
     /**
-     * Stores {@code newCdk} (status must be ACTIVE) and, in the same atomic step, demotes the
+     * Stores {@code newCdk} (status must be ACTIVE) with its {@link Cdk#checkValue() check value} and, in the same atomic step, demotes the
      * current ACTIVE CDK to DECRYPT_ONLY, recording when ({@link Cdk#decryptOnlySince()}, the
      * registry's clock).
      *
@@ -72,4 +72,16 @@ public interface CdkRegistry {
      * @throws dev.dataenc.error.UnknownCdkException if the CDK does not exist
      */
     Cdk destroy(CdkId id);
+
+    /**
+     * Records the check value of a legacy CDK (one stored without it). Set once, never changed:
+     * recording the value the CDK already has changes nothing; a different value is refused. Only
+     * an administrator's deliberate action should call this (after verifying that every wrapping
+     * unwraps to the same key), never the data plane on its own: whoever sets the value decides
+     * which key the CDK is.
+     *
+     * @throws dev.dataenc.error.RegistryConflictException if the CDK already has a different check value
+     * @throws dev.dataenc.error.UnknownCdkException if the CDK does not exist
+     */
+    void recordCheckValue(CdkId id, CdkCheckValue checkValue);
 }

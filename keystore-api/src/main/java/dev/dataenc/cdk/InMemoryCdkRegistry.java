@@ -113,7 +113,7 @@ public final class InMemoryCdkRegistry implements CdkRegistry {
         }
         Cdk changed;
         if (next == CdkStatus.ACTIVE) {
-            changed = new Cdk(id, next, cdk.createdAt(), cdk.wrappings());
+            changed = new Cdk(id, next, cdk.createdAt(), cdk.wrappings(), null, null, cdk.checkValue());
         } else if (cdk.status() == CdkStatus.ACTIVE) {
             changed = cdk.demoted(now()).withStatus(next);
         } else {
@@ -132,6 +132,18 @@ public final class InMemoryCdkRegistry implements CdkRegistry {
         Cdk destroyed = cdk.destroyed(now());
         cdks.put(id, destroyed);
         return destroyed;
+    }
+
+    @Override
+    public synchronized void recordCheckValue(CdkId id, CdkCheckValue checkValue) {
+        java.util.Objects.requireNonNull(checkValue, "checkValue");
+        Cdk cdk = require(id);
+        if (cdk.checkValue() == null) {
+            cdks.put(id, cdk.withCheckValue(checkValue));
+        } else if (!cdk.checkValue().equals(checkValue)) {
+            throw new RegistryConflictException("CDK " + id + " already has another check value (" + cdk.checkValue()
+                    + "); a check value is never changed");
+        }
     }
 
     private Cdk require(CdkId id) {

@@ -13,6 +13,7 @@ import javax.crypto.Cipher;
 import javax.crypto.NoSuchPaddingException;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The project's AEAD primitive: AES-256-GCM with a 96-bit IV and a 128-bit tag, on the JCE.
@@ -30,10 +31,16 @@ import javax.crypto.spec.GCMParameterSpec;
  * takes its key bytes makes the operation fail with {@link IllegalStateException} and nothing is
  * written; callers holding cache-owned keys fetch the key again and retry.
  *
+ * <p>No key stays in a cached cipher: after every operation (successful or not) the thread's
+ * {@code Cipher} is re-initialised with a constant, public dummy key, so the JCE's internal copy
+ * of the caller's key (its AES key schedule) is overwritten by the dummy key's at once, instead of
+ * living on in the heap until the thread's next operation, long after the key was destroyed
+ * (closed, evicted from the cache). This keeps the speed of one cached {@code Cipher} per thread
+ * (no {@link Cipher#getInstance(String)} per operation) for the price of one more {@code init},
+ * which is a key expansion and one AES block. The JCE itself offers no way to wipe a cipher.
+ *
  * <p>The caller is responsible for IV uniqueness: never encrypt twice with the same key and IV
- * (use 12 random bytes from a {@link java.security.SecureRandom} per message). As an extra guard,
- * the JCE refuses two encryptions in a row on one thread with the same key and IV; that surfaces
- * as {@link IllegalArgumentException}.
+ * (use 12 random bytes from a {@link java.security.SecureRandom} per message).
  */
 public final class AesGcm {
 
@@ -46,6 +53,10 @@ public final class AesGcm {
 
     private static final int TAG_BITS = TAG_LENGTH * 8;
     private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(AesGcm::newCipher);
+    /** Public, constant key a cached cipher holds between operations: never a caller's key. */
+    static final SecretKeySpec SCRUB_KEY = new SecretKeySpec(new byte[KEY_LENGTH], "AES");
+    /** IV of the scrubbing init (decrypt mode, so the JCE's IV-reuse check does not apply). */
+    static final byte[] SCRUB_IV = new byte[IV_LENGTH];
 
     private AesGcm() {
     }
@@ -60,18 +71,21 @@ public final class AesGcm {
      * @param aad       first AAD part (may be {@code null} when {@code aadLength} is 0)
      * @param aad2      second AAD part, authenticated after the first (may be {@code null} or empty)
      * @return the number of bytes written ({@code inLength + 16})
-     * @throws IllegalArgumentException if the key is not a 256-bit AES key, an array is too small, or the IV was just used with this key
+     * @throws IllegalArgumentException if the key is not a 256-bit AES key or an array is too small
      * @throws IllegalStateException if the key is destroyed
      */
     public static int encrypt(SecretKey key, byte[] iv, int ivOffset, byte[] aad, int aadOffset, int aadLength,
                               byte[] aad2, byte[] in, int inOffset, int inLength, byte[] out, int outOffset) {
         checkRanges(iv, ivOffset, aad, aadOffset, aadLength, in, inOffset, inLength);
         Objects.checkFromIndexSize(outOffset, inLength + TAG_LENGTH, Objects.requireNonNull(out, "out").length);
-        Cipher c = init(Cipher.ENCRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
+        Cipher c = CIPHER.get();
         try {
+            init(c, Cipher.ENCRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
             return c.doFinal(in, inOffset, inLength, out, outOffset);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
+        } finally {
+            scrub(c);
         }
     }
 
@@ -93,20 +107,22 @@ public final class AesGcm {
                     + TAG_LENGTH + "-byte tag");
         }
         Objects.checkFromIndexSize(outOffset, inLength - TAG_LENGTH, Objects.requireNonNull(out, "out").length);
-        Cipher c = init(Cipher.DECRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
+        Cipher c = CIPHER.get();
         try {
+            init(c, Cipher.DECRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
             return c.doFinal(in, inOffset, inLength, out, outOffset);
         } catch (AEADBadTagException e) {
             throw new DecryptionFailedException("AES-GCM tag does not verify", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM decryption failed: " + e.getClass().getSimpleName(), e);
+        } finally {
+            scrub(c);
         }
     }
 
-    private static Cipher init(int mode, SecretKey key, byte[] iv, int ivOffset, byte[] aad, int aadOffset,
-                               int aadLength, byte[] aad2) {
+    private static void init(Cipher c, int mode, SecretKey key, byte[] iv, int ivOffset, byte[] aad, int aadOffset,
+                             int aadLength, byte[] aad2) {
         checkKey(key);
-        Cipher c = CIPHER.get();
         try {
             c.init(mode, key, new GCMParameterSpec(TAG_BITS, iv, ivOffset, IV_LENGTH));
         } catch (InvalidKeyException | RuntimeException e) {
@@ -134,7 +150,20 @@ public final class AesGcm {
         if (aad2 != null && aad2.length > 0) {
             c.updateAAD(aad2);
         }
-        return c;
+    }
+
+    /** Re-initialises {@code c} with the public dummy key, overwriting the caller's key inside it. */
+    static void scrub(Cipher c) {
+        try {
+            c.init(Cipher.DECRYPT_MODE, SCRUB_KEY, new GCMParameterSpec(TAG_BITS, SCRUB_IV));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot re-initialise AES-GCM with the dummy key", e);
+        }
+    }
+
+    /** This thread's cached cipher (tests check that it holds the dummy key between operations). */
+    static Cipher threadCipher() {
+        return CIPHER.get();
     }
 
     private static void checkKey(SecretKey key) {

@@ -16,7 +16,8 @@ import java.util.Objects;
  * the header and the caller's context; the plaintext is cut into segments (default
  * {@value BlobFormat#DEFAULT_SEGMENT_SIZE} bytes) that are each sealed with AES-GCM under a
  * nonce holding the segment index and a last-segment flag. Memory per stream is about two
- * segments whatever the BLOB size, and a ciphertext that was modified, truncated, extended,
+ * segments whatever the BLOB size (readers cap the segment size they accept, default
+ * {@value #DEFAULT_MAX_READ_SEGMENT_SIZE} bytes), and a ciphertext that was modified, truncated, extended,
  * or had segments dropped, duplicated or reordered fails to decrypt. Decryption releases
  * plaintext only one verified segment at a time. Byte layout: {@code docs/FORMAT.md}.
  *
@@ -37,8 +38,16 @@ public final class BlobCipher {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * Default cap on the segment size a reader accepts from a BLOB header: 1 MiB (or the writer's own
+     * segment size, if larger). A header is not authenticated until the first segment verifies, so a
+     * reader must not trust its size claim further than this.
+     */
+    public static final int DEFAULT_MAX_READ_SEGMENT_SIZE = 1024 * 1024;
+
     private final DataKeySource keys;
     private final int segmentSize;
+    private final int maxReadSegmentSize;
 
     /**
      * A BLOB cipher with the default segment size of 64 KiB: small enough to keep memory per
@@ -57,13 +66,35 @@ public final class BlobCipher {
      * @throws IllegalArgumentException if {@code segmentSize} is not from 4 KiB to 16 MiB
      */
     public BlobCipher(DataKeySource keys, int segmentSize) {
+        this(keys, segmentSize, Math.max(DEFAULT_MAX_READ_SEGMENT_SIZE, segmentSize));
+    }
+
+    private BlobCipher(DataKeySource keys, int segmentSize, int maxReadSegmentSize) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.segmentSize = BlobFormat.checkSegmentSize(segmentSize);
+        this.maxReadSegmentSize = BlobFormat.checkSegmentSize(maxReadSegmentSize);
+    }
+
+    /**
+     * This cipher, but reading only BLOBs whose header declares segments of at most {@code max} bytes;
+     * larger ones fail with {@link dev.dataenc.error.CiphertextLimitExceededException} before anything is
+     * allocated or any key fetched. A reader holds about 2 x the segment size (see {@code docs/FORMAT.md}),
+     * so this bounds the memory a hostile header can make it use.
+     *
+     * @throws IllegalArgumentException if {@code max} is not from 4 KiB to 16 MiB
+     */
+    public BlobCipher withMaxReadSegmentSize(int max) {
+        return new BlobCipher(keys, segmentSize, max);
     }
 
     /** The plaintext segment size this cipher encrypts with. */
     public int segmentSize() {
         return segmentSize;
+    }
+
+    /** The largest segment size this cipher's readers accept from a BLOB header. */
+    public int maxReadSegmentSize() {
+        return maxReadSegmentSize;
     }
 
     /**
@@ -78,7 +109,7 @@ public final class BlobCipher {
      */
     public EncryptingOutputStream encryptingStream(OutputStream ciphertextOut, String context) {
         Objects.requireNonNull(ciphertextOut, "ciphertextOut");
-        Objects.requireNonNull(context, "context");
+        byte[] contextBytes = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "BLOB context");
         BlobKey.Fetched cdk = BlobKey.fetchCdk(keys::activeKey, null);
         try {
             byte[] salt = new byte[BlobFormat.SALT_LENGTH];
@@ -87,7 +118,7 @@ public final class BlobCipher {
             RANDOM.nextBytes(prefix);
             BlobHeader header = new BlobHeader(cdk.cdkId(), segmentSize, salt, prefix);
             byte[] headerBytes = header.toBytes();
-            BlobKey key = BlobKey.derive(cdk.keyBytes(), headerBytes, salt, context);
+            BlobKey key = BlobKey.derive(cdk.keyBytes(), headerBytes, salt, contextBytes);
             return new EncryptingOutputStream(ciphertextOut, cdk.cdkId(), headerBytes, new SegmentCipher(key, prefix), segmentSize);
         } finally {
             cdk.wipe();
@@ -99,13 +130,18 @@ public final class BlobCipher {
      * on the first read; each segment's plaintext is released only after its tag verified.
      * Reads throw (unchecked, typed):
      * {@link dev.dataenc.error.MalformedCiphertextException} if the input is not a dataenc BLOB,
+     * {@link dev.dataenc.error.CiphertextLimitExceededException} if its segment size is above
+     * {@link #maxReadSegmentSize()},
      * {@link dev.dataenc.error.UnknownCdkException} / {@link dev.dataenc.error.CdkUnavailableException}
      * if its CDK cannot be had, {@link dev.dataenc.error.DecryptionFailedException} if the context
-     * is wrong or the ciphertext was altered, truncated, reordered or extended. After a failure
-     * every read fails. Closing it closes {@code ciphertextIn}.
+     * is wrong or the ciphertext was altered, truncated, reordered or extended. A failure of
+     * {@code ciphertextIn} is an {@link IOException}. After a failure every read fails the same way.
+     * Closing it closes {@code ciphertextIn}.
+     *
+     * @throws dev.dataenc.error.TextEncodingException if the context holds an unpaired surrogate
      */
     public InputStream decryptingStream(InputStream ciphertextIn, String context) {
-        return new DecryptingInputStream(ciphertextIn, context, keys);
+        return new DecryptingInputStream(ciphertextIn, context, keys, maxReadSegmentSize);
     }
 
     /**
@@ -135,7 +171,7 @@ public final class BlobCipher {
      */
     public long decrypt(InputStream ciphertext, OutputStream plaintext, String context) throws IOException {
         Objects.requireNonNull(plaintext, "plaintext");
-        DecryptingInputStream dec = new DecryptingInputStream(ciphertext, context, keys);
+        DecryptingInputStream dec = new DecryptingInputStream(ciphertext, context, keys, maxReadSegmentSize);
         try {
             return dec.transferTo(plaintext);
         } finally {
@@ -156,6 +192,6 @@ public final class BlobCipher {
 
     @Override
     public String toString() {
-        return "BlobCipher[segmentSize=" + segmentSize + "]";
+        return "BlobCipher[segmentSize=" + segmentSize + ", maxReadSegmentSize=" + maxReadSegmentSize + "]";
     }
 }

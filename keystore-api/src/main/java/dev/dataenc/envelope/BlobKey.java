@@ -5,7 +5,6 @@ import dev.dataenc.error.CdkUnavailableException;
 import dev.dataenc.keystore.DataKey;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import javax.crypto.SecretKey;
@@ -32,10 +31,9 @@ final class BlobKey implements SecretKey {
 
     /**
      * Derives the per-blob key. {@code cdkBytes} stay owned (and are zeroed) by the caller.
-     * info = "dataenc blob v1" || header bytes || UTF-8 context.
+     * info = "dataenc blob v1" || header bytes || {@code ctx} (the strict UTF-8 bytes of the context).
      */
-    static BlobKey derive(byte[] cdkBytes, byte[] headerBytes, byte[] salt, String context) {
-        byte[] ctx = context.getBytes(StandardCharsets.UTF_8);
+    static BlobKey derive(byte[] cdkBytes, byte[] headerBytes, byte[] salt, byte[] ctx) {
         ByteArrayOutputStream info = new ByteArrayOutputStream(BlobFormat.HKDF_INFO_LABEL.length + headerBytes.length + ctx.length);
         info.writeBytes(BlobFormat.HKDF_INFO_LABEL);
         info.writeBytes(headerBytes);

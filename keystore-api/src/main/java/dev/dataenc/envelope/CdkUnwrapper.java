@@ -1,7 +1,9 @@
 package dev.dataenc.envelope;
 
 import dev.dataenc.cdk.Cdk;
+import dev.dataenc.cdk.CdkCheckValue;
 import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.error.CdkCheckFailedException;
 import dev.dataenc.error.CdkDestroyedException;
 import dev.dataenc.error.CdkUnavailableException;
 import dev.dataenc.keystore.DataKey;
@@ -13,13 +15,20 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Unwraps a CDK with the configured keystores: tries each of its wrappings with each keystore
- * that {@link Keystore#canUnwrap(Wrapping) can unwrap} it, in wrapping order; the first success
- * wins. Makes no registry calls and caches nothing. Thread-safe.
+ * that {@link Keystore#canUnwrap(Wrapping) can unwrap} it, in wrapping order; the first key that
+ * passes {@link VerifiedUnwrap} (right CDK id, matching check value) wins. A wrapping whose key
+ * fails the check is skipped (and logged); if no wrapping yields a verified key the failure is a
+ * {@link CdkCheckFailedException} when some wrapping failed the check, else a
+ * {@link CdkUnavailableException}. Makes no registry calls and caches nothing. Thread-safe.
  */
 public final class CdkUnwrapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdkUnwrapper.class);
 
     private final List<Keystore> keystores;
     private final LongAdder attempts = new LongAdder();
@@ -33,6 +42,7 @@ public final class CdkUnwrapper {
      * The plaintext key of {@code cdk}; the caller owns it and must destroy it.
      *
      * @throws CdkDestroyedException if the CDK was destroyed on purpose
+     * @throws CdkCheckFailedException if a wrapping unwrapped to a key that is not the CDK's, and none to the CDK's
      * @throws CdkUnavailableException listing every wrapping and why it could not be used
      */
     public DataKey unwrap(Cdk cdk) {
@@ -42,6 +52,7 @@ public final class CdkUnwrapper {
         }
         List<String> reasons = new ArrayList<>();
         RuntimeException last = null;
+        CdkCheckFailedException checkFailure = null;
         for (Wrapping w : cdk.wrappings()) {
             boolean tried = false;
             for (Keystore ks : keystores) {
@@ -51,13 +62,16 @@ public final class CdkUnwrapper {
                 tried = true;
                 attempts.increment();
                 try {
-                    DataKey key = ks.unwrap(cdk.id(), w);
-                    if (cdk.id().equals(key.cdkId())) {
-                        return key;
+                    return VerifiedUnwrap.unwrap(ks, cdk, w);
+                } catch (CdkCheckFailedException e) {
+                    LOG.warn("CDK {}: {} by keystore '{}' yields a key that is not this CDK's (check value mismatch);"
+                            + " it was not used", cdk.id(), describe(w), ks.name());
+                    checkFailure = checkFailure == null ? e : checkFailure;
+                    reasons.add(describe(w) + ": keystore '" + ks.name() + "' gave a key that fails the CDK's check value");
+                    if (last != null) {
+                        e.addSuppressed(last);
                     }
-                    key.destroy();
-                    reasons.add(describe(w) + ": keystore '" + ks.name() + "' returned a key of another CDK ("
-                            + key.cdkId() + ")");
+                    last = e;
                 } catch (RuntimeException e) {
                     if (last != null) {
                         e.addSuppressed(last);
@@ -71,6 +85,12 @@ public final class CdkUnwrapper {
                 reasons.add(describe(w) + ": no configured keystore can unwrap it (configured: "
                         + configuredNames() + ")");
             }
+        }
+        if (checkFailure != null) {
+            throw new CdkCheckFailedException(cdk.id(), "CDK " + cdk.id() + " has no wrapping that yields its own key"
+                    + " among those configured keystores can unwrap. " + String.join("; ", reasons) + ". A wrapping"
+                    + " that fails the check value was added or altered in the registry: remove it and investigate;"
+                    + " nothing was encrypted or decrypted with it.", last);
         }
         throw new CdkUnavailableException(cdk.id(), "CDK " + cdk.id() + " cannot be unwrapped by any configured"
                 + " keystore. " + String.join("; ", reasons) + ". Configure (or repair) a keystore that holds one"
@@ -87,8 +107,72 @@ public final class CdkUnwrapper {
     }
 
     private static String describe(Wrapping w) {
-        return "wrapping by keystore '" + w.keystoreName() + "' (master key '" + w.masterKeyId() + "'"
-                + (w.masterKeyVersion().isEmpty() ? "" : ", version " + w.masterKeyVersion()) + ")";
+        return VerifiedUnwrap.describe(w);
+    }
+
+    /**
+     * The check value to record for a legacy CDK (one without), for an administrator's backfill:
+     * unwraps <em>every</em> wrapping that a configured keystore can unwrap, requires at least one
+     * and that all give the same key, and returns that key's check value. For a CDK that has a
+     * check value it verifies as {@link #unwrap(Cdk)} does and returns it. Never store a value from
+     * a CDK whose wrappings disagree.
+     *
+     * @throws CdkCheckFailedException if two wrappings unwrap to different keys
+     * @throws CdkUnavailableException if no wrapping can be unwrapped
+     */
+    public CdkCheckValue establishCheckValue(Cdk cdk) {
+        Objects.requireNonNull(cdk, "cdk");
+        if (cdk.checkValue() != null) {
+            try (DataKey key = unwrap(cdk)) {
+                return cdk.checkValue();
+            }
+        }
+        if (cdk.status() == CdkStatus.DESTROYED) {
+            throw new CdkDestroyedException(cdk.id(), cdk.destroyedAt());
+        }
+        DataKey first = null;
+        String firstFrom = null;
+        RuntimeException last = null;
+        try {
+            for (Wrapping w : cdk.wrappings()) {
+                for (Keystore ks : keystores) {
+                    if (!ks.canUnwrap(w)) {
+                        continue;
+                    }
+                    attempts.increment();
+                    DataKey key;
+                    try {
+                        key = VerifiedUnwrap.unwrap(ks, cdk, w);
+                    } catch (RuntimeException e) {
+                        last = e;
+                        continue;
+                    }
+                    if (first == null) {
+                        first = key;
+                        firstFrom = describe(w);
+                        continue;
+                    }
+                    try (key) {
+                        if (!first.sameKeyAs(key)) {
+                            throw new CdkCheckFailedException(cdk.id(), "legacy CDK " + cdk.id() + ": " + firstFrom
+                                    + " and " + describe(w) + " unwrap to different keys, so which key is the CDK's"
+                                    + " cannot be decided here; no check value was established. One of them was added"
+                                    + " or altered in the registry: find out which (decrypt known data) and remove it.");
+                        }
+                    }
+                }
+            }
+            if (first == null) {
+                throw new CdkUnavailableException(cdk.id(), "legacy CDK " + cdk.id() + ": no configured keystore"
+                        + " (configured: " + configuredNames() + ") could unwrap any of its wrappings, so no check"
+                        + " value can be established", last);
+            }
+            return CdkCheckValue.of(first);
+        } finally {
+            if (first != null) {
+                first.destroy();
+            }
+        }
     }
 
     @Override

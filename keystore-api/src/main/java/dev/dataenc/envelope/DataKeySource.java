@@ -15,7 +15,9 @@ public interface DataKeySource {
      * The ACTIVE CDK's key, for new encryption.
      *
      * @throws dev.dataenc.error.NoActiveCdkException if there is none
-     * @throws dev.dataenc.error.CdkUnavailableException if no configured keystore can unwrap it
+     * @throws dev.dataenc.error.CdkUnavailableException if no configured keystore can unwrap it (a
+     *         {@link dev.dataenc.error.ActiveCdkNotWrappedException} if the active keystore does not wrap it)
+     * @throws dev.dataenc.error.CdkCheckFailedException if its key cannot be verified against its check value
      */
     DataKey activeKey();
 
@@ -24,6 +26,7 @@ public interface DataKeySource {
      *
      * @throws dev.dataenc.error.UnknownCdkException if the registry does not know it
      * @throws dev.dataenc.error.CdkUnavailableException if no configured keystore can unwrap it
+     * @throws dev.dataenc.error.CdkCheckFailedException if its key cannot be verified against its check value
      */
     DataKey key(CdkId id);
 }

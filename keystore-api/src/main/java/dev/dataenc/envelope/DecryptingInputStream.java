@@ -1,5 +1,6 @@
 package dev.dataenc.envelope;
 
+import dev.dataenc.error.CiphertextLimitExceededException;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.error.DecryptionFailedException;
 import dev.dataenc.error.MalformedCiphertextException;
@@ -12,34 +13,49 @@ import java.util.Objects;
 
 /**
  * Decrypts a BLOB ciphertext read from an underlying stream. Plaintext is released one segment
- * at a time, only after that segment's tag has verified. The header is read, and the CDK
- * fetched, on the first read. A segment is known to be the last by reading ahead: a
- * full-length segment followed by more bytes is not the last, anything else is.
+ * at a time, only after that segment's tag has verified. The header is read, its segment size
+ * checked against the reader's cap, and the CDK fetched, on the first read. A segment is known
+ * to be the last by reading ahead: a full-length segment followed by more bytes is not the last,
+ * anything else is.
  *
- * <p>Once a failure was thrown, every later read throws it again. Not thread-safe.
+ * <p>Buffers grow with the bytes actually received, never from the (unauthenticated) header's
+ * claim alone: the ciphertext buffer starts at {@value #INITIAL_BUFFER} bytes and doubles up to one
+ * segment plus tag plus one look-ahead byte; the plaintext buffer is allocated only when a caller
+ * reads less than a whole segment at a time, at the size of the segment being read.
+ *
+ * <p>Once a failure was thrown, every later read throws the same kind again: a typed
+ * {@link DataEncException} stays one, and a failure of the underlying stream stays an
+ * {@link IOException}. Not thread-safe.
  */
 final class DecryptingInputStream extends InputStream {
 
+    /** First size of the ciphertext buffer. */
+    static final int INITIAL_BUFFER = 8 * 1024;
+
     private final InputStream in;
-    private final String context;
+    private final byte[] context;
     private final DataKeySource keys;
+    private final int maxSegmentSize;
 
     private SegmentCipher cipher;
     private int segmentSize;
-    private byte[] ciphertext; // one full segment (ciphertext || tag) plus one byte of look-ahead
+    private byte[] ciphertext = new byte[0]; // grows to one full segment (ciphertext || tag) plus one look-ahead byte
     private int ctHave;
-    private byte[] plaintext;
+    private int segLen = -1; // ciphertext length of the segment read but not yet decrypted, or -1
+    private boolean segLast;
+    private byte[] plaintext = new byte[0];
     private int ptPos;
     private int ptLen;
     private long index;
     private boolean lastDone;
     private boolean closed;
-    private RuntimeException failure;
+    private Exception failure;
 
-    DecryptingInputStream(InputStream in, String context, DataKeySource keys) {
+    DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize) {
         this.in = Objects.requireNonNull(in, "ciphertextIn");
-        this.context = Objects.requireNonNull(context, "context");
+        this.context = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "BLOB context");
         this.keys = keys;
+        this.maxSegmentSize = maxSegmentSize;
     }
 
     @Override
@@ -48,8 +64,7 @@ final class DecryptingInputStream extends InputStream {
             if (!hasMore()) {
                 return -1;
             }
-            ptLen = decryptNext(plaintext, 0);
-            ptPos = 0;
+            decryptIntoBuffer();
         }
         return plaintext[ptPos++] & 0xFF;
     }
@@ -65,16 +80,16 @@ final class DecryptingInputStream extends InputStream {
             if (!hasMore()) {
                 return -1;
             }
-            if (len >= segmentSize) {
-                // room for a whole segment: decrypt straight into the caller's array (zeroed again on failure)
-                int n = decryptNext(b, off);
+            int plainLen = readSegment();
+            if (len >= plainLen) {
+                // room for the whole segment: decrypt straight into the caller's array (zeroed again on failure)
+                int n = decryptSegment(b, off);
                 if (n > 0) {
                     return n;
                 }
                 continue;
             }
-            ptLen = decryptNext(plaintext, 0);
-            ptPos = 0;
+            decryptIntoBuffer();
         }
         int n = Math.min(len, ptLen - ptPos);
         System.arraycopy(plaintext, ptPos, b, off, n);
@@ -88,7 +103,7 @@ final class DecryptingInputStream extends InputStream {
         return ptLen - ptPos;
     }
 
-    /** Writes the remaining plaintext to {@code out} straight from the segment buffer. */
+    /** Writes the remaining plaintext to {@code out} from the segment buffer. */
     @Override
     public long transferTo(OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
@@ -103,8 +118,7 @@ final class DecryptingInputStream extends InputStream {
             if (!hasMore()) {
                 return total;
             }
-            ptLen = decryptNext(plaintext, 0);
-            ptPos = 0;
+            decryptIntoBuffer();
         }
     }
 
@@ -124,6 +138,11 @@ final class DecryptingInputStream extends InputStream {
         wipe();
     }
 
+    /** Bytes held in this stream's buffers now (for tests of the allocation policy). */
+    long bufferedCapacity() {
+        return (long) ciphertext.length + plaintext.length;
+    }
+
     /** True if another segment follows; reads the header and fetches the key on the first call. */
     private boolean hasMore() throws IOException {
         ensureUsable();
@@ -131,28 +150,41 @@ final class DecryptingInputStream extends InputStream {
             return false;
         }
         if (cipher == null) {
-            try {
+            guarded(() -> {
                 start();
-            } catch (DataEncException | IllegalStateException e) {
-                fail(e);
-                throw e;
-            } catch (IOException e) {
-                fail(new IllegalStateException("reading the BLOB ciphertext failed", e));
-                throw e;
-            }
+                return 0;
+            });
         }
         return true;
     }
 
+    /** Reads the next segment and decrypts it into the plaintext buffer. */
+    private void decryptIntoBuffer() throws IOException {
+        int plainLen = readSegment();
+        if (plaintext.length < plainLen) {
+            Arrays.fill(plaintext, (byte) 0);
+            plaintext = new byte[plainLen];
+        }
+        ptLen = decryptSegment(plaintext, 0);
+        ptPos = 0;
+    }
+
     /**
-     * Reads, verifies and decrypts the next segment into {@code dest} (room for a whole segment
-     * needed) and returns its plaintext length. Only after {@link #hasMore()} returned true.
+     * Reads the next segment's ciphertext (unless already read) and returns its plaintext length.
+     * Only after {@link #hasMore()} returned true.
      */
-    private int decryptNext(byte[] dest, int destOff) throws IOException {
-        try {
+    private int readSegment() throws IOException {
+        if (segLen >= 0) {
+            return segLen - BlobFormat.TAG_LENGTH;
+        }
+        return guarded(() -> {
             int full = segmentSize + BlobFormat.TAG_LENGTH;
             while (ctHave <= full) {
-                int n = in.read(ciphertext, ctHave, full + 1 - ctHave);
+                if (ctHave == ciphertext.length) {
+                    ciphertext = Arrays.copyOf(ciphertext, (int) Math.min(full + 1L,
+                            Math.max(INITIAL_BUFFER, 2L * ciphertext.length)));
+                }
+                int n = in.read(ciphertext, ctHave, Math.min(full + 1, ciphertext.length) - ctHave);
                 if (n < 0) {
                     break;
                 }
@@ -167,8 +199,18 @@ final class DecryptingInputStream extends InputStream {
             if (index > BlobFormat.MAX_SEGMENT_INDEX) {
                 throw new DecryptionFailedException("BLOB ciphertext has more than 2^32 segments; it was extended or is damaged");
             }
-            int n = cipher.decrypt(index, last, ciphertext, 0, len, dest, destOff);
-            if (last) {
+            segLen = len;
+            segLast = last;
+            return len - BlobFormat.TAG_LENGTH;
+        });
+    }
+
+    /** Verifies and decrypts the segment {@link #readSegment()} read into {@code dest} and returns its length. */
+    private int decryptSegment(byte[] dest, int destOff) throws IOException {
+        return guarded(() -> {
+            int full = segmentSize + BlobFormat.TAG_LENGTH;
+            int n = cipher.decrypt(index, segLast, ciphertext, 0, segLen, dest, destOff);
+            if (segLast) {
                 ctHave = 0;
                 lastDone = true;
                 wipeKey();
@@ -176,15 +218,10 @@ final class DecryptingInputStream extends InputStream {
                 ciphertext[0] = ciphertext[full];
                 ctHave = 1;
             }
+            segLen = -1;
             index++;
             return n;
-        } catch (DataEncException | IllegalStateException e) {
-            fail(e);
-            throw e;
-        } catch (IOException e) {
-            fail(new IllegalStateException("reading the BLOB ciphertext failed", e));
-            throw e;
-        }
+        });
     }
 
     private void start() throws IOException {
@@ -195,6 +232,12 @@ final class DecryptingInputStream extends InputStream {
                     + " the data is truncated or not encrypted by dataenc");
         }
         BlobHeader header = BlobFormat.parse(headerBytes);
+        if (header.segmentSize() > maxSegmentSize) {
+            throw new CiphertextLimitExceededException("BLOB header declares segments of " + header.segmentSize()
+                    + " bytes, above this reader's cap of " + maxSegmentSize + " bytes; refused before allocating"
+                    + " anything. If the BLOB comes from a trusted writer configured with large segments, raise the cap"
+                    + " (BlobCipher.withMaxReadSegmentSize); otherwise the header is damaged or hostile.");
+        }
         BlobKey.Fetched cdk = BlobKey.fetchCdk(() -> keys.key(header.cdkId()), header.cdkId());
         BlobKey key;
         try {
@@ -203,30 +246,40 @@ final class DecryptingInputStream extends InputStream {
             cdk.wipe();
         }
         segmentSize = header.segmentSize();
-        ciphertext = new byte[segmentSize + BlobFormat.TAG_LENGTH + 1];
-        plaintext = new byte[segmentSize];
         cipher = new SegmentCipher(key, header.noncePrefix());
+    }
+
+    /** Runs a step; a failure is remembered (buffers and key wiped) and thrown again by every later read. */
+    private int guarded(Step step) throws IOException {
+        try {
+            return step.run();
+        } catch (DataEncException | IllegalStateException | IOException e) {
+            fail(e);
+            throw e;
+        }
     }
 
     private void ensureUsable() throws IOException {
         if (closed) {
             throw new IOException("BLOB decrypting stream is closed");
         }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
         if (failure != null) {
-            throw failure;
+            throw new IOException("reading the BLOB ciphertext failed earlier (" + failure.getClass().getSimpleName()
+                    + ": " + failure.getMessage() + "); open a new stream to retry", failure);
         }
     }
 
-    private void fail(RuntimeException e) {
+    private void fail(Exception e) {
         failure = e;
         wipe();
     }
 
     private void wipe() {
         wipeKey();
-        if (plaintext != null) {
-            Arrays.fill(plaintext, (byte) 0);
-        }
+        Arrays.fill(plaintext, (byte) 0);
         ptPos = 0;
         ptLen = 0;
     }
@@ -235,6 +288,11 @@ final class DecryptingInputStream extends InputStream {
         if (cipher != null) {
             cipher.destroy();
         }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        int run() throws IOException;
     }
 
     @Override

@@ -4,7 +4,6 @@ import static dev.dataenc.envelope.PropertyFormat.HEADER_LENGTH;
 import static dev.dataenc.envelope.PropertyFormat.IV_OFFSET;
 import static dev.dataenc.envelope.PropertyFormat.OVERHEAD;
 import static dev.dataenc.envelope.PropertyFormat.PAYLOAD_OFFSET;
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.error.CdkUnavailableException;
@@ -53,14 +52,16 @@ public final class PropertyCipher {
     /**
      * Encrypts under the ACTIVE CDK, bound to {@code context}.
      *
-     * @param context the AAD context, e.g. {@code "Customer.email"}; may be empty, not null
+     * @param context the AAD context, e.g. {@code "Customer.email"}; may be empty, not null; encoded as strict
+     *                UTF-8 without normalisation
+     * @throws dev.dataenc.error.TextEncodingException if the context holds an unpaired surrogate
      * @return the binary ciphertext ({@code plaintext.length + 47} bytes)
      * @throws dev.dataenc.error.NoActiveCdkException if there is no ACTIVE CDK
      * @throws CdkUnavailableException if no configured keystore can unwrap it
      */
     public byte[] encrypt(byte[] plaintext, String context) {
         Objects.requireNonNull(plaintext, "plaintext");
-        byte[] contextBytes = Objects.requireNonNull(context, "context").getBytes(UTF_8);
+        byte[] contextBytes = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "context");
         byte[] out = new byte[OVERHEAD + plaintext.length];
         byte[] iv = new byte[AesGcm.IV_LENGTH];
         // Keys belong to the source (cache) and may be destroyed by an eviction at any moment.
@@ -89,12 +90,13 @@ public final class PropertyCipher {
      * @throws DecryptionFailedException if it does not authenticate (modified, other context, wrong key)
      * @throws dev.dataenc.error.UnknownCdkException if the registry does not know its CDK
      * @throws CdkUnavailableException if no configured keystore can unwrap its CDK
+     * @throws dev.dataenc.error.TextEncodingException if the context holds an unpaired surrogate
      */
     public byte[] decrypt(byte[] ciphertext, String context) {
         Objects.requireNonNull(ciphertext, "ciphertext");
         Objects.requireNonNull(context, "context");
         CdkId id = PropertyFormat.readHeader(ciphertext);
-        byte[] contextBytes = context.getBytes(UTF_8);
+        byte[] contextBytes = StrictUtf8.encode(context, "context");
         byte[] out = new byte[ciphertext.length - OVERHEAD];
         for (int attempt = 1; ; attempt++) {
             DataKey key = keys.key(id);
@@ -123,10 +125,12 @@ public final class PropertyCipher {
     /**
      * Encrypts a string's UTF-8 bytes and returns the text form ({@value PropertyFormat#TEXT_PREFIX}...).
      *
+     * @throws dev.dataenc.error.TextEncodingException if the plaintext or the context holds an unpaired
+     *                                                 surrogate (it is never replaced by {@code '?'})
      * @see #encrypt(byte[], String)
      */
     public String encryptString(String plaintext, String context) {
-        byte[] plain = Objects.requireNonNull(plaintext, "plaintext").getBytes(UTF_8);
+        byte[] plain = StrictUtf8.encode(Objects.requireNonNull(plaintext, "plaintext"), "plaintext string");
         try {
             return PropertyFormat.encodeText(encrypt(plain, context));
         } finally {
@@ -137,6 +141,8 @@ public final class PropertyCipher {
     /**
      * Decrypts a text-form ciphertext to the string it was made from.
      *
+     * @throws dev.dataenc.error.TextEncodingException if the decrypted bytes are not valid UTF-8 (never
+     *                                                 replaced by U+FFFD), or the context holds an unpaired surrogate
      * @see #decrypt(byte[], String)
      */
     public String decryptString(String text, String context) {
@@ -144,7 +150,7 @@ public final class PropertyCipher {
         Objects.requireNonNull(context, "context");
         byte[] plain = decrypt(PropertyFormat.decodeText(text), context);
         try {
-            return new String(plain, UTF_8);
+            return StrictUtf8.decode(plain, "decrypted plaintext");
         } finally {
             DataKey.zeroize(plain);
         }

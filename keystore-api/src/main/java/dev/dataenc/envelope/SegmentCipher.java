@@ -104,9 +104,15 @@ final class SegmentCipher {
                 + " extended after encryption. Plaintext of earlier, verified segments was released; none of this segment.";
     }
 
-    /** Wipes the per-blob key. */
+    /** Wipes the per-blob key, and re-initialises the cipher with a dummy key so it holds no copy of it. */
     void destroy() {
         key.destroy();
+        AesGcm.scrub(cipher);
+    }
+
+    /** The cipher (tests check that it holds the dummy key after {@link #destroy()}). */
+    Cipher cipherForTest() {
+        return cipher;
     }
 
     private void init(int mode, long index, boolean last) {

@@ -299,4 +299,40 @@ public abstract class CdkRegistryContractTest {
         }
         assertEquals(41, reader.list().size());
     }
+
+    private static CdkCheckValue checkValue(int fill) {
+        byte[] v = new byte[CdkCheckValue.LENGTH];
+        java.util.Arrays.fill(v, (byte) fill);
+        return new CdkCheckValue(v);
+    }
+
+    @Test
+    void activateWithCheckValue_storesIt_andStatusChangesKeepIt() throws Exception {
+        Cdk first = newActive();
+        Cdk cdk = new Cdk(first.id(), CdkStatus.ACTIVE, first.createdAt(), first.wrappings(), null, null, checkValue(7));
+        registry.activate(cdk, null);
+        assertEquals(checkValue(7), registry.find(cdk.id()).orElseThrow().checkValue());
+        assertEquals(checkValue(7), sameDataOtherInstance().findActive().orElseThrow().checkValue());
+        registry.addWrapping(cdk.id(), wrapping("ks-b", new byte[] {4}));
+        registry.activate(newActive(), cdk.id());
+        assertEquals(checkValue(7), registry.find(cdk.id()).orElseThrow().checkValue());
+        registry.updateStatus(registry.findActive().orElseThrow().id(), CdkStatus.ACTIVE, CdkStatus.DECRYPT_ONLY);
+        registry.updateStatus(cdk.id(), CdkStatus.DECRYPT_ONLY, CdkStatus.ACTIVE);
+        assertEquals(checkValue(7), registry.findActive().orElseThrow().checkValue());
+        assertEquals(checkValue(7), registry.list().stream().filter(c -> c.id().equals(cdk.id())).findFirst()
+                .orElseThrow().checkValue());
+    }
+
+    @Test
+    void legacyCdk_hasNoCheckValue_untilRecordedOnce_thenNeverChanged() throws Exception {
+        Cdk cdk = newActive();
+        registry.activate(cdk, null);
+        assertTrue(registry.find(cdk.id()).orElseThrow().checkValueIfKnown().isEmpty());
+        registry.recordCheckValue(cdk.id(), checkValue(1));
+        assertEquals(checkValue(1), sameDataOtherInstance().find(cdk.id()).orElseThrow().checkValue());
+        registry.recordCheckValue(cdk.id(), checkValue(1)); // the same value again: no change
+        assertThrows(RegistryConflictException.class, () -> registry.recordCheckValue(cdk.id(), checkValue(2)));
+        assertEquals(checkValue(1), registry.find(cdk.id()).orElseThrow().checkValue());
+        assertThrows(UnknownCdkException.class, () -> registry.recordCheckValue(CdkId.random(), checkValue(1)));
+    }
 }

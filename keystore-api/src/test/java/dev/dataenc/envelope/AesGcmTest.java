@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class AesGcmTest {
 
+    private static final byte[] IV_7 = {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7};
     private final DataKey key = DataKey.generate(CdkId.random());
     private final byte[] iv = new byte[12];
     private final byte[] aad = {1, 2, 3};
@@ -72,5 +73,52 @@ class AesGcmTest {
         AesGcm.encrypt(key, freshIv, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
         assertThrows(IllegalArgumentException.class,
                 () -> AesGcm.encrypt(key, freshIv, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0));
+    }
+
+    /**
+     * The thread's cached cipher must hold the public dummy key after an operation, not the
+     * caller's key: it decrypts a message made under the dummy key and IV (and only that). The
+     * old code left the cipher initialised with the caller's key, so this fails there.
+     */
+    @Test
+    void afterEncrypt_cachedCipherHoldsDummyKeyNotCallersKey() throws Exception {
+        byte[] out = new byte[plain.length + 16];
+        AesGcm.encrypt(key, IV_7, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
+        assertHoldsDummyKey();
+    }
+
+    @Test
+    void afterDecrypt_andAfterFailedDecrypt_cachedCipherHoldsDummyKey() throws Exception {
+        byte[] out = new byte[plain.length + 16];
+        AesGcm.encrypt(key, IV_7, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
+        AesGcm.decrypt(key, IV_7, 0, aad, 0, 3, null, out, 0, out.length, new byte[plain.length], 0);
+        assertHoldsDummyKey();
+        out[0] ^= 1;
+        assertThrows(DecryptionFailedException.class,
+                () -> AesGcm.decrypt(key, IV_7, 0, aad, 0, 3, null, out, 0, out.length, new byte[plain.length], 0));
+        assertHoldsDummyKey();
+    }
+
+    @Test
+    void repeatedOperationsOnOneThread_stillRoundTrip() {
+        for (int i = 0; i < 3; i++) {
+            byte[] ivI = new byte[12];
+            ivI[0] = (byte) i;
+            byte[] out = new byte[plain.length + 16];
+            AesGcm.encrypt(key, ivI, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
+            byte[] back = new byte[plain.length];
+            AesGcm.decrypt(key, ivI, 0, aad, 0, 3, null, out, 0, out.length, back, 0);
+            assertArrayEquals(plain, back);
+        }
+    }
+
+    private static void assertHoldsDummyKey() throws Exception {
+        javax.crypto.Cipher reference = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        reference.init(javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[32], "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, new byte[12]));
+        byte[] dummyTag = reference.doFinal();
+        javax.crypto.Cipher cached = AesGcm.threadCipher();
+        assertArrayEquals(new byte[12], cached.getIV(), "cached cipher still has the caller's IV");
+        assertEquals(0, cached.doFinal(dummyTag).length, "cached cipher does not hold the dummy key");
     }
 }

@@ -286,4 +286,59 @@ class CdkCacheTest {
         assertEquals(1000, d.maxEntries());
         assertEquals(Duration.ofSeconds(10), d.activeRefresh());
     }
+
+    private static byte[] foreignCiphertext() {
+        return new PropertyCipher(dev.dataenc.testing.FixedDataKeySource.withRandomKey()).encrypt(new byte[] {1}, CONTEXT);
+    }
+
+    /** Old code: every foreign ciphertext was one registry query. */
+    @Test
+    void floodOfForeignCiphertexts_costsOneRegistryQueryPerIdAndInterval() {
+        byte[] foreign = foreignCiphertext();
+        int before = f.countingRegistry.calls.get();
+        for (int i = 0; i < 1000; i++) {
+            assertThrows(UnknownCdkException.class, () -> f.cipher.decrypt(foreign, CONTEXT));
+        }
+        assertEquals(before + 1, f.countingRegistry.calls.get());
+        f.advanceMillis(CdkCache.DEFAULT_UNKNOWN_TTL_SECONDS * 1000 - 1);
+        assertThrows(UnknownCdkException.class, () -> f.cipher.decrypt(foreign, CONTEXT));
+        assertEquals(before + 1, f.countingRegistry.calls.get());
+        f.advanceMillis(2);
+        assertThrows(UnknownCdkException.class, () -> f.cipher.decrypt(foreign, CONTEXT));
+        assertEquals(before + 2, f.countingRegistry.calls.get());
+        assertEquals(0, f.keystore.unwrapCalls.get());
+    }
+
+    @Test
+    void cdkStoredAfterItWasRememberedUnknown_isFoundAfterTtlOrInvalidate() {
+        CdkId id = CdkId.random();
+        assertThrows(UnknownCdkException.class, () -> f.cache.key(id));
+        try (dev.dataenc.keystore.GeneratedDataKey g = f.keystore.generateDataKey(id)) {
+            f.registry.activate(Cdk.generated(g, Instant.now()), f.activeId());
+        }
+        assertThrows(UnknownCdkException.class, () -> f.cache.key(id), "still remembered as unknown");
+        f.cache.invalidateActive();
+        assertEquals(id, f.cache.key(id).cdkId());
+    }
+
+    @Test
+    void manyDistinctUnknownIds_rememberedAtMostMaxUnknown() {
+        for (int i = 0; i < CdkCache.MAX_UNKNOWN + 50; i++) {
+            CdkId id = CdkId.random();
+            assertThrows(UnknownCdkException.class, () -> f.cache.key(id));
+        }
+        assertTrue(f.cache.unknownRemembered() <= CdkCache.MAX_UNKNOWN, "remembered " + f.cache.unknownRemembered());
+    }
+
+    @Test
+    void unknownCdkTtlZero_queriesEveryTime() {
+        try (PropertyFixture p = new PropertyFixture(true, b -> b.unknownCdkTtl(Duration.ZERO))) {
+            byte[] foreign = foreignCiphertext();
+            int before = p.countingRegistry.calls.get();
+            for (int i = 0; i < 3; i++) {
+                assertThrows(UnknownCdkException.class, () -> p.cipher.decrypt(foreign, CONTEXT));
+            }
+            assertEquals(before + 3, p.countingRegistry.calls.get());
+        }
+    }
 }

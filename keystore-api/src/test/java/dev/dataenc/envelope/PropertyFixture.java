@@ -25,10 +25,15 @@ final class PropertyFixture implements AutoCloseable {
     final PropertyCipher cipher;
 
     PropertyFixture(boolean withActiveCdk, CacheLimits limits) {
+        this(withActiveCdk, b -> b.limits(limits));
+    }
+
+    /** A fixture whose cache is built with extra settings (the clock is always the fixture's). */
+    PropertyFixture(boolean withActiveCdk, java.util.function.UnaryOperator<CdkCache.Builder> settings) {
         if (withActiveCdk) {
             generator.generateActive(keystore);
         }
-        cache = new CdkCache(countingRegistry, List.of(keystore), limits, nanos::get);
+        cache = settings.apply(CdkCache.builder(countingRegistry, List.of(keystore))).nanoTime(nanos::get).build();
         cipher = new PropertyCipher(cache);
     }
 
@@ -56,7 +61,7 @@ final class PropertyFixture implements AutoCloseable {
         cache.close();
     }
 
-    /** Delegating registry that counts calls. */
+    /** Delegating registry that counts calls (around a real {@link InMemoryCdkRegistry}; not a mock). */
     static final class CountingRegistry implements CdkRegistry {
         final CdkRegistry delegate;
         final AtomicInteger calls = new AtomicInteger();
@@ -111,6 +116,12 @@ final class PropertyFixture implements AutoCloseable {
         public Cdk destroy(CdkId id) {
             calls.incrementAndGet();
             return delegate.destroy(id);
+        }
+
+        @Override
+        public void recordCheckValue(CdkId id, dev.dataenc.cdk.CdkCheckValue checkValue) {
+            calls.incrementAndGet();
+            delegate.recordCheckValue(id, checkValue);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.dataenc.registry;
 
 import dev.dataenc.cdk.Cdk;
+import dev.dataenc.cdk.CdkCheckValue;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkRegistry;
 import dev.dataenc.cdk.CdkStatus;
@@ -32,7 +33,7 @@ import java.util.Optional;
 public final class JdbcCdkRegistry implements CdkRegistry {
 
     private static final String SELECT_CDK_WITH_WRAPPINGS = "SELECT c.id, c.status, c.created_at, c.decrypt_only_since,"
-            + " c.destroyed_at, w.keystore_name, w.master_key_id, w.master_key_version, w.wrapped_key"
+            + " c.destroyed_at, w.keystore_name, w.master_key_id, w.master_key_version, w.wrapped_key, c.check_value"
             + " FROM dataenc_cdk c LEFT JOIN dataenc_cdk_wrapping w ON w.cdk_id = c.id";
 
     private final RegistryDatabase db;
@@ -101,9 +102,10 @@ public final class JdbcCdkRegistry implements CdkRegistry {
                 }
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_cdk (id, status, active_marker,"
-                    + " created_at, row_version) VALUES (?, 'ACTIVE', TRUE, ?, 1)")) {
+                    + " created_at, row_version, check_value) VALUES (?, 'ACTIVE', TRUE, ?, 1, ?)")) {
                 s.setString(1, newCdk.id().toString());
                 s.setObject(2, OffsetDateTime.ofInstant(newCdk.createdAt(), ZoneOffset.UTC));
+                s.setBytes(3, newCdk.checkValue() == null ? null : newCdk.checkValue().value());
                 s.executeUpdate();
             }
             for (Wrapping w : newCdk.wrappings()) {
@@ -222,6 +224,35 @@ public final class JdbcCdkRegistry implements CdkRegistry {
         return find(id).orElseThrow(() -> new UnknownCdkException(id, "CDK " + id + " is not in the registry"));
     }
 
+    @Override
+    public void recordCheckValue(CdkId id, CdkCheckValue checkValue) {
+        Objects.requireNonNull(checkValue, "checkValue");
+        write("record the check value of CDK " + id, c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET check_value = ?,"
+                    + " row_version = row_version + 1 WHERE id = ? AND check_value IS NULL")) {
+                s.setBytes(1, checkValue.value());
+                s.setString(2, id.toString());
+                if (s.executeUpdate() == 1) {
+                    return null;
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT check_value FROM dataenc_cdk WHERE id = ?")) {
+                s.setString(1, id.toString());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new UnknownCdkException(id, "CDK " + id + " is not in the registry");
+                    }
+                    CdkCheckValue stored = new CdkCheckValue(rs.getBytes(1));
+                    if (!stored.equals(checkValue)) {
+                        throw new RegistryConflictException("CDK " + id + " already has another check value (" + stored
+                                + "); a check value is never changed");
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     /** Locks the CDK's row for this transaction and returns its status. */
     private static CdkStatus lockStatus(Connection c, CdkId id) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT status FROM dataenc_cdk WHERE id = ? FOR UPDATE")) {
@@ -282,8 +313,9 @@ public final class JdbcCdkRegistry implements CdkRegistry {
                             result.add(cdk(id, row, wrappings));
                         }
                         id = rowId;
+                        byte[] check = rs.getBytes(10);
                         row = new Object[] {rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
-                            instant(rs, 4), instant(rs, 5)};
+                            instant(rs, 4), instant(rs, 5), check == null ? null : new CdkCheckValue(check)};
                         wrappings = new ArrayList<>();
                     }
                     if (rs.getString(6) != null) {
@@ -300,7 +332,7 @@ public final class JdbcCdkRegistry implements CdkRegistry {
 
     private static Cdk cdk(String id, Object[] row, List<Wrapping> wrappings) {
         return new Cdk(CdkId.parse(id), CdkStatus.valueOf((String) row[0]), (Instant) row[1], wrappings,
-                (Instant) row[2], (Instant) row[3]);
+                (Instant) row[2], (Instant) row[3], (CdkCheckValue) row[4]);
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
