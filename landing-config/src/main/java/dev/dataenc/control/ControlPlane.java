@@ -177,7 +177,7 @@ public final class ControlPlane implements AutoCloseable {
         this.transitions = new CipherTransitionStore(db);
         this.owner = SwitchOwner.thisProcess(options.tool());
         this.audit = new JdbcAuditTrail(db, owner.actor());
-        this.cache.set(new CdkCache(registry, keystores.opened(), config.cache()));
+        this.cache.set(newCache(keystores, config));
         this.propertyKeys = UsageCountingKeySource.over(cache, CdkUsageStore.Kind.PROPERTY, ceiling);
         this.blobKeys = UsageCountingKeySource.over(cache, CdkUsageStore.Kind.BLOB, ceiling);
         this.propertyCipher = new PropertyCipher(propertyKeys);
@@ -260,6 +260,28 @@ public final class ControlPlane implements AutoCloseable {
     /** Reads the ACTIVE CDK's recorded encryptions (all nodes) into the usage ceiling. */
     private void refreshRecordedUsage() {
         registry.findActive().ifPresent(a -> ceiling.recorded(a.id(), usage.total(a.id())));
+    }
+
+    /**
+     * A CDK cache that encrypts only under an ACTIVE CDK the registry's active keystore wraps (during a switch,
+     * once the switch's new CDK is ACTIVE: the switch's target), with every unwrap checked against the CDK's
+     * check value. The active keystore is read from the registry once per key load, not per message.
+     */
+    private CdkCache newCache(KeystoreSet set, DataEncConfig c) {
+        return CdkCache.builder(registry, set.opened()).limits(c.cache()).activeKeystore(this::encryptingKeystore).build();
+    }
+
+    /** The keystore whose wrapping of the ACTIVE CDK encryption must use; null when the registry has no state yet. */
+    private String encryptingKeystore() {
+        Optional<SwitchJob> running = jobs.running();
+        if (running.isPresent()) {
+            SwitchJob job = running.get();
+            boolean newCdkActive = registry.findActive().map(a -> a.id().equals(job.newCdkId())).orElse(false);
+            if (newCdkActive) {
+                return job.target();
+            }
+        }
+        return jobs.state().map(ControlState::activeKeystore).orElse(null);
     }
 
     private String requireConfigured(String keystore) {
@@ -387,7 +409,7 @@ public final class ControlPlane implements AutoCloseable {
         CdkCache oldCache = cache.get();
         keystores = nextKeystores;
         config = next;
-        cache.set(new CdkCache(registry, nextKeystores.opened(), next.cache()));
+        cache.set(newCache(nextKeystores, next));
         lastRefusal = null;
         oldCache.close();
         old.close();

@@ -1,5 +1,6 @@
 package dev.dataenc.control.keyswitch;
 
+import dev.dataenc.envelope.VerifiedUnwrap;
 import dev.dataenc.control.ControlState;
 import dev.dataenc.control.KeystoreSet;
 import dev.dataenc.control.guard.CipherTypeGuard;
@@ -296,8 +297,7 @@ public final class KeystoreSwitch {
         }
         try (GeneratedDataKey generated = target.generateDataKey(id)) {
             crash.reached("cdk-generated");
-            Cdk cdk = new Cdk(id, CdkStatus.ACTIVE, clock.instant().truncatedTo(ChronoUnit.MILLIS),
-                    List.of(generated.wrapping()));
+            Cdk cdk = Cdk.generated(generated, clock.instant().truncatedTo(ChronoUnit.MILLIS));
             for (int attempt = 0; ; attempt++) {
                 CdkId expected = registry.findActive().map(Cdk::id).orElse(null);
                 try {
@@ -326,7 +326,7 @@ public final class KeystoreSwitch {
         }
         try (DataKey key = unwrapper.unwrap(cdk)) {
             Wrapping wrapping = target.wrap(key);
-            try (DataKey check = target.unwrap(cdk.id(), wrapping)) {
+            try (DataKey check = VerifiedUnwrap.unwrap(target, cdk, wrapping)) {
                 if (!check.sameKeyAs(key)) {
                     throw new WrappedKeyException("keystore '" + target.name() + "' did not give back CDK " + cdk.id()
                             + " when verifying its new wrapping; the wrapping was not stored. Check the keystore.");
@@ -351,7 +351,10 @@ public final class KeystoreSwitch {
                 continue; // e.g. the source key is disabled: the unwrap path tries the other wrappings
             }
             if (wrapped.isPresent()) {
-                try (DataKey check = target.unwrap(cdk.id(), wrapped.get())) {
+                if (cdk.checkValue() == null) {
+                    continue; // a legacy CDK (no check value): an in-place re-wrap cannot be verified; unwrap instead
+                }
+                try (DataKey check = VerifiedUnwrap.unwrap(target, cdk, wrapped.get())) {
                     if (!cdk.id().equals(check.cdkId())) {
                         throw new WrappedKeyException("keystore '" + target.name() + "' re-wrapped CDK " + cdk.id()
                                 + " into a wrapping of another CDK; it was not stored. Check the keystore.");

@@ -1,5 +1,7 @@
 package dev.dataenc.control.lifecycle;
 
+import dev.dataenc.error.CdkCheckFailedException;
+import dev.dataenc.envelope.VerifiedUnwrap;
 import dev.dataenc.control.KeystoreSet;
 
 import dev.dataenc.cdk.Cdk;
@@ -61,10 +63,13 @@ public final class CdkVerifier {
                 continue;
             }
             claimed = true;
-            try (DataKey key = ks.unwrap(cdk.id(), w)) {
+            try (DataKey key = VerifiedUnwrap.unwrap(ks, cdk, w)) {
                 if (key.cdkId().equals(cdk.id())) {
                     return ks.name();
                 }
+            } catch (CdkCheckFailedException e) {
+                problems.add("wrapping by '" + w.keystoreName() + "' FAILS THE KEY CHECK (it does not unwrap to the key"
+                        + " this CDK was created with; the registry may have been tampered with): " + e.getMessage());
             } catch (RuntimeException e) {
                 problems.add("wrapping by '" + w.keystoreName() + "': " + e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.dataenc.control.lifecycle;
 
+import dev.dataenc.envelope.VerifiedUnwrap;
 import dev.dataenc.control.KeystoreSet;
 
 import dev.dataenc.audit.AuditAction;
@@ -82,7 +83,7 @@ public final class WrappingRemoval {
                 if (ks.name().equals(excluded) || !ks.canUnwrap(w)) {
                     continue;
                 }
-                try (DataKey key = ks.unwrap(cdk.id(), w)) {
+                try (DataKey key = VerifiedUnwrap.unwrap(ks, cdk, w)) {
                     if (key.cdkId().equals(cdk.id())) {
                         return ks.name();
                     }
