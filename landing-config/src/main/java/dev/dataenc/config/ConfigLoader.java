@@ -176,6 +176,7 @@ public final class ConfigLoader {
         if (unreadable.isPresent()) {
             throw unreadable.get();
         }
+        ConfigFilePermissions.check(file);
         FileBasedConfigurationBuilder<PropertiesConfiguration> builder =
                 new FileBasedConfigurationBuilder<>(PropertiesConfiguration.class).configure(parameters(file));
         try {
