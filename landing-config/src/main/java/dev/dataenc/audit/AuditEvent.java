@@ -27,11 +27,19 @@ public record AuditEvent(long seq, Instant at, String actor, AuditAction action,
         detail = detail == null ? "" : detail;
     }
 
-    /** One line for the CLI. */
+    /** One line for the CLI and logs: control characters in actor, keystore and detail escaped ({@link AuditText}). */
     public String line() {
-        return at + "  " + action + "  " + actor
-                + (keystore == null ? "" : "  keystore=" + keystore)
+        return at + "  " + action + "  " + AuditText.escape(actor)
+                + (keystore == null ? "" : "  keystore=" + AuditText.escape(keystore))
                 + (cdkId == null ? "" : "  cdk=" + cdkId)
-                + (detail.isEmpty() ? "" : "  " + detail);
+                + (detail.isEmpty() ? "" : "  " + AuditText.escape(detail));
+    }
+
+    /** Every field, with control characters escaped. */
+    @Override
+    public String toString() {
+        return "AuditEvent[seq=" + seq + ", at=" + at + ", actor=" + AuditText.escape(actor) + ", action=" + action
+                + ", cdkId=" + cdkId + ", keystore=" + AuditText.escape(keystore) + ", detail=" + AuditText.escape(detail)
+                + "]";
     }
 }

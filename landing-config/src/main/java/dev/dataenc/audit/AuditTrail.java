@@ -21,4 +21,12 @@ public interface AuditTrail {
 
     /** Every event with this action, oldest first. */
     List<AuditEvent> byAction(AuditAction action);
+
+    /**
+     * Checks the trail's hash chain ({@link AuditChain}).
+     *
+     * @return the intact chain's summary
+     * @throws AuditChainBrokenException naming the first broken entry
+     */
+    AuditChainReport verify();
 }

@@ -13,9 +13,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code dataenc audit}: the most recent audit events, oldest first, one per line. */
+/**
+ * {@code dataenc audit}: the most recent audit events, oldest first, one per line, control characters
+ * escaped; {@code --verify} checks the trail's hash chain instead (exit 1 naming the first broken entry).
+ */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Print the most recent audit events (who did what, when), oldest first.")
+        description = {"Print the most recent audit events (who did what, when), oldest first.",
+                "With --verify, check the hash chain of the whole trail: exit 1 naming the first entry that was"
+                        + " changed, deleted or reordered."})
 final class AuditCommand implements Callable<Integer> {
 
     @Spec
@@ -28,6 +33,9 @@ final class AuditCommand implements Callable<Integer> {
             description = "How many events (default: ${DEFAULT-VALUE}).")
     private int limit;
 
+    @Option(names = "--verify", description = "Check the audit trail's hash chain instead of printing events.")
+    private boolean verify;
+
     @Override
     public Integer call() {
         if (limit < 1) {
@@ -35,6 +43,10 @@ final class AuditCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ControlPlane plane = AdminPlane.open(config.load())) {
+            if (verify) {
+                out.println(plane.audit().verify().line());
+                return 0;
+            }
             for (AuditEvent e : plane.audit().recent(limit)) {
                 out.println(e.line());
             }

@@ -3,11 +3,11 @@ package dev.dataenc.cli;
 import dev.dataenc.config.CipherType;
 import dev.dataenc.config.ConfigFile;
 import dev.dataenc.control.ControlPlane;
+import dev.dataenc.error.DataEncException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.function.Supplier;
 
 /**
@@ -39,15 +39,19 @@ final class ConfigFirstSwitch {
             return action.get();
         } catch (RuntimeException e) {
             if (original != null) {
-                restore(file, original);
+                try {
+                    restore(file, original);
+                } catch (DataEncException r) {
+                    throw new DataEncException(e.getMessage() + " The configuration file " + file + " still names '"
+                            + target + "': putting it back failed: " + r.getMessage(), e);
+                }
             }
             throw e;
         }
     }
 
-    private static void restore(Path file, byte[] original) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".dataenc-restore", ".tmp");
-        Files.write(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /** Through a symbolic link, atomically, keeping owner, group and mode (a failure leaves the switched file). */
+    private static void restore(Path file, byte[] original) {
+        ConfigFile.restore(file, original);
     }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
  * {@code $DATAENC_CONFIG}, else {@code ./dataenc.properties}) and opens the control plane without
  * changing anything; only {@code switch}, {@code rotate-cdk}, {@code remove-wrappings},
  * {@code retire-cdks}, {@code destroy-cdk} and {@code migrate} (without {@code --dry-run}) change things, on purpose. Exit codes: 0 success, 1 refused or failed (the reason is printed as
- * {@code dataenc: <reason>}), 2 bad usage.
+ * {@code dataenc: <reason>}), 2 bad usage. Arguments are taken literally: picocli's {@code @file}
+ * expansion is off.
  */
 @Command(name = "dataenc", mixinStandardHelpOptions = true, version = "dataenc 0.1.0",
         description = "Field- and BLOB-level data encryption with pluggable keystores: admin commands.",
@@ -64,6 +65,8 @@ public final class DataencCli {
     /** Runs the CLI creating its commands with {@code factory} (the seam to give a command other collaborators). */
     static int run(PrintWriter out, PrintWriter err, boolean interactive, CommandLine.IFactory factory, String... args) {
         CommandLine cli = new CommandLine(new DataencCli(interactive), factory);
+        // '@file' arguments stay literal: expanding them would read any file and echo its lines in usage errors
+        cli.setExpandAtFiles(false);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

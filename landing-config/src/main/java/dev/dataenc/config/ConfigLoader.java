@@ -6,6 +6,8 @@ import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.KeystoreProvider;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Keystores;
+import dev.dataenc.registry.RegistryUrlPolicy;
+import dev.dataenc.registry.UnsafeRegistryUrlException;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.PropertiesConfiguration;
@@ -176,6 +178,7 @@ public final class ConfigLoader {
         if (unreadable.isPresent()) {
             throw unreadable.get();
         }
+        ConfigFilePermissions.check(file);
         FileBasedConfigurationBuilder<PropertiesConfiguration> builder =
                 new FileBasedConfigurationBuilder<>(PropertiesConfiguration.class).configure(parameters(file));
         try {
@@ -452,6 +455,12 @@ public final class ConfigLoader {
             } else if (!url.startsWith("jdbc:")) {
                 problem(REGISTRY_URL, "is not a JDBC URL; use e.g. jdbc:h2:file:/var/lib/dataenc/registry or "
                         + "jdbc:postgresql://db.example.com:5432/dataenc (or remove it for the H2 default beside this file)");
+            } else {
+                try {
+                    RegistryUrlPolicy.check(url);
+                } catch (UnsafeRegistryUrlException e) {
+                    problem(REGISTRY_URL, e.getMessage());
+                }
             }
             String user = blankToNull(values.get(REGISTRY_USER));
             String password = values.get(REGISTRY_PASSWORD);

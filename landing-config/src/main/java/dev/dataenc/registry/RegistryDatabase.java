@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
@@ -16,6 +17,10 @@ import org.flywaydb.core.api.FlywayException;
  * default, nothing to install) or PostgreSQL (for several nodes), with the registry's schema
  * migrated to the current version by Flyway on open (history table
  * {@code dataenc_schema_history}).
+ *
+ * <p>Before anything is opened the URL is checked ({@link RegistryUrlPolicy}). An embedded H2
+ * registry that does not exist yet is created with mode 0600; an existing H2 file that is empty, cut
+ * off or unreadable is refused, never re-initialised ({@link H2RegistryFile}).
  */
 public final class RegistryDatabase implements AutoCloseable {
 
@@ -39,11 +44,19 @@ public final class RegistryDatabase implements AutoCloseable {
     /**
      * Opens the database and migrates the schema.
      *
+     * @throws UnsafeRegistryUrlException if the URL's scheme or an option is not allowed ({@link RegistryUrlPolicy})
+     * @throws RegistryFileException if an existing H2 registry file is empty, cut off or unreadable
      * @throws RegistryException naming the URL (without credentials) when it cannot be reached or migrated
      */
     public static RegistryDatabase open(String jdbcUrl, String user, String password) {
-        jdbcUrl = durable(jdbcUrl);
+        RegistryUrlPolicy.check(jdbcUrl);
         String shown = jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1****");
+        Optional<H2RegistryFile> h2 = H2RegistryFile.of(jdbcUrl);
+        if (h2.isPresent()) {
+            h2.get().checkOrCreate(user, password);
+            jdbcUrl = h2.get().openUrl();
+        }
+        jdbcUrl = durable(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null) {

@@ -1,0 +1,49 @@
+package dev.dataenc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** picocli's {@code @file} expansion is off: an {@code @path} argument is a literal, never the file's lines. */
+class AtFileArgumentTest {
+
+    @TempDir
+    Path dir;
+
+    private static String run(int expectedCode, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        String all = out + "" + err;
+        assertEquals(expectedCode, code, all);
+        return all;
+    }
+
+    @Test
+    void atFileArgument_isTakenLiterally_andItsContentNeverPrinted() throws IOException {
+        Path secret = dir.resolve("secret.txt");
+        Files.writeString(secret, "SECRET-LINE-4711\n--limit\n");
+
+        String output = run(DataencCli.EXIT_USAGE, "audit", "@" + secret);
+
+        assertTrue(output.contains("@" + secret), output);
+        assertFalse(output.contains("SECRET-LINE-4711"), output);
+    }
+
+    @Test
+    void atEtcPasswd_isTakenLiterally_andItsContentNeverPrinted() {
+        String output = run(DataencCli.EXIT_USAGE, "status", "@/etc/passwd");
+
+        assertTrue(output.contains("@/etc/passwd"), output);
+        assertFalse(output.contains("root:"), output);
+    }
+}
