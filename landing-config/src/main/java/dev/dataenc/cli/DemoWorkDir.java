@@ -112,7 +112,12 @@ final class DemoWorkDir {
             }
         }
         sb.append("\n# dataenc.registry.url is not set: the CDK registry is an H2 database beside this file.\n");
-        Files.writeString(config(), sb.toString(), StandardCharsets.UTF_8);
+        Path file = config();
+        Files.deleteIfExists(file);
+        // owner-only from the start (the file names a keystore password), whatever the umask
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
     }
 
     /**
