@@ -38,24 +38,37 @@ public final class JdbcAuditTrail implements AuditTrail {
 
     @Override
     public void record(AuditAction action, CdkId cdkId, String keystore, String detail) {
-        String text = detail == null ? "" : detail;
-        if (text.length() > MAX_DETAIL) {
-            text = text.substring(0, MAX_DETAIL - 3) + "...";
-        }
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_audit (at, actor, action, cdk_id, keystore, detail)"
-                     + " VALUES (?, ?, ?, ?, ?, ?)")) {
-            s.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
-            s.setString(2, actor);
-            s.setString(3, action.name());
-            s.setString(4, cdkId == null ? null : cdkId.toString());
-            s.setString(5, keystore);
-            s.setString(6, text);
-            s.executeUpdate();
+        try (Connection c = db.dataSource().getConnection()) {
+            record(c, action, cdkId, keystore, detail);
         } catch (SQLException e) {
             throw new RegistryException("CDK registry at " + db.displayUrl() + ": cannot append to the audit trail: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Appends an event on {@code c}, inside the caller's transaction: the entry commits with the change it
+     * records, or neither does (a process killed in between leaves no change without its entry).
+     */
+    public void record(Connection c, AuditAction action, CdkId cdk, String keystore, String detail) throws SQLException {
+        String text = detail == null ? "" : detail;
+        if (text.length() > MAX_DETAIL) {
+            text = text.substring(0, MAX_DETAIL - 3) + "...";
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_audit (at, actor, action, cdk_id, keystore, detail)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+            s.setString(2, actor);
+            s.setString(3, action.name());
+            s.setString(4, cdk == null ? null : cdk.toString());
+            s.setString(5, keystore);
+            s.setString(6, text);
+            s.executeUpdate();
+        }
+        log(action, cdk, keystore, text);
+    }
+
+    private static void log(AuditAction action, CdkId cdkId, String keystore, String text) {
         String line = action + (keystore == null ? "" : " keystore=" + keystore) + (cdkId == null ? "" : " cdk=" + cdkId)
                 + (text.isEmpty() ? "" : " " + text);
         if (action == AuditAction.SWITCH_REFUSED || action == AuditAction.CONFIG_REFUSED) {
