@@ -323,7 +323,7 @@ public final class KeystoreSwitch {
         } catch (SwitchUnfinishedException | SwitchRefusedException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SwitchUnfinishedException(jobs.find(job.id()).orElse(job), e);
+            throw new SwitchUnfinishedException(job, e); // no registry read here: it may be what failed
         }
     }
 
