@@ -12,6 +12,7 @@ import dev.dataenc.control.keyswitch.SwitchPhase;
 import dev.dataenc.control.keyswitch.SwitchPlan;
 import dev.dataenc.control.keyswitch.SwitchProgress;
 import dev.dataenc.control.keyswitch.SwitchRefusedException;
+import dev.dataenc.control.keyswitch.SwitchUnfinishedException;
 import dev.dataenc.control.lifecycle.CdkLifecycleRefusedException;
 import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
 import dev.dataenc.control.lifecycle.CdkRetirement;
@@ -240,6 +241,11 @@ public final class ControlPlane implements AutoCloseable {
                 lastRefusal = "configuration asks for active keystore '" + config.activeKeystore() + "'; " + e.getMessage();
                 audit.record(AuditAction.CONFIG_REFUSED, null, config.activeKeystore(), lastRefusal);
                 config = config.withActiveKeystore(requireConfigured(state.activeKeystore()));
+            } catch (SwitchUnfinishedException e) {
+                lastRefusal = "unfinished keystore switch cannot continue here: " + e.getMessage();
+                LOG.warn("{}; this node keeps serving with the keystores it can use", lastRefusal);
+                config = config.withActiveKeystore(requireConfigured(state.activeKeystore()));
+                return;
             }
         }
         String active = jobs.state().orElseThrow().activeKeystore();
