@@ -22,6 +22,11 @@ public enum AuditAction {
     SWITCH_RESUMED,
     /** A keystore switch finished: the target is the active keystore. */
     SWITCH_COMPLETED,
+    /**
+     * An unfinished keystore switch was rolled back by an admin: its new CDK (which had encrypted nothing) is
+     * RETIRED, the previous ACTIVE CDK is ACTIVE again, the source stays the active keystore.
+     */
+    SWITCH_CANCELLED,
     /** A keystore switch was refused by a guard; nothing changed. */
     SWITCH_REFUSED,
     /** A changed configuration was applied. */

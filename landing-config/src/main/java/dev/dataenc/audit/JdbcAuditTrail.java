@@ -131,6 +131,14 @@ public final class JdbcAuditTrail implements AuditTrail {
     }
 
     /**
+     * Appends inside the caller's transaction, like {@link #append}: the entry commits with the change it
+     * records, or neither does.
+     */
+    public void record(Connection c, AuditAction action, CdkId cdk, String keystore, String detail) throws SQLException {
+        append(c, action, cdk, keystore, detail);
+    }
+
+    /**
      * Recomputes the hash chain from its anchor to its head.
      *
      * @return the intact chain's summary

@@ -1,16 +1,20 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.lifecycle.WrappingRemoval;
 import dev.dataenc.error.DataEncException;
 
 import java.io.PrintWriter;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,7 +42,9 @@ final class RemoveWrappingsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        DataEncConfig cfg = config.load();
+        try (ControlPlane plane = AdminPlane.open(cfg)) {
+            requireKnown(cfg, plane);
             String active = plane.jobs().state().orElseThrow().activeKeystore();
             if (active.equals(keystore)) {
                 throw new DataEncException("keystore '" + keystore + "' is the active keystore; its wrappings are the ones"
@@ -55,5 +61,24 @@ final class RemoveWrappingsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A name that no configured keystore has and no wrapping in the registry carries is a typo: a usage error
+     * naming the keystores there are (a keystore removed from the configuration can still be named while
+     * wrappings by it remain).
+     */
+    private void requireKnown(DataEncConfig cfg, ControlPlane plane) {
+        if (cfg.keystores().containsKey(keystore)) {
+            return;
+        }
+        Set<String> inRegistry = new TreeSet<>();
+        plane.registry().list().forEach(c -> c.wrappings().forEach(w -> inRegistry.add(w.keystoreName())));
+        if (!inRegistry.contains(keystore)) {
+            throw new ParameterException(spec.commandLine(), "keystore '" + keystore + "' is neither configured nor"
+                    + " wraps any CDK; configured keystores: " + String.join(", ", cfg.keystores().keySet())
+                    + (inRegistry.isEmpty() ? "" : "; keystores with wrappings in the registry: "
+                    + String.join(", ", inRegistry)));
+        }
     }
 }

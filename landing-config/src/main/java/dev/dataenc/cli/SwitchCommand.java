@@ -2,8 +2,10 @@ package dev.dataenc.cli;
 
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.config.CipherType;
+import dev.dataenc.config.ConfigFile;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
+import dev.dataenc.control.keyswitch.SwitchJob;
 import dev.dataenc.control.keyswitch.SwitchOutcome;
 import dev.dataenc.control.keyswitch.SwitchPlan;
 import dev.dataenc.error.DataEncException;
@@ -32,7 +34,9 @@ import picocli.CommandLine.Spec;
  * the new active keystore into the configuration file, so the file says what the registry says.
  * {@code --dry-run} prints the plan and changes nothing (exit 0 if allowed, 1 if it would be refused).
  * A switch that changes the cipher type needs {@code --cipher-type} naming the target's type.
- * Re-running the same command after a crash resumes the unfinished switch.
+ * Re-running the same command after a crash or a failure resumes the unfinished switch; a switch that
+ * failed after its job started leaves the file naming the target. {@code --cancel} rolls back an
+ * unfinished switch whose new CDK has encrypted nothing (and puts the source back into the file).
  */
 @Command(name = "switch", mixinStandardHelpOptions = true,
         description = "Switch the active keystore: new ACTIVE CDK under it, every CDK re-wrapped under it; data is not re-encrypted.")
@@ -47,8 +51,12 @@ final class SwitchCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
-    @Parameters(index = "0", paramLabel = "<keystore>", description = "The configured keystore to make active.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<keystore>",
+            description = "The configured keystore to make active (again, to resume an unfinished switch to it).")
     private String target;
+
+    @Option(names = "--cancel", description = "Roll back the unfinished switch while its new CDK has encrypted nothing.")
+    private boolean cancel;
 
     @Option(names = "--dry-run", description = "Show the checks and the plan; change nothing.")
     private boolean dryRun;
@@ -62,6 +70,16 @@ final class SwitchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<CipherType> confirmed = parseCipherType();
+        if (cancel) {
+            if (target != null || dryRun || cipherType != null) {
+                throw new ParameterException(spec.commandLine(), "--cancel takes no keystore, --dry-run or --cipher-type");
+            }
+            return cancel(out);
+        }
+        if (target == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required parameter: '<keystore>'"
+                    + " (or --cancel to roll back an unfinished switch)");
+        }
         Path file = config.path();
         DataEncConfig cfg = config.load();
         KeystoreSettings targetSettings = cfg.keystores().get(target);
@@ -94,6 +112,24 @@ final class SwitchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int cancel(PrintWriter out) {
+        Path file = config.path();
+        DataEncConfig cfg = config.load();
+        try (ControlPlane plane = AdminPlane.open(cfg)) {
+            SwitchJob job = plane.cancelSwitch();
+            out.println("switch '" + job.source() + "' -> '" + job.target() + "': CANCELLED");
+            plane.registry().findActive().ifPresent(c -> out.println("  ACTIVE CDK: " + c.id() + " (again)"));
+            if (job.newCdkId() != null && plane.registry().find(job.newCdkId()).isPresent()) {
+                out.println("  the switch's new CDK " + job.newCdkId() + " encrypted nothing and is RETIRED");
+            }
+            if (cfg.activeKeystore().equals(job.target())) {
+                ConfigFile.writeActiveKeystore(file, job.source(), plane.jobs().state().orElseThrow().cipherType());
+                out.println("  configuration: " + file + " names '" + job.source() + "' again");
+            }
+        }
+        return 0;
+    }
+
     private int dryRun(PrintWriter out, PrintWriter err, ControlPlane plane, CipherType current, CipherType targetType) {
         SwitchPlan plan = plane.planSwitch(target);
         plan.lines().forEach(out::println);
@@ -114,6 +150,10 @@ final class SwitchCommand implements Callable<Integer> {
                               CipherType targetType) {
         String from = outcome.job() == null ? target : outcome.job().source();
         out.println("switch '" + from + "' -> '" + target + "': " + outcome.how());
+        if (outcome.job() == null && outcome.rewrapped() > 0) {
+            out.println("  repaired: " + outcome.rewrapped() + " CDK(s) in use had no wrapping under '" + target
+                    + "' and got a verified one");
+        }
         if (outcome.job() != null) {
             out.println("  CDKs re-wrapped: " + outcome.rewrapped() + " by this run; " + outcome.job().cdksRewrapped() + "/"
                     + outcome.job().cdksTotal() + " CDKs in use have a wrapping under '" + target + "'");

@@ -12,9 +12,11 @@ import dev.dataenc.control.keyswitch.SwitchPhase;
 import dev.dataenc.control.keyswitch.SwitchPlan;
 import dev.dataenc.control.keyswitch.SwitchProgress;
 import dev.dataenc.control.keyswitch.SwitchRefusedException;
+import dev.dataenc.control.keyswitch.SwitchUnfinishedException;
 import dev.dataenc.control.lifecycle.CdkLifecycleRefusedException;
 import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
 import dev.dataenc.control.lifecycle.CdkRetirement;
+import dev.dataenc.control.lifecycle.CdkRotation;
 import dev.dataenc.control.lifecycle.CdkRotationPolicy;
 import dev.dataenc.control.lifecycle.CdkUsageStore;
 import dev.dataenc.control.lifecycle.CdkVerifier;
@@ -31,7 +33,6 @@ import dev.dataenc.audit.AuditAction;
 import dev.dataenc.audit.AuditTrail;
 import dev.dataenc.audit.JdbcAuditTrail;
 import dev.dataenc.cdk.Cdk;
-import dev.dataenc.cdk.CdkGenerator;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.config.DataEncConfigException;
@@ -150,7 +151,7 @@ public final class ControlPlane implements AutoCloseable {
     private final SwitchJobStore jobs;
     private final CdkUsageStore usage;
     private final CipherTransitionStore transitions;
-    private final AuditTrail audit;
+    private final JdbcAuditTrail audit;
     private final Options options;
     private final SwitchOwner owner;
     private final AtomicReference<CdkCache> cache = new AtomicReference<>();
@@ -230,7 +231,10 @@ public final class ControlPlane implements AutoCloseable {
             }
             return;
         }
-        switcher().resumePending();
+        if (!resumeOrKeepServing()) {
+            config = config.withActiveKeystore(requireConfigured(jobs.state().orElseThrow().activeKeystore()));
+            return;
+        }
         ControlState state = jobs.state().orElseThrow();
         if (!state.activeKeystore().equals(config.activeKeystore())) {
             try {
@@ -239,6 +243,11 @@ public final class ControlPlane implements AutoCloseable {
                 lastRefusal = "configuration asks for active keystore '" + config.activeKeystore() + "'; " + e.getMessage();
                 audit.record(AuditAction.CONFIG_REFUSED, null, config.activeKeystore(), lastRefusal);
                 config = config.withActiveKeystore(requireConfigured(state.activeKeystore()));
+            } catch (SwitchUnfinishedException e) {
+                lastRefusal = "unfinished keystore switch cannot continue here: " + e.getMessage();
+                LOG.warn("{}; this node keeps serving with the keystores it can use", lastRefusal);
+                config = config.withActiveKeystore(requireConfigured(state.activeKeystore()));
+                return;
             }
         }
         String active = jobs.state().orElseThrow().activeKeystore();
@@ -246,8 +255,7 @@ public final class ControlPlane implements AutoCloseable {
                 .orElseGet(() -> new DataEncException("the active keystore '" + active + "' is not configured")));
         if (registry.findActive().isEmpty()) {
             try {
-                Cdk cdk = new CdkGenerator(registry, options.clock()).generateActive(activeKeystore);
-                audit.record(AuditAction.CDK_GENERATED, cdk.id(), active, "first ACTIVE CDK");
+                rotation().first(activeKeystore);
             } catch (RegistryConflictException e) {
                 LOG.debug("another node generated the first CDK", e);
             }
@@ -282,6 +290,28 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         return jobs.state().map(ControlState::activeKeystore).orElse(null);
+    }
+
+    /**
+     * Resumes an unfinished switch. When it cannot continue here (its target keystore broke, say), this node
+     * keeps serving with what it can unwrap: the reason is logged and shown by {@link #status()}, and an admin
+     * resumes it later or cancels it ({@link #cancelSwitch()}).
+     *
+     * @return false if a switch is still unfinished
+     */
+    private boolean resumeOrKeepServing() {
+        try {
+            switcher().resumePending();
+            return true;
+        } catch (DataEncException e) {
+            lastRefusal = "unfinished keystore switch cannot continue here: " + e.getMessage();
+            LOG.warn("{}; this node keeps serving with the keystores it can use", lastRefusal);
+            return false;
+        }
+    }
+
+    private CdkRotation rotation() {
+        return new CdkRotation(registry, audit, options.clock(), options.crash());
     }
 
     private String requireConfigured(String keystore) {
@@ -438,12 +468,13 @@ public final class ControlPlane implements AutoCloseable {
         });
         String active = jobs.state().orElseThrow().activeKeystore();
         Keystore ks = keystores.get(active).orElseThrow(() -> keystores.failure(active).orElseThrow());
-        Optional<Cdk> previous = registry.findActive();
-        Cdk cdk = new CdkGenerator(registry, options.clock()).generateActive(ks);
-        audit.record(AuditAction.CDK_ROTATED, cdk.id(), active, "new ACTIVE CDK" + previous.map(p -> "; " + p.id()
-                + " is now DECRYPT_ONLY").orElse("") + (reason == null || reason.isBlank() ? "" : "; reason: " + reason));
-        cache.get().invalidateActive();
-        return cdk;
+        try {
+            return rotation().rotate(ks, Optional.empty(), AuditAction.CDK_ROTATED, previous -> "new ACTIVE CDK"
+                    + previous.map(p -> "; " + p + " is now DECRYPT_ONLY").orElse("")
+                    + (reason == null || reason.isBlank() ? "" : "; reason: " + reason));
+        } finally {
+            cache.get().invalidateActive();
+        }
     }
 
     /** The rotation policy in force, judged on this control plane's clock. */
@@ -493,13 +524,12 @@ public final class ControlPlane implements AutoCloseable {
         String active = jobs.state().orElseThrow().activeKeystore();
         Keystore ks = keystores.get(active).orElseThrow(() -> keystores.failure(active).orElseThrow());
         try {
-            Cdk cdk = new CdkGenerator(registry, options.clock()).generateActive(ks, due.cdkId());
-            audit.record(AuditAction.CDK_ROTATED, cdk.id(), active, "automatic rotation by policy: " + due.reason()
-                    + "; " + due.cdkId() + " is now DECRYPT_ONLY");
+            Cdk cdk = rotation().rotate(ks, Optional.of(due.cdkId()), AuditAction.CDK_ROTATED, previous ->
+                    "automatic rotation by policy: " + due.reason() + "; " + due.cdkId() + " is now DECRYPT_ONLY");
             LOG.info("rotated the ACTIVE CDK {} -> {} ({})", due.cdkId(), cdk.id(), due.reason());
             return Optional.of(cdk);
-        } catch (RegistryConflictException lost) {
-            LOG.debug("another node rotated CDK {} first", due.cdkId());
+        } catch (RegistryConflictException | SwitchRefusedException lost) {
+            LOG.debug("CDK {} was not rotated: {}", due.cdkId(), lost.getMessage());
             return Optional.empty();
         } finally {
             cache.get().invalidateActive();
@@ -630,7 +660,26 @@ public final class ControlPlane implements AutoCloseable {
      * listed in the result.
      */
     public WrappingRemoval.Result removeWrappings(String keystoreName, boolean dryRun) {
-        return new WrappingRemoval(registry, keystores, audit, usage.all()).remove(keystoreName, dryRun);
+        return new WrappingRemoval(registry, keystores, audit, usage.all(), options.crash()).remove(keystoreName, dryRun);
+    }
+
+    /**
+     * Rolls back the unfinished keystore switch ({@code dataenc switch --cancel}): allowed while its new CDK has
+     * no encryptions recorded; the CDK that was ACTIVE before is ACTIVE again and the switch's source stays the
+     * active keystore. Audited as {@link AuditAction#SWITCH_CANCELLED}.
+     *
+     * @return the CANCELLED job
+     * @throws SwitchRefusedException with the reason if there is none to cancel, or it cannot be rolled back
+     *                                (then nothing changed; resume it instead)
+     */
+    public synchronized SwitchJob cancelSwitch() {
+        SwitchJob cancelled = switcher().cancel();
+        if (keystores.isConfigured(cancelled.source())) {
+            config = config.withActiveKeystore(cancelled.source());
+        }
+        lastRefusal = null;
+        cache.get().invalidateActive();
+        return cancelled;
     }
 
     /** The state for {@code dataenc status}. */

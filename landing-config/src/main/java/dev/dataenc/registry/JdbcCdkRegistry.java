@@ -74,129 +74,175 @@ public final class JdbcCdkRegistry implements CdkRegistry {
 
     @Override
     public void activate(Cdk newCdk, CdkId expectedActive) {
+        write("activate CDK " + newCdk.id(), c -> {
+            activate(c, newCdk, expectedActive);
+            return null;
+        });
+    }
+
+    /**
+     * {@link #activate(Cdk, CdkId)} inside the caller's transaction on {@code c} (so that the caller can
+     * record the audit entry, or check the control state, in the same transaction).
+     */
+    public void activate(Connection c, Cdk newCdk, CdkId expectedActive) throws SQLException {
         if (newCdk.status() != CdkStatus.ACTIVE) {
             throw new IllegalArgumentException("a CDK to activate must have status ACTIVE, got " + newCdk.status());
         }
-        write("activate CDK " + newCdk.id(), c -> {
-            String current = null;
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM dataenc_cdk WHERE active_marker = TRUE FOR UPDATE");
-                 ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
-                    current = rs.getString(1);
+        String current = null;
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM dataenc_cdk WHERE active_marker = TRUE FOR UPDATE");
+             ResultSet rs = s.executeQuery()) {
+            if (rs.next()) {
+                current = rs.getString(1);
+            }
+        }
+        String expected = expectedActive == null ? null : expectedActive.toString();
+        if (!Objects.equals(current, expected)) {
+            throw new RegistryConflictException("expected ACTIVE CDK " + expected + " but it is " + current
+                    + "; another writer activated a CDK first. Re-read the registry and retry if still needed.");
+        }
+        if (current != null) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = 'DECRYPT_ONLY',"
+                    + " active_marker = NULL, decrypt_only_since = ?, row_version = row_version + 1"
+                    + " WHERE id = ? AND status = 'ACTIVE'")) {
+                s.setObject(1, now());
+                s.setString(2, current);
+                if (s.executeUpdate() != 1) {
+                    throw new RegistryConflictException("the ACTIVE CDK " + current + " changed while being replaced");
                 }
             }
-            String expected = expectedActive == null ? null : expectedActive.toString();
-            if (!Objects.equals(current, expected)) {
-                throw new RegistryConflictException("expected ACTIVE CDK " + expected + " but it is " + current
-                        + "; another writer activated a CDK first. Re-read the registry and retry if still needed.");
-            }
-            if (current != null) {
-                try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = 'DECRYPT_ONLY',"
-                        + " active_marker = NULL, decrypt_only_since = ?, row_version = row_version + 1"
-                        + " WHERE id = ? AND status = 'ACTIVE'")) {
-                    s.setObject(1, now());
-                    s.setString(2, current);
-                    if (s.executeUpdate() != 1) {
-                        throw new RegistryConflictException("the ACTIVE CDK " + current + " changed while being replaced");
-                    }
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_cdk (id, status, active_marker,"
-                    + " created_at, row_version, check_value) VALUES (?, 'ACTIVE', TRUE, ?, 1, ?)")) {
-                s.setString(1, newCdk.id().toString());
-                s.setObject(2, OffsetDateTime.ofInstant(newCdk.createdAt(), ZoneOffset.UTC));
-                s.setBytes(3, newCdk.checkValue() == null ? null : newCdk.checkValue().value());
-                s.executeUpdate();
-            }
-            for (Wrapping w : newCdk.wrappings()) {
-                insertWrapping(c, newCdk.id(), w);
-            }
-            return null;
-        });
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_cdk (id, status, active_marker,"
+                + " created_at, row_version, check_value) VALUES (?, 'ACTIVE', TRUE, ?, 1, ?)")) {
+            s.setString(1, newCdk.id().toString());
+            s.setObject(2, OffsetDateTime.ofInstant(newCdk.createdAt(), ZoneOffset.UTC));
+            s.setBytes(3, newCdk.checkValue() == null ? null : newCdk.checkValue().value());
+            s.executeUpdate();
+        }
+        for (Wrapping w : newCdk.wrappings()) {
+            insertWrapping(c, newCdk.id(), w);
+        }
     }
 
     @Override
     public void addWrapping(CdkId id, Wrapping wrapping) {
-        write("add a wrapping to CDK " + id, c -> {
-            // lock the CDK row: a concurrent destroy() must not leave this wrapping behind
-            if (lockStatus(c, id) == CdkStatus.DESTROYED) {
-                throw new RegistryConflictException("CDK " + id + " was DESTROYED; it cannot get a wrapping again");
-            }
-            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM dataenc_cdk_wrapping WHERE cdk_id = ?"
-                    + " AND keystore_name = ? AND master_key_id = ? AND master_key_version = ?")) {
-                s.setString(1, id.toString());
-                s.setString(2, wrapping.keystoreName());
-                s.setString(3, wrapping.masterKeyId());
-                s.setString(4, wrapping.masterKeyVersion());
-                try (ResultSet rs = s.executeQuery()) {
-                    if (rs.next()) {
-                        return null;
-                    }
+        write("add a wrapping to CDK " + id, c -> addWrapping(c, id, wrapping));
+    }
+
+    /**
+     * {@link #addWrapping(CdkId, Wrapping)} inside the caller's transaction on {@code c}.
+     *
+     * @return true if the wrapping was added, false if an equal one was there already
+     */
+    public boolean addWrapping(Connection c, CdkId id, Wrapping wrapping) throws SQLException {
+        // lock the CDK row: a concurrent destroy() must not leave this wrapping behind
+        if (lockStatus(c, id) == CdkStatus.DESTROYED) {
+            throw new RegistryConflictException("CDK " + id + " was DESTROYED; it cannot get a wrapping again");
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM dataenc_cdk_wrapping WHERE cdk_id = ?"
+                + " AND keystore_name = ? AND master_key_id = ? AND master_key_version = ?")) {
+            s.setString(1, id.toString());
+            s.setString(2, wrapping.keystoreName());
+            s.setString(3, wrapping.masterKeyId());
+            s.setString(4, wrapping.masterKeyVersion());
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    return false;
                 }
             }
-            insertWrapping(c, id, wrapping);
-            return null;
-        });
+        }
+        insertWrapping(c, id, wrapping);
+        return true;
     }
 
     @Override
     public void removeWrapping(CdkId id, Wrapping wrapping) {
-        write("remove a wrapping from CDK " + id, c -> {
-            requireExists(c, id);
-            // lock the CDK row so two removers cannot each leave the other's wrapping as the last one
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM dataenc_cdk WHERE id = ? FOR UPDATE")) {
-                s.setString(1, id.toString());
-                s.executeQuery().close();
+        write("remove a wrapping from CDK " + id, c -> removeWrapping(c, id, wrapping));
+    }
+
+    /**
+     * {@link #removeWrapping(CdkId, Wrapping)} inside the caller's transaction on {@code c}.
+     *
+     * @return true if the wrapping was there and is removed
+     */
+    public boolean removeWrapping(Connection c, CdkId id, Wrapping wrapping) throws SQLException {
+        // lock the CDK row so two removers cannot each leave the other's wrapping as the last one
+        lockStatus(c, id);
+        int count;
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM dataenc_cdk_wrapping WHERE cdk_id = ?")) {
+            s.setString(1, id.toString());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                count = rs.getInt(1);
             }
-            int count;
-            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM dataenc_cdk_wrapping WHERE cdk_id = ?")) {
-                s.setString(1, id.toString());
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    count = rs.getInt(1);
-                }
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM dataenc_cdk_wrapping WHERE cdk_id = ?"
+                + " AND keystore_name = ? AND master_key_id = ? AND master_key_version = ?")) {
+            s.setString(1, id.toString());
+            s.setString(2, wrapping.keystoreName());
+            s.setString(3, wrapping.masterKeyId());
+            s.setString(4, wrapping.masterKeyVersion());
+            int removed = s.executeUpdate();
+            if (removed > 0 && count - removed < 1) {
+                throw new RegistryConflictException("CDK " + id + ": refusing to remove its only wrapping (keystore '"
+                        + wrapping.keystoreName() + "'); the CDK would be lost");
             }
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM dataenc_cdk_wrapping WHERE cdk_id = ?"
-                    + " AND keystore_name = ? AND master_key_id = ? AND master_key_version = ?")) {
-                s.setString(1, id.toString());
-                s.setString(2, wrapping.keystoreName());
-                s.setString(3, wrapping.masterKeyId());
-                s.setString(4, wrapping.masterKeyVersion());
-                int removed = s.executeUpdate();
-                if (removed > 0 && count - removed < 1) {
-                    throw new RegistryConflictException("CDK " + id + ": refusing to remove its only wrapping (keystore '"
-                            + wrapping.keystoreName() + "'); the CDK would be lost");
-                }
-            }
-            return null;
-        });
+            return removed > 0;
+        }
     }
 
     @Override
     public void updateStatus(CdkId id, CdkStatus expected, CdkStatus next) {
+        write("change CDK " + id + " from " + expected + " to " + next, c -> {
+            updateStatus(c, id, expected, next);
+            return null;
+        });
+    }
+
+    /** {@link #updateStatus(CdkId, CdkStatus, CdkStatus)} inside the caller's transaction on {@code c}. */
+    public void updateStatus(Connection c, CdkId id, CdkStatus expected, CdkStatus next) throws SQLException {
         if (expected == CdkStatus.DESTROYED || next == CdkStatus.DESTROYED) {
             throw new IllegalArgumentException("a CDK becomes DESTROYED only through destroy(), and never leaves it");
         }
-        write("change CDK " + id + " from " + expected + " to " + next, c -> {
-            String since = next == CdkStatus.ACTIVE ? "NULL"
-                    : expected == CdkStatus.ACTIVE ? "?" : "decrypt_only_since";
-            try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = ?, active_marker = ?,"
-                    + " decrypt_only_since = " + since + ", row_version = row_version + 1 WHERE id = ? AND status = ?")) {
-                int i = 1;
-                s.setString(i++, next.name());
-                s.setObject(i++, next == CdkStatus.ACTIVE ? Boolean.TRUE : null, java.sql.Types.BOOLEAN);
-                if ("?".equals(since)) {
-                    s.setObject(i++, now());
-                }
-                s.setString(i++, id.toString());
-                s.setString(i, expected.name());
-                if (s.executeUpdate() == 1) {
-                    return null;
-                }
+        String since = next == CdkStatus.ACTIVE ? "NULL"
+                : expected == CdkStatus.ACTIVE ? "?" : "decrypt_only_since";
+        try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = ?, active_marker = ?,"
+                + " decrypt_only_since = " + since + ", row_version = row_version + 1 WHERE id = ? AND status = ?")) {
+            int i = 1;
+            s.setString(i++, next.name());
+            s.setObject(i++, next == CdkStatus.ACTIVE ? Boolean.TRUE : null, java.sql.Types.BOOLEAN);
+            if ("?".equals(since)) {
+                s.setObject(i++, now());
             }
-            requireExists(c, id);
-            throw new RegistryConflictException("CDK " + id + " is no longer " + expected + "; another writer changed it");
-        });
+            s.setString(i++, id.toString());
+            s.setString(i, expected.name());
+            if (s.executeUpdate() == 1) {
+                return;
+            }
+        }
+        requireExists(c, id);
+        throw new RegistryConflictException("CDK " + id + " is no longer " + expected + "; another writer changed it");
+    }
+
+    /** The ACTIVE CDK's id, read on the caller's connection {@code c} (inside its transaction). */
+    public Optional<CdkId> findActiveId(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM dataenc_cdk WHERE active_marker = TRUE");
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? Optional.of(CdkId.parse(rs.getString(1))) : Optional.empty();
+        }
+    }
+
+    /** Every CDK, read on the caller's connection {@code c} (inside its transaction). */
+    public List<Cdk> list(Connection c) throws SQLException {
+        return load(c, "", null);
+    }
+
+    /**
+     * Runs {@code work} as one transaction of the registry database, so a change made with the
+     * {@code Connection}-taking methods commits together with whatever else {@code work} writes
+     * (its audit entry) or not at all.
+     */
+    public <T> T inTransaction(String what, RegistryDatabase.SqlWork<T> work) {
+        return write(what, work);
     }
 
     @Override

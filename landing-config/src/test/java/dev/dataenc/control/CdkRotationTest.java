@@ -1,9 +1,11 @@
 package dev.dataenc.control;
 
 import dev.dataenc.control.keyswitch.CrashPoint;
+import dev.dataenc.control.keyswitch.SwitchUnfinishedException;
 import dev.dataenc.control.lifecycle.RotationDue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -230,7 +232,8 @@ class CdkRotationTest {
         try (ControlPlane plane = ControlPlane.open(config(RotationPolicy.DEFAULT_MAX_MESSAGES, a, b),
                 app().withCrash(dieAfterStart))) {
             CdkId first = plane.registry().findActive().orElseThrow().id();
-            assertThrows(IllegalStateException.class, () -> plane.switchKeystore("b"));
+            SwitchUnfinishedException stopped = assertThrows(SwitchUnfinishedException.class, () -> plane.switchKeystore("b"));
+            assertInstanceOf(IllegalStateException.class, stopped.getCause());
             assertTrue(plane.jobs().running().isPresent(), "the switch is unfinished");
             clock.advance(Duration.ofDays(91));
 

@@ -1,10 +1,12 @@
 package dev.dataenc.control.keyswitch;
 
 /**
- * A hook called at each step boundary of a keystore switch, named for the step just finished
- * ({@code job-started}, {@code cdk-generated}, {@code cdk-activated}, {@code cdk-rewrapped},
- * {@code rewrapped}, {@code completed}). Tests use it to kill the process exactly there; in
- * production it is {@link #NONE}.
+ * A hook called at each step boundary of a control-plane change, named for the step just finished:
+ * a keystore switch ({@code job-started}, {@code cdk-generated}, {@code cdk-activated},
+ * {@code cdk-rewrapped}, {@code rewrapped}, {@code completed}), a CDK rotation ({@code rotation-checked}
+ * once the new key is generated and before the locked activation, {@code rotated}) and a wrapping
+ * removal ({@code wrapping-removed}, per CDK). Tests use it to kill the process exactly there, or to
+ * pause it there while another node acts (a deterministic race); in production it is {@link #NONE}.
  */
 @FunctionalInterface
 public interface CrashPoint {

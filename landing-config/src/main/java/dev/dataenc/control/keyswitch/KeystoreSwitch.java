@@ -11,10 +11,9 @@ import dev.dataenc.control.guard.TargetKeystoreGuard;
 import dev.dataenc.control.lifecycle.CdkUsageStore;
 
 import dev.dataenc.audit.AuditAction;
-import dev.dataenc.audit.AuditTrail;
+import dev.dataenc.audit.JdbcAuditTrail;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.cdk.CdkRegistry;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.CipherType;
 import dev.dataenc.envelope.CdkUnwrapper;
@@ -29,6 +28,7 @@ import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.MasterKeyState;
 import dev.dataenc.keystore.ReWrapper;
 import dev.dataenc.keystore.Wrapping;
+import dev.dataenc.registry.JdbcCdkRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -56,10 +56,10 @@ import java.util.Optional;
  */
 public final class KeystoreSwitch {
 
-    private final CdkRegistry registry;
+    private final JdbcCdkRegistry registry;
     private final SwitchJobStore jobs;
     private final CdkUsageStore usage;
-    private final AuditTrail audit;
+    private final JdbcAuditTrail audit;
     private final KeystoreSet keystores;
     private final List<SwitchGuard> guards;
     private final SwitchOwner owner;
@@ -72,7 +72,7 @@ public final class KeystoreSwitch {
      * @param owner identity of this process for job leases
      * @param lease how long this process holds a job without renewing it
      */
-    public KeystoreSwitch(CdkRegistry registry, SwitchJobStore jobs, CdkUsageStore usage, AuditTrail audit,
+    public KeystoreSwitch(JdbcCdkRegistry registry, SwitchJobStore jobs, CdkUsageStore usage, JdbcAuditTrail audit,
                           KeystoreSet keystores, SwitchOwner owner, Duration lease, CrashPoint crash,
                           SwitchProgress progress) {
         this(registry, jobs, usage, audit, keystores, owner, lease, crash, progress, List.of());
@@ -81,7 +81,7 @@ public final class KeystoreSwitch {
     /**
      * As the other constructor, with guards run after the {@linkplain #defaultGuards() default ones}.
      */
-    public KeystoreSwitch(CdkRegistry registry, SwitchJobStore jobs, CdkUsageStore usage, AuditTrail audit,
+    public KeystoreSwitch(JdbcCdkRegistry registry, SwitchJobStore jobs, CdkUsageStore usage, JdbcAuditTrail audit,
                           KeystoreSet keystores, SwitchOwner owner, Duration lease, CrashPoint crash,
                           SwitchProgress progress, List<SwitchGuard> extraGuards) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -130,9 +130,11 @@ public final class KeystoreSwitch {
     }
 
     /**
-     * Switches the active keystore to {@code target}, or finishes the unfinished switch to it.
+     * Switches the active keystore to {@code target}, or finishes the unfinished switch to it. When
+     * {@code target} is already active, first repairs any CDK in use that lacks a wrapping under it.
      *
      * @throws SwitchRefusedException if a guard refuses (nothing changed) or another switch is unfinished
+     * @throws SwitchUnfinishedException if the switch started (or was resumed) but could not finish; the job stays
      */
     public SwitchOutcome switchTo(String target) {
         for (int attempt = 0; ; attempt++) {
@@ -142,7 +144,7 @@ public final class KeystoreSwitch {
                 if (!job.target().equals(target)) {
                     String msg = "another keystore switch is unfinished (" + job.summary() + "); it must complete before a"
                             + " switch to '" + target + "' can start. It resumes on the next start of any node, or run"
-                            + " 'dataenc switch " + job.target() + "'.";
+                            + " 'dataenc switch " + job.target() + "' (or 'dataenc switch --cancel' to roll it back).";
                     audit.record(AuditAction.SWITCH_REFUSED, null, target, msg);
                     throw new SwitchRefusedException(msg);
                 }
@@ -150,7 +152,7 @@ public final class KeystoreSwitch {
             }
             ControlState state = state();
             if (state.activeKeystore().equals(target)) {
-                return new SwitchOutcome(null, SwitchOutcome.How.ALREADY_ACTIVE, 0);
+                return new SwitchOutcome(null, SwitchOutcome.How.ALREADY_ACTIVE, repairWrappings(target));
             }
             SwitchPlan plan = plan(target);
             if (!plan.allowed()) {
@@ -161,18 +163,21 @@ public final class KeystoreSwitch {
             SwitchJob job;
             try {
                 job = jobs.start(state.activeKeystore(), target, cipherOf(target).orElseThrow(), owner.actor(),
-                        owner.id(), lease);
+                        owner.id(), lease, (c, started) -> audit.record(c, AuditAction.SWITCH_STARTED, started.newCdkId(),
+                                target, "from '" + started.source() + "' (" + state.cipherType() + ") to '" + target + "' ("
+                                + started.targetCipher() + "), job " + started.id() + ", " + plan.toRewrap().size()
+                                + " CDKs to re-wrap"));
             } catch (RegistryConflictException e) {
                 if (attempt > 5) {
                     throw e;
                 }
-                continue; // another node started a switch at the same moment: look at it again
+                continue; // another node started a switch (or rotated) at the same moment: look at it again
             }
-            audit.record(AuditAction.SWITCH_STARTED, job.newCdkId(), target, "from '" + job.source() + "' (" + state.cipherType()
-                    + ") to '" + target + "' (" + job.targetCipher() + "), job " + job.id() + ", "
-                    + plan.toRewrap().size() + " CDKs to re-wrap");
-            crash.reached("job-started");
-            return execute(job, SwitchOutcome.How.COMPLETED);
+            SwitchJob started = job;
+            return unfinishedOnFailure(started, () -> {
+                crash.reached("job-started");
+                return execute(started, SwitchOutcome.How.COMPLETED);
+            });
         }
     }
 
@@ -188,14 +193,31 @@ public final class KeystoreSwitch {
         Keystore target = keystores.get(keystoreName).orElseThrow(() -> new KeystoreUnavailableException(keystoreName,
                 MasterKeyState.UNAVAILABLE, "keystore '" + keystoreName + "' is not configured or cannot be opened"
                 + keystores.failure(keystoreName).map(e -> " (" + e.getMessage() + ")").orElse("")));
+        return rewrapMissing(target, w -> "added a verified wrapping under master key '" + w.masterKeyId()
+                + "' (the active keystore is unchanged)");
+    }
+
+    /**
+     * Re-wraps, under the active keystore {@code target}, every CDK in use that lacks a wrapping under it (a
+     * state an older version could leave when a rotation raced a switch). Nothing to do, or the keystore not
+     * available here: 0.
+     */
+    private int repairWrappings(String target) {
+        Optional<Keystore> ks = keystores.get(target);
+        if (ks.isEmpty()) {
+            return 0;
+        }
+        return rewrapMissing(ks.get(), w -> "repair: the active keystore '" + target + "' had no wrapping of this CDK in"
+                + " use; added a verified one under master key '" + w.masterKeyId() + "'");
+    }
+
+    private int rewrapMissing(Keystore target, java.util.function.Function<Wrapping, String> detail) {
         String targetKeyId = target.describe().masterKeyId();
         CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
         int wrapped = 0;
         for (Cdk cdk : registry.list()) {
-            if (cdk.status().protectsData() && !hasTargetWrapping(cdk, keystoreName, targetKeyId)) {
-                Wrapping w = rewrap(cdk, target, unwrapper);
-                audit.record(AuditAction.CDK_REWRAPPED, cdk.id(), keystoreName, "added a verified wrapping under master key '"
-                        + w.masterKeyId() + "' (the active keystore is unchanged)");
+            if (cdk.status().protectsData() && !hasTargetWrapping(cdk, target.name(), targetKeyId)) {
+                rewrap(cdk, target, unwrapper, detail);
                 wrapped++;
             }
         }
@@ -207,6 +229,61 @@ public final class KeystoreSwitch {
         return jobs.running().map(this::finishOrJoin);
     }
 
+    /**
+     * Rolls back the unfinished switch: its new CDK becomes RETIRED, the CDK that was ACTIVE before it is
+     * ACTIVE again and the source stays the active keystore; job, CDKs and audit entry change in one
+     * transaction. Wrappings already added under the target stay (harmless).
+     *
+     * @return the CANCELLED job
+     * @throws SwitchRefusedException if no switch is unfinished, another live process is running it, or its new CDK
+     *                                has encrypted data already (then only resuming is safe); nothing changed
+     */
+    public SwitchJob cancel() {
+        SwitchJob job = jobs.running().orElseThrow(() -> new SwitchRefusedException("no keystore switch is unfinished;"
+                + " there is nothing to cancel ('dataenc status' shows the last switch)"));
+        if (job.owner() != null && !owner.id().equals(job.owner()) && !jobs.leaseExpired(job)
+                && !SwitchOwner.isGone(job.owner())) {
+            throw refuseCancel(job, "it is being run right now by " + job.owner() + " (lease until " + job.leaseUntil()
+                    + "); let it finish, or stop that process and cancel again after its lease ran out");
+        }
+        CdkId newId = job.newCdkId();
+        Optional<Cdk> newCdk = newId == null ? Optional.empty() : registry.find(newId);
+        Optional<Cdk> previous = Optional.empty();
+        if (newCdk.isPresent() && newCdk.get().status() == CdkStatus.ACTIVE) {
+            previous = registry.list().stream()
+                    .filter(c -> c.status() == CdkStatus.DECRYPT_ONLY && c.wrappingBy(job.source()).isPresent()
+                            && c.decryptOnlySince() != null)
+                    .max(java.util.Comparator.comparing(Cdk::decryptOnlySince).thenComparing(Cdk::createdAt));
+            if (previous.isEmpty()) {
+                throw refuseCancel(job, "no DECRYPT_ONLY CDK wrapped by '" + job.source() + "' is left to make ACTIVE"
+                        + " again; fix keystore '" + job.target() + "' and resume with 'dataenc switch " + job.target() + "'");
+            }
+        }
+        Optional<Cdk> restore = previous;
+        boolean rollBackCdk = restore.isPresent();
+        return jobs.cancel(job, (c, cancelled) -> {
+            if (rollBackCdk) {
+                long used = SwitchJobStore.encryptions(c, newId);
+                if (used > 0) {
+                    throw refuseCancel(job, "its new CDK " + newId + " has encrypted " + used + " value(s) or BLOB(s)"
+                            + " already, which only a wrapping under '" + job.target() + "' can read; fix keystore '"
+                            + job.target() + "' and resume with 'dataenc switch " + job.target() + "'");
+                }
+                registry.updateStatus(c, newId, CdkStatus.ACTIVE, CdkStatus.RETIRED);
+                registry.updateStatus(c, restore.get().id(), CdkStatus.DECRYPT_ONLY, CdkStatus.ACTIVE);
+            }
+            audit.record(c, AuditAction.SWITCH_CANCELLED, newId, job.target(), "switch '" + job.source() + "' -> '"
+                    + job.target() + "' cancelled in phase " + job.phase() + ", job " + job.id() + (rollBackCdk
+                    ? "; its new CDK " + newId + " (no encryptions recorded) is RETIRED, " + restore.get().id()
+                    + " is ACTIVE again" : "; no new CDK had been activated") + "; '" + job.source()
+                    + "' stays the active keystore");
+        });
+    }
+
+    private SwitchRefusedException refuseCancel(SwitchJob job, String why) {
+        return new SwitchRefusedException("cannot cancel keystore " + job.summary() + ": " + why);
+    }
+
     private SwitchOutcome finishOrJoin(SwitchJob seen) {
         Instant waitingSince = clock.instant();
         SwitchJob job = seen;
@@ -215,24 +292,39 @@ public final class KeystoreSwitch {
             if (job.phase() == SwitchPhase.COMPLETED) {
                 return new SwitchOutcome(job, SwitchOutcome.How.JOINED, 0);
             }
+            if (job.phase() == SwitchPhase.CANCELLED) {
+                throw new SwitchRefusedException("keystore " + job.summary() + " was cancelled by an admin meanwhile;"
+                        + " '" + job.source() + "' stays the active keystore. Start a new switch if still wanted.");
+            }
             boolean mine = owner.id().equals(job.owner());
             if (mine || job.owner() == null || jobs.leaseExpired(job) || SwitchOwner.isGone(job.owner())) {
+                SwitchJob previous = job;
                 SwitchJob claimed;
                 try {
-                    claimed = jobs.claim(job, owner.id(), lease);
+                    claimed = jobs.claim(job, owner.id(), lease, (c, j) -> audit.record(c, AuditAction.SWITCH_RESUMED,
+                            j.newCdkId(), j.target(), "job " + j.id() + " in phase " + j.phase()
+                            + ", previously worked on by " + previous.owner()));
                 } catch (RegistryConflictException e) {
                     continue; // someone else claimed or advanced it: look again
                 }
-                audit.record(AuditAction.SWITCH_RESUMED, claimed.newCdkId(), claimed.target(), "job " + claimed.id()
-                        + " in phase " + claimed.phase() + ", previously worked on by " + job.owner());
-                return execute(claimed, SwitchOutcome.How.RESUMED);
+                return unfinishedOnFailure(claimed, () -> execute(claimed, SwitchOutcome.How.RESUMED));
             }
             if (Duration.between(waitingSince, clock.instant()).compareTo(lease.multipliedBy(4)) > 0) {
-                throw new DataEncException("keystore switch " + job.summary() + " is still being run by another process;"
-                        + " waited " + Duration.between(waitingSince, clock.instant()).toSeconds() + " s. Check 'dataenc status'"
-                        + " and run the command again later.");
+                throw new SwitchUnfinishedException(job, new DataEncException("it is still being run by another"
+                        + " process; waited " + Duration.between(waitingSince, clock.instant()).toSeconds() + " s"));
             }
             sleep(Math.max(50, Math.min(1000, lease.toMillis() / 10)));
+        }
+    }
+
+    /** Runs {@code work} on a job that exists; any failure says so, and how to resume or cancel it. */
+    private SwitchOutcome unfinishedOnFailure(SwitchJob job, java.util.function.Supplier<SwitchOutcome> work) {
+        try {
+            return work.get();
+        } catch (SwitchUnfinishedException | SwitchRefusedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SwitchUnfinishedException(job, e); // no registry read here: it may be what failed
         }
     }
 
@@ -244,80 +336,102 @@ public final class KeystoreSwitch {
                 + ")").orElse("") + ". Fix its configuration; the switch resumes where it stopped."));
         int rewrapped = 0;
         if (job.phase() == SwitchPhase.STARTED) {
-            activateNewCdk(job, target);
+            job = activateNewCdk(job, target);
             crash.reached("cdk-activated");
-            job = jobs.advance(job, SwitchPhase.CDK_ACTIVATED, 0, 0, lease);
         }
-        if (job.phase() == SwitchPhase.CDK_ACTIVATED) {
-            String targetKeyId = target.describe().masterKeyId();
-            List<Cdk> todo = new ArrayList<>();
-            int total = 0;
-            for (Cdk cdk : registry.list()) {
-                if (!cdk.status().protectsData()) {
-                    continue;
-                }
-                total++;
-                if (!hasTargetWrapping(cdk, target.name(), targetKeyId)) {
-                    todo.add(cdk);
+        String targetKeyId = target.describe().masterKeyId();
+        for (int round = 0; ; round++) {
+            if (job.phase() == SwitchPhase.CDK_ACTIVATED || round > 0) {
+                rewrapped += rewrapRound(job, target, targetKeyId);
+                job = jobs.find(job.id()).orElseThrow();
+                if (job.phase() == SwitchPhase.CDK_ACTIVATED) {
+                    job = jobs.advance(job, SwitchPhase.REWRAPPED, job.cdksTotal(), job.cdksRewrapped(), lease);
+                    crash.reached("rewrapped");
                 }
             }
-            int done = total - todo.size();
-            job = jobs.advance(job, SwitchPhase.CDK_ACTIVATED, total, done, lease);
-            progress.rewrapStarted(total, done);
-            CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
-            for (Cdk cdk : todo) {
-                Wrapping w = rewrap(cdk, target, unwrapper);
-                audit.record(AuditAction.CDK_REWRAPPED, cdk.id(), target.name(), "added a verified wrapping under master key '"
-                        + w.masterKeyId() + "'" + (w.masterKeyVersion().isEmpty() ? "" : " version " + w.masterKeyVersion())
-                        + " beside " + cdk.wrappings().size() + " existing; job " + job.id());
-                done++;
-                rewrapped++;
-                job = jobs.advance(job, SwitchPhase.CDK_ACTIVATED, total, done, lease);
-                progress.rewrapped(done, total);
-                crash.reached("cdk-rewrapped");
+            SwitchJob ready = job;
+            try {
+                job = jobs.complete(ready, targetKeyId, (c, done) -> audit.record(c, AuditAction.SWITCH_COMPLETED,
+                        done.newCdkId(), done.target(), "'" + done.source() + "' -> '" + done.target() + "', "
+                        + done.cdksRewrapped() + "/" + done.cdksTotal() + " CDKs wrapped under the target, job " + done.id()));
+                crash.reached("completed");
+                return new SwitchOutcome(job, how, rewrapped);
+            } catch (WrappingsMissingException missing) {
+                if (round >= 10) {
+                    throw missing;
+                }
+                // a CDK was activated while this switch re-wrapped: re-read the CDKs and wrap it too
             }
-            progress.rewrapFinished();
-            job = jobs.advance(job, SwitchPhase.REWRAPPED, total, done, lease);
-            crash.reached("rewrapped");
         }
-        if (job.phase() == SwitchPhase.REWRAPPED) {
-            job = jobs.complete(job);
-            audit.record(AuditAction.SWITCH_COMPLETED, job.newCdkId(), job.target(), "'" + job.source() + "' -> '"
-                    + job.target() + "', " + job.cdksRewrapped() + "/" + job.cdksTotal() + " CDKs wrapped under the target,"
-                    + " job " + job.id());
-            crash.reached("completed");
-        }
-        return new SwitchOutcome(job, how, rewrapped);
     }
 
-    private void activateNewCdk(SwitchJob job, Keystore target) {
+    /** One pass over the registry: every CDK in use without a wrapping under the target gets one. */
+    private int rewrapRound(SwitchJob start, Keystore target, String targetKeyId) {
+        SwitchJob job = start;
+        List<Cdk> todo = new ArrayList<>();
+        int total = 0;
+        for (Cdk cdk : registry.list()) {
+            if (!cdk.status().protectsData()) {
+                continue;
+            }
+            total++;
+            if (!hasTargetWrapping(cdk, target.name(), targetKeyId)) {
+                todo.add(cdk);
+            }
+        }
+        int done = total - todo.size();
+        job = jobs.advance(job, job.phase(), total, done, lease);
+        progress.rewrapStarted(total, done);
+        CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
+        String jobId = job.id();
+        for (Cdk cdk : todo) {
+            rewrap(cdk, target, unwrapper, w -> "added a verified wrapping under master key '" + w.masterKeyId() + "'"
+                    + (w.masterKeyVersion().isEmpty() ? "" : " version " + w.masterKeyVersion()) + " beside "
+                    + cdk.wrappings().size() + " existing; job " + jobId);
+            done++;
+            job = jobs.advance(job, job.phase(), total, done, lease);
+            progress.rewrapped(done, total);
+            crash.reached("cdk-rewrapped");
+        }
+        progress.rewrapFinished();
+        return todo.size();
+    }
+
+    /**
+     * Generates the job's new CDK under the target and, in one transaction holding the control row's lock,
+     * makes it ACTIVE, records its audit entry and moves the job to CDK_ACTIVATED.
+     */
+    private SwitchJob activateNewCdk(SwitchJob job, Keystore target) {
         CdkId id = job.newCdkId();
         if (registry.find(id).isPresent()) {
-            return; // activated before a crash
+            return jobs.advance(job, SwitchPhase.CDK_ACTIVATED, 0, 0, lease); // activated by an older version before a crash
         }
         try (GeneratedDataKey generated = target.generateDataKey(id)) {
             crash.reached("cdk-generated");
             Cdk cdk = Cdk.generated(generated, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-            for (int attempt = 0; ; attempt++) {
-                CdkId expected = registry.findActive().map(Cdk::id).orElse(null);
-                try {
-                    registry.activate(cdk, expected);
-                    break;
-                } catch (RegistryConflictException e) {
-                    if (registry.find(id).isPresent()) {
-                        break;
-                    }
-                    if (attempt >= 5) {
-                        throw e;
-                    }
-                }
-            }
-            audit.record(AuditAction.CDK_GENERATED, id, target.name(), "new ACTIVE CDK for switch job " + job.id()
-                    + "; the previous ACTIVE CDK is DECRYPT_ONLY");
+            return jobs.advance(job, SwitchPhase.CDK_ACTIVATED, 0, 0, lease, (c, j) -> {
+                CdkId expected = registry.findActiveId(c).orElse(null);
+                registry.activate(c, cdk, expected);
+                audit.record(c, AuditAction.CDK_GENERATED, id, target.name(), "new ACTIVE CDK for switch job " + j.id()
+                        + (expected == null ? "" : "; the previous ACTIVE CDK " + expected + " is DECRYPT_ONLY"));
+            });
         }
     }
 
-    private Wrapping rewrap(Cdk cdk, Keystore target, CdkUnwrapper unwrapper) {
+    /** Wraps {@code cdk} under {@code target}, verifies it, and stores it with its audit entry in one transaction. */
+    private Wrapping rewrap(Cdk cdk, Keystore target, CdkUnwrapper unwrapper,
+                            java.util.function.Function<Wrapping, String> detail) {
+        Wrapping wrapping = wrapVerified(cdk, target, unwrapper);
+        registry.inTransaction("add a wrapping to CDK " + cdk.id(), c -> {
+            if (registry.addWrapping(c, cdk.id(), wrapping)) {
+                audit.record(c, AuditAction.CDK_REWRAPPED, cdk.id(), target.name(), detail.apply(wrapping));
+            }
+            return null;
+        });
+        return wrapping;
+    }
+
+    private Wrapping wrapVerified(Cdk cdk, Keystore target, CdkUnwrapper unwrapper) {
         if (target instanceof ReWrapper inPlace) {
             Optional<Wrapping> done = rewrapInPlace(cdk, target, inPlace);
             if (done.isPresent()) {
@@ -332,7 +446,6 @@ public final class KeystoreSwitch {
                             + " when verifying its new wrapping; the wrapping was not stored. Check the keystore.");
                 }
             }
-            registry.addWrapping(cdk.id(), wrapping);
             return wrapping;
         }
     }
@@ -360,7 +473,6 @@ public final class KeystoreSwitch {
                                 + " into a wrapping of another CDK; it was not stored. Check the keystore.");
                     }
                 }
-                registry.addWrapping(cdk.id(), wrapped.get());
                 return wrapped;
             }
         }

@@ -39,7 +39,7 @@ public record SwitchJob(String id, String source, String target, CipherType targ
     /** One line for status output. */
     public String summary() {
         return "switch " + id.substring(0, 8) + " '" + source + "' -> '" + target + "': " + phase
-                + (phase == SwitchPhase.COMPLETED ? "" : ", re-wrapped " + cdksRewrapped + "/" + cdksTotal)
-                + (owner == null || phase == SwitchPhase.COMPLETED ? "" : ", worked on by " + owner);
+                + (phase.ended() ? "" : ", re-wrapped " + cdksRewrapped + "/" + cdksTotal)
+                + (owner == null || phase.ended() ? "" : ", worked on by " + owner);
     }
 }

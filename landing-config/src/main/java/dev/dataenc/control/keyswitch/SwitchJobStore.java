@@ -95,9 +95,27 @@ public final class SwitchJobStore {
      */
     public SwitchJob start(String source, String target, CipherType targetCipher, String startedBy, String owner,
                            Duration lease) {
+        return start(source, target, targetCipher, startedBy, owner, lease, AlsoInTransaction.NOTHING);
+    }
+
+    /**
+     * As {@link #start(String, String, CipherType, String, String, Duration)}, holding the control row's lock
+     * (so no CDK rotation can run between the check and the start) and running {@code also} (the audit
+     * entry) in the same transaction.
+     *
+     * @throws RegistryConflictException if another unfinished switch exists or the active keystore is no longer
+     *                                   {@code source}
+     */
+    public SwitchJob start(String source, String target, CipherType targetCipher, String startedBy, String owner,
+                           Duration lease, AlsoInTransaction also) {
         String id = UUID.randomUUID().toString();
         CdkId newCdk = CdkId.random();
         return run("start a switch to '" + target + "'", true, c -> {
+            Locked locked = lock(c);
+            if (locked.activeKeystore() != null && !locked.activeKeystore().equals(source)) {
+                throw new RegistryConflictException("the active keystore changed to '" + locked.activeKeystore()
+                        + "' meanwhile; re-read the registry");
+            }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_switch_job (id, source_keystore,"
                     + " target_keystore, target_cipher, phase, new_cdk_id, cdks_total, cdks_rewrapped, running_marker,"
                     + " owner, lease_until, started_by, started_at, updated_at, row_version)"
@@ -115,8 +133,48 @@ public final class SwitchJobStore {
                 s.setObject(10, now);
                 s.executeUpdate();
             }
-            return load(c, " WHERE id = ?", id).get(0);
+            SwitchJob job = load(c, " WHERE id = ?", id).get(0);
+            also.run(c, job);
+            return job;
         });
+    }
+
+    /**
+     * Work done inside a switch-job transaction after the job row changed (the audit entry, the new
+     * CDK's activation): it commits with the job's change or not at all.
+     */
+    @FunctionalInterface
+    public interface AlsoInTransaction {
+        /** Nothing more. */
+        AlsoInTransaction NOTHING = (c, job) -> { };
+
+        /** Runs on the transaction's connection with the job as changed. */
+        void run(Connection c, SwitchJob job) throws SQLException;
+    }
+
+    /**
+     * The registry-wide control state, locked for the rest of the caller's transaction.
+     *
+     * @param activeKeystore the registry's active keystore, or {@code null} before the first start
+     * @param running        the unfinished switch, if any
+     */
+    public record Locked(String activeKeystore, Optional<SwitchJob> running) {
+    }
+
+    /**
+     * Locks the control row ({@code SELECT ... FOR UPDATE}) for the transaction on {@code c} and reads the
+     * active keystore and the unfinished switch. Switch start, switch completion and CDK rotation all take
+     * this lock first, so they exclude each other on every node (H2 and PostgreSQL alike).
+     */
+    public static Locked lock(Connection c) throws SQLException {
+        String active = null;
+        try (PreparedStatement s = c.prepareStatement("SELECT active_keystore FROM dataenc_control WHERE id = 1 FOR UPDATE");
+             ResultSet rs = s.executeQuery()) {
+            if (rs.next()) {
+                active = rs.getString(1);
+            }
+        }
+        return new Locked(active, load(c, " WHERE running_marker = TRUE", null).stream().findFirst());
     }
 
     /** The unfinished switch, if any. */
@@ -143,10 +201,15 @@ public final class SwitchJobStore {
      * @throws RegistryConflictException if the job changed since it was read (someone else claimed or advanced it)
      */
     public SwitchJob claim(SwitchJob job, String owner, Duration lease) {
+        return claim(job, owner, lease, AlsoInTransaction.NOTHING);
+    }
+
+    /** As {@link #claim(SwitchJob, String, Duration)}, running {@code also} (the audit entry) in the same transaction. */
+    public SwitchJob claim(SwitchJob job, String owner, Duration lease, AlsoInTransaction also) {
         return update(job, "claim", "owner = ?, lease_until = ?", null, s -> {
             s.setString(1, owner);
             s.setObject(2, now().plus(lease));
-        });
+        }, also);
     }
 
     /**
@@ -155,15 +218,24 @@ public final class SwitchJobStore {
      * @throws RegistryConflictException if another process took the job over
      */
     public SwitchJob advance(SwitchJob job, SwitchPhase phase, int total, int rewrapped, Duration lease) {
-        if (phase == SwitchPhase.COMPLETED) {
-            throw new IllegalArgumentException("use complete() to finish a switch");
+        return advance(job, phase, total, rewrapped, lease, AlsoInTransaction.NOTHING);
+    }
+
+    /**
+     * As {@link #advance(SwitchJob, SwitchPhase, int, int, Duration)}, running {@code also} (e.g. the new CDK's
+     * activation and its audit entry) in the same transaction, which holds the control row's lock.
+     */
+    public SwitchJob advance(SwitchJob job, SwitchPhase phase, int total, int rewrapped, Duration lease,
+                             AlsoInTransaction also) {
+        if (phase == SwitchPhase.COMPLETED || phase == SwitchPhase.CANCELLED) {
+            throw new IllegalArgumentException("use complete() or cancel() to end a switch");
         }
         return update(job, "advance", "phase = ?, cdks_total = ?, cdks_rewrapped = ?, lease_until = ?", job.owner(), s -> {
             s.setString(1, phase.name());
             s.setInt(2, total);
             s.setInt(3, rewrapped);
             s.setObject(4, now().plus(lease));
-        });
+        }, also);
     }
 
     /**
@@ -172,10 +244,29 @@ public final class SwitchJobStore {
      * @throws RegistryConflictException if another process took the job over
      */
     public SwitchJob complete(SwitchJob job) {
+        return complete(job, null, AlsoInTransaction.NOTHING);
+    }
+
+    /**
+     * Finishes the job and makes its target the active keystore, in one transaction that holds the control
+     * row's lock, checks that every CDK in use has a wrapping under the target's master key
+     * {@code targetKeyId} (unless null) and runs {@code also} (the audit entry).
+     *
+     * @throws WrappingsMissingException if a CDK in use still lacks such a wrapping (nothing changed: re-wrap it)
+     * @throws RegistryConflictException if another process took the job over
+     */
+    public SwitchJob complete(SwitchJob job, String targetKeyId, AlsoInTransaction also) {
         return run("complete switch " + job.id(), true, c -> {
+            lock(c);
+            if (targetKeyId != null) {
+                List<String> missing = missingWrappings(c, job.target(), targetKeyId);
+                if (!missing.isEmpty()) {
+                    throw new WrappingsMissingException(job.target(), missing);
+                }
+            }
             try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_switch_job SET phase = 'COMPLETED',"
                     + " running_marker = NULL, lease_until = NULL, updated_at = ?, row_version = row_version + 1"
-                    + " WHERE id = ? AND row_version = ? AND owner = ?")) {
+                    + " WHERE id = ? AND row_version = ? AND owner = ? AND running_marker = TRUE")) {
                 s.setObject(1, now());
                 s.setString(2, job.id());
                 s.setLong(3, job.rowVersion());
@@ -199,8 +290,64 @@ public final class SwitchJobStore {
                     }
                 }
             }
-            return load(c, " WHERE id = ?", job.id()).get(0);
+            SwitchJob done = load(c, " WHERE id = ?", job.id()).get(0);
+            also.run(c, done);
+            return done;
         });
+    }
+
+    /**
+     * Ends an unfinished job without making its target active (phase CANCELLED), in one transaction that
+     * holds the control row's lock and runs {@code also} (the CDK roll-back and the audit entry) first.
+     *
+     * @throws RegistryConflictException if the job changed since it was read
+     */
+    public SwitchJob cancel(SwitchJob job, AlsoInTransaction also) {
+        return run("cancel switch " + job.id(), true, c -> {
+            lock(c);
+            try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_switch_job SET phase = 'CANCELLED',"
+                    + " running_marker = NULL, lease_until = NULL, updated_at = ?, row_version = row_version + 1"
+                    + " WHERE id = ? AND row_version = ? AND running_marker = TRUE")) {
+                s.setObject(1, now());
+                s.setString(2, job.id());
+                s.setLong(3, job.rowVersion());
+                if (s.executeUpdate() != 1) {
+                    throw lost(job, "cancel");
+                }
+            }
+            SwitchJob cancelled = load(c, " WHERE id = ?", job.id()).get(0);
+            also.run(c, cancelled);
+            return cancelled;
+        });
+    }
+
+    /** Encryptions recorded (flushed) under {@code cdk}, read on {@code c} inside the caller's transaction. */
+    static long encryptions(Connection c, CdkId cdk) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(encryptions), 0) FROM dataenc_cdk_usage"
+                + " WHERE cdk_id = ?")) {
+            s.setString(1, cdk.toString());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** CDKs in use (ACTIVE or DECRYPT_ONLY) without a wrapping under {@code keystore}'s master key {@code keyId}. */
+    static List<String> missingWrappings(Connection c, String keystore, String keyId) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT c.id FROM dataenc_cdk c WHERE c.status IN ('ACTIVE',"
+                + " 'DECRYPT_ONLY') AND NOT EXISTS (SELECT 1 FROM dataenc_cdk_wrapping w WHERE w.cdk_id = c.id"
+                + " AND w.keystore_name = ? AND w.master_key_id = ?) ORDER BY c.created_at, c.id")) {
+            s.setString(1, keystore);
+            s.setString(2, keyId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     /** True if the job's lease has run out (its owner stopped renewing it). */
@@ -213,11 +360,15 @@ public final class SwitchJobStore {
         void bind(PreparedStatement s) throws SQLException;
     }
 
-    private SwitchJob update(SwitchJob job, String what, String set, String requiredOwner, Binder binder) {
+    private SwitchJob update(SwitchJob job, String what, String set, String requiredOwner, Binder binder,
+                             AlsoInTransaction also) {
         int setParams = (int) set.chars().filter(ch -> ch == '?').count();
         return run(what + " switch " + job.id(), true, c -> {
+            if (also != AlsoInTransaction.NOTHING) {
+                lock(c);
+            }
             String sql = "UPDATE dataenc_switch_job SET " + set + ", updated_at = ?, row_version = row_version + 1"
-                    + " WHERE id = ? AND row_version = ? AND phase <> 'COMPLETED'" + (requiredOwner == null ? "" : " AND owner = ?");
+                    + " WHERE id = ? AND row_version = ? AND running_marker = TRUE" + (requiredOwner == null ? "" : " AND owner = ?");
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 binder.bind(s);
                 s.setObject(setParams + 1, now());
@@ -230,13 +381,15 @@ public final class SwitchJobStore {
                     throw lost(job, what);
                 }
             }
-            return load(c, " WHERE id = ?", job.id()).get(0);
+            SwitchJob changed = load(c, " WHERE id = ?", job.id()).get(0);
+            also.run(c, changed);
+            return changed;
         });
     }
 
     private static RegistryConflictException lost(SwitchJob job, String what) {
         return new RegistryConflictException("cannot " + what + " switch " + job.id() + " to '" + job.target()
-                + "': another process changed it first (it was taken over or finished). Re-read it; it is not lost.");
+                + "': another process changed it first (it was taken over, finished or cancelled). Re-read it; it is not lost.");
     }
 
     private OffsetDateTime now() {

@@ -9,5 +9,15 @@ public enum SwitchPhase {
     /** Every CDK has a verified wrapping under the target master key. */
     REWRAPPED,
     /** The target is the registry's active keystore. */
-    COMPLETED
+    COMPLETED,
+    /**
+     * An admin rolled the switch back before its new CDK encrypted anything ({@code dataenc switch --cancel}):
+     * the source stays the active keystore and its previous ACTIVE CDK is ACTIVE again.
+     */
+    CANCELLED;
+
+    /** Whether a job in this phase is over (completed or cancelled). */
+    public boolean ended() {
+        return this == COMPLETED || this == CANCELLED;
+    }
 }

@@ -1,13 +1,13 @@
 package dev.dataenc.control.lifecycle;
 
 import dev.dataenc.audit.AuditAction;
-import dev.dataenc.audit.AuditTrail;
+import dev.dataenc.audit.JdbcAuditTrail;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.cdk.CdkRegistry;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.error.RegistryConflictException;
 import dev.dataenc.error.UnknownCdkException;
+import dev.dataenc.registry.JdbcCdkRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +28,8 @@ import java.util.Optional;
  */
 public final class CdkRetirement {
 
-    private final CdkRegistry registry;
-    private final AuditTrail audit;
+    private final JdbcCdkRegistry registry;
+    private final JdbcAuditTrail audit;
     private final CdkReferenceEvidence evidence;
     private final Duration settle;
 
@@ -37,7 +37,7 @@ public final class CdkRetirement {
      * @param settle how long after a CDK stopped being ACTIVE a node may still encrypt under it (at least the
      *               CDK cache's active-refresh interval)
      */
-    public CdkRetirement(CdkRegistry registry, AuditTrail audit, CdkReferenceEvidence evidence, Duration settle) {
+    public CdkRetirement(JdbcCdkRegistry registry, JdbcAuditTrail audit, CdkReferenceEvidence evidence, Duration settle) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.evidence = Objects.requireNonNull(evidence, "evidence");
@@ -79,13 +79,16 @@ public final class CdkRetirement {
             throw new CdkLifecycleRefusedException(id, "CDK " + id + " cannot be retired: " + why.get());
         }
         try {
-            registry.updateStatus(id, CdkStatus.DECRYPT_ONLY, CdkStatus.RETIRED);
+            registry.inTransaction("retire CDK " + id, c -> {
+                registry.updateStatus(c, id, CdkStatus.DECRYPT_ONLY, CdkStatus.RETIRED);
+                audit.record(c, AuditAction.CDK_RETIRED, id, null, "DECRYPT_ONLY -> RETIRED: reference scans started"
+                        + " after " + outOfUseSince(cdk) + " found no record referencing it");
+                return null;
+            });
         } catch (RegistryConflictException e) {
             throw new CdkLifecycleRefusedException(id, "CDK " + id + " cannot be retired: it changed meanwhile ("
                     + e.getMessage() + "); check 'dataenc status' and retry");
         }
-        audit.record(AuditAction.CDK_RETIRED, id, null, "DECRYPT_ONLY -> RETIRED: reference scans started after "
-                + outOfUseSince(cdk) + " found no record referencing it");
         return registry.find(id).orElseThrow();
     }
 

@@ -4,13 +4,14 @@ import dev.dataenc.envelope.VerifiedUnwrap;
 import dev.dataenc.control.KeystoreSet;
 
 import dev.dataenc.audit.AuditAction;
-import dev.dataenc.audit.AuditTrail;
+import dev.dataenc.audit.JdbcAuditTrail;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.cdk.CdkRegistry;
+import dev.dataenc.control.keyswitch.CrashPoint;
 import dev.dataenc.keystore.DataKey;
 import dev.dataenc.keystore.Keystore;
 import dev.dataenc.keystore.Wrapping;
+import dev.dataenc.registry.JdbcCdkRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.Map;
 /**
  * The explicit, separate step that removes a keystore's old wrappings after a switch (so the
  * keystore can be retired). A wrapping is removed only when another wrapping of the same CDK is
- * proven to unwrap with an available keystore; otherwise it is kept and reported.
+ * proven to unwrap with an available keystore; otherwise it is kept and reported. Each CDK's
+ * removals and their audit entry are one transaction.
  */
 public final class WrappingRemoval {
 
@@ -36,16 +38,20 @@ public final class WrappingRemoval {
         }
     }
 
-    private final CdkRegistry registry;
+    private final JdbcCdkRegistry registry;
     private final KeystoreSet keystores;
-    private final AuditTrail audit;
+    private final JdbcAuditTrail audit;
     private final Map<CdkId, CdkUsage> usage;
+    private final CrashPoint steps;
 
-    public WrappingRemoval(CdkRegistry registry, KeystoreSet keystores, AuditTrail audit, Map<CdkId, CdkUsage> usage) {
+    /** @param steps step hook for tests ({@code wrapping-removed} after each CDK) */
+    public WrappingRemoval(JdbcCdkRegistry registry, KeystoreSet keystores, JdbcAuditTrail audit,
+                           Map<CdkId, CdkUsage> usage, CrashPoint steps) {
         this.registry = registry;
         this.keystores = keystores;
         this.audit = audit;
         this.usage = usage;
+        this.steps = steps == null ? CrashPoint.NONE : steps;
     }
 
     public Result remove(String keystoreName, boolean dryRun) {
@@ -63,11 +69,18 @@ public final class WrappingRemoval {
                 continue;
             }
             if (!dryRun) {
-                for (Wrapping w : mine) {
-                    registry.removeWrapping(cdk.id(), w);
-                }
-                audit.record(AuditAction.WRAPPING_REMOVED, cdk.id(), keystoreName, "removed " + mine.size()
-                        + " wrapping(s); keystore '" + other + "' was verified to unwrap it");
+                registry.inTransaction("remove the wrapping by '" + keystoreName + "' from CDK " + cdk.id(), c -> {
+                    int n = 0;
+                    for (Wrapping w : mine) {
+                        n += registry.removeWrapping(c, cdk.id(), w) ? 1 : 0;
+                    }
+                    if (n > 0) {
+                        audit.record(c, AuditAction.WRAPPING_REMOVED, cdk.id(), keystoreName, "removed " + n
+                                + " wrapping(s); keystore '" + other + "' was verified to unwrap it");
+                    }
+                    return null;
+                });
+                steps.reached("wrapping-removed");
             }
             removed.add(cdk.id());
         }
