@@ -125,11 +125,11 @@ class JdbcAuditTrailTest {
     void entriesFromBeforeTheUpgrade_areCountedAndTheChainAnchorsAfterThem() {
         String url = RegistryDatabase.h2Url(dir) + ";WRITE_DELAY=0";
         try (RegistryDatabase first = RegistryDatabase.open(url, "sa", "")) {
-            // a registry as version 5 left it: drop the chain, as if V7 had not run yet, with two old entries
-            sql(first, "DROP TABLE dataenc_audit_head");
-            sql(first, "ALTER TABLE dataenc_audit DROP COLUMN prev_hash");
-            sql(first, "ALTER TABLE dataenc_audit DROP COLUMN chain_hash");
-            sql(first, "DELETE FROM \"dataenc_schema_history\" WHERE \"version\" = '7'");
+            // a registry as version 6 left it (before the chain of V7), with two old entries
+            sql(first, "DROP ALL OBJECTS");
+            org.flywaydb.core.Flyway.configure().dataSource(first.dataSource())
+                    .locations("classpath:dev/dataenc/registry/migration").table("dataenc_schema_history")
+                    .baselineOnMigrate(true).baselineVersion("0").target("6").load().migrate();
             sql(first, "INSERT INTO dataenc_audit (at, actor, action, detail) VALUES (CURRENT_TIMESTAMP, 'old', 'VERIFIED', 'a')");
             sql(first, "INSERT INTO dataenc_audit (at, actor, action, detail) VALUES (CURRENT_TIMESTAMP, 'old', 'VERIFIED', 'b')");
         }
