@@ -41,5 +41,7 @@ public enum AuditAction {
     /** A cipher transition moved to its next phase. */
     CIPHER_TRANSITION_ADVANCED,
     /** A cipher-transition step was refused; nothing changed. */
-    CIPHER_TRANSITION_REFUSED
+    CIPHER_TRANSITION_REFUSED,
+    /** An admin changed the registry's CDK rotation policy ({@code dataenc policy set}). */
+    ROTATION_POLICY_CHANGED
 }
