@@ -34,7 +34,7 @@ final class AuditCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
             for (AuditEvent e : plane.audit().recent(limit)) {
                 out.println(e.line());
             }

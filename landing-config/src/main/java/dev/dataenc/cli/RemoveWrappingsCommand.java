@@ -38,7 +38,7 @@ final class RemoveWrappingsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        try (ControlPlane plane = AdminPlane.open(config.load(), dryRun)) {
             String active = plane.jobs().state().orElseThrow().activeKeystore();
             if (active.equals(keystore)) {
                 throw new DataEncException("keystore '" + keystore + "' is the active keystore; its wrappings are the ones"
