@@ -24,6 +24,7 @@ public final class NodeHeartbeat {
     private final Duration every;
     private final Supplier<ClusterSettings> settings;
     private final Supplier<NodeReport> report;
+    private boolean left;
 
     /**
      * @param every    how often {@link #beat()} is called
@@ -44,8 +45,11 @@ public final class NodeHeartbeat {
         return identity;
     }
 
-    /** Records a heartbeat now and expires long-silent nodes. */
-    public void beat() {
+    /** Records a heartbeat now and expires long-silent nodes; nothing after {@link #leave()}. */
+    public synchronized void beat() {
+        if (left) {
+            return; // a beat racing the close must not bring the row back
+        }
         store.heartbeat(identity, every, report.get());
         int expired = store.expire(settings.get().nodeExpiry());
         if (expired > 0) {
@@ -63,7 +67,8 @@ public final class NodeHeartbeat {
     }
 
     /** Removes this node's row (clean close); logs instead of throwing. */
-    public void leave() {
+    public synchronized void leave() {
+        left = true;
         try {
             store.remove(identity.id());
         } catch (RuntimeException e) {
