@@ -56,5 +56,7 @@ public enum AuditAction {
     /** A keystore's master key was disabled: it wraps and unwraps nothing until enabled. */
     MASTER_KEY_DISABLED,
     /** A disabled master key was enabled again. */
-    MASTER_KEY_ENABLED
+    MASTER_KEY_ENABLED,
+    /** An admin changed the registry's CDK rotation policy ({@code dataenc policy set}). */
+    ROTATION_POLICY_CHANGED
 }

@@ -42,7 +42,7 @@ final class AuditCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
             if (verify) {
                 out.println(plane.audit().verify().line());
                 return 0;

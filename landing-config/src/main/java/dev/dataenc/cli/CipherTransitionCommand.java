@@ -50,7 +50,7 @@ final class CipherTransitionCommand implements Callable<Integer> {
         if (action.equals("start") && keystore == null) {
             throw new ParameterException(spec.commandLine(), "start needs the new keystore's name");
         }
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        try (ControlPlane plane = AdminPlane.open(config.load(), action.equals("status"))) {
             CipherTransitions transitions = plane.cipherTransitions();
             switch (action) {
                 case "start" -> print(out, transitions.start(keystore));

@@ -90,7 +90,7 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DataEncConfig cfg = config.load();
         HostDatabase host = HostDatabase.of(cfg.registry(), dbUrl, dbUser, dbPasswordEnv);
-        try (ControlPlane plane = AdminPlane.open(cfg);
+        try (ControlPlane plane = AdminPlane.open(cfg, dryRun);
              JdbcRecordSource source = host.builder().table(table).key(key).columns(columns).build()) {
             MigrationRequest request = MigrationRequest.of(source).withBatchSize(batchSize)
                     .withMode(encryptPlaintext ? MigrationMode.ENCRYPT_PLAINTEXT : MigrationMode.REENCRYPT);

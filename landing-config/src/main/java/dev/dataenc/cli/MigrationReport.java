@@ -37,7 +37,7 @@ final class MigrationReport {
         out.println("dry run:          " + plan.source());
         out.println("target:           ACTIVE CDK " + plan.target());
         out.println("records:          " + scan.records());
-        out.println("values per CDK:" + (scan.perCdk().isEmpty() ? "   none encrypted" : ""));
+        out.println("values found per CDK:" + (scan.perCdk().isEmpty() ? " none encrypted" : ""));
         new TreeMap<>(scan.perCdk()).forEach((id, n) -> out.println("  " + id + "  " + status(id) + "  " + n
                 + (id.equals(plan.target()) ? " (already current: skipped)" : "")));
         out.println("already current:  " + current + " (under the ACTIVE CDK)");
@@ -99,7 +99,7 @@ final class MigrationReport {
             }
         });
         long left = old.values().stream().mapToLong(Long::longValue).sum();
-        out.println("references left per old CDK (scan at completion, " + scan.completedAt() + "):"
+        out.println("values found under old CDKs (scan at completion, " + scan.completedAt() + "):"
                 + (old.isEmpty() ? " no old CDK" : ""));
         old.forEach((id, count) -> out.println("  " + id + "  " + status(id) + "  " + count));
         if (left > 0) {

@@ -47,7 +47,7 @@ final class MigrationStatusLines {
         running.values().forEach(j -> out.add("  RUNNING   " + line(j, store.tally(j.id()).get(BatchStatus.DONE))
                 + ", " + store.tally(j.id()).get(BatchStatus.CLAIMED) + " claimed; resume: the same 'dataenc migrate'"));
         completed.values().forEach(j -> out.add("  COMPLETED " + line(j, j.batchesTotal()) + ", completed "
-                + j.completedAt() + ", references left: " + left(scans.get(j.source()), j)));
+                + j.completedAt() + ", values found under old CDKs by its scan: " + left(scans.get(j.source()), j)));
         return out;
     }
 
@@ -64,6 +64,6 @@ final class MigrationStatusLines {
         Map<CdkId, Long> old = new TreeMap<>(scan.references());
         old.remove(scan.target());
         old.values().removeIf(n -> n == 0);
-        return old.isEmpty() ? "none under old CDKs" : old.toString();
+        return old.isEmpty() ? "none" : old.toString();
     }
 }

@@ -43,7 +43,7 @@ final class RemoveWrappingsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         DataEncConfig cfg = config.load();
-        try (ControlPlane plane = AdminPlane.open(cfg)) {
+        try (ControlPlane plane = AdminPlane.open(cfg, dryRun)) {
             requireKnown(cfg, plane);
             String active = plane.jobs().state().orElseThrow().activeKeystore();
             if (active.equals(keystore)) {

@@ -56,7 +56,7 @@ final class RetireCdksCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        try (ControlPlane plane = AdminPlane.open(config.load(), dryRun)) {
             RetirementResult r = plane.retireCdks(evidence.apply(plane), dryRun);
             out.println((dryRun ? "would retire " : "retired ") + count(r.retired().size())
                     + (r.retired().isEmpty() ? "" : ": " + r.retired().stream().map(CdkId::toString)

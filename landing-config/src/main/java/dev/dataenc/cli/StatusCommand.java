@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dataenc status}: cipher type, active keystore and its master key state, every configured
- * keystore, CDKs by status and by wrapping, a switch in progress, the last refusal, cache counters,
+ * keystore, CDKs by status and by wrapping, a switch in progress, the last refusal, every node of the
+ * cluster (live or stale, drift, refusals, cache counters),
  * and the running and last completed data migration of each record source.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -28,10 +29,11 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
             out.println("configuration:    " + config.path());
             plane.status().lines().forEach(out::println);
             MigrationStatusLines.of(plane.database()).forEach(out::println);
+            plane.cluster().lines().forEach(out::println);
         }
         return 0;
     }

@@ -90,7 +90,7 @@ final class SwitchCommand implements Callable<Integer> {
         }
         CipherType targetType = CipherType.ofKeystoreType(targetSettings.type());
         try (RewrapProgressBar progress = new RewrapProgressBar(err, root != null && root.interactive());
-             ControlPlane plane = AdminPlane.open(cfg, progress)) {
+             ControlPlane plane = dryRun ? AdminPlane.openToLook(cfg, progress) : AdminPlane.open(cfg, progress)) {
             CipherType current = plane.jobs().state().orElseThrow().cipherType();
             if (dryRun) {
                 return dryRun(out, err, plane, current, targetType);

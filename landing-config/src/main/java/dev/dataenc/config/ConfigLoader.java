@@ -86,12 +86,19 @@ public final class ConfigLoader {
     public static final String RELOAD_INTERVAL = "dataenc.reload.interval";
     /** Lease of a keystore-switch job. */
     public static final String SWITCH_LEASE = "dataenc.switch.lease";
+    /** Whether a file naming another active keystore than the registry's starts the guarded switch (default false). */
+    public static final String SWITCH_ON_FILE_CHANGE = "dataenc.keystore.switch-on-file-change";
+    /** After how many missed heartbeats a node shows as stale. */
+    public static final String CLUSTER_STALE_HEARTBEATS = "dataenc.cluster.stale-heartbeats";
+    /** After how long without a heartbeat a node's row is deleted. */
+    public static final String CLUSTER_NODE_EXPIRY = "dataenc.cluster.node-expiry";
 
     /** Every fixed key, in documentation order (keystore keys are {@link #KEYSTORES_PREFIX}{@code <name>.<setting>}). */
-    public static final List<String> KEYS = List.of(CIPHER_TYPE, KEYSTORE_ACTIVE,
+    public static final List<String> KEYS = List.of(CIPHER_TYPE, KEYSTORE_ACTIVE, SWITCH_ON_FILE_CHANGE,
             REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD, REGISTRY_PASSWORD_ENV,
             CACHE_MAX_AGE, CACHE_MAX_ENTRIES, CACHE_ACTIVE_REFRESH,
-            ROTATION_MAX_AGE, ROTATION_MAX_MESSAGES, RELOAD_INTERVAL, SWITCH_LEASE);
+            ROTATION_MAX_AGE, ROTATION_MAX_MESSAGES, RELOAD_INTERVAL, SWITCH_LEASE,
+            CLUSTER_STALE_HEARTBEATS, CLUSTER_NODE_EXPIRY);
 
     /** Valid keystore names: 1-64 lower-case letters, digits, {@code -} or {@code _}, starting with a letter or digit. */
     public static final Pattern KEYSTORE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
@@ -262,6 +269,7 @@ public final class ConfigLoader {
             RotationPolicy rotation = rotation();
             Duration reload = duration(RELOAD_INTERVAL, DataEncConfig.DEFAULT_RELOAD_INTERVAL, MIN_INTERVAL, null);
             Duration lease = duration(SWITCH_LEASE, DataEncConfig.DEFAULT_SWITCH_LEASE, MIN_INTERVAL, null);
+            ClusterSettings cluster = cluster();
 
             if (!problems.isEmpty()) {
                 List<String> order = List.copyOf(values.keySet());
@@ -273,7 +281,7 @@ public final class ConfigLoader {
             }
             try {
                 return new DataEncConfig(file, cipherType.orElseThrow(), active.orElseThrow(), keystores, registry, cache,
-                        rotation, reload, lease);
+                        rotation, reload, lease, cluster);
             } catch (IllegalArgumentException e) {
                 // every rule of DataEncConfig is checked above; this is a safety net
                 throw DataEncConfigException.of(file, List.of(new Problem(null, e.getMessage())));
@@ -316,7 +324,7 @@ public final class ConfigLoader {
             if (key.startsWith("dataenc.keystore.")) {
                 return "unknown key; keystore settings go under " + KEYSTORES_PREFIX + "<name>. (plural), e.g. "
                         + KEYSTORES_PREFIX + key.substring("dataenc.keystore.".length()) + "; the only "
-                        + "dataenc.keystore. key is " + KEYSTORE_ACTIVE;
+                        + "dataenc.keystore. keys are " + KEYSTORE_ACTIVE + " and " + SWITCH_ON_FILE_CHANGE;
             }
             int lastDot = key.lastIndexOf('.');
             String section = key.substring(0, lastDot + 1);
@@ -501,6 +509,26 @@ public final class ConfigLoader {
             long messages = number(ROTATION_MAX_MESSAGES, RotationPolicy.DEFAULT_MAX_MESSAGES, 1,
                     RotationPolicy.MAX_MAX_MESSAGES);
             return new RotationPolicy(maxAge, messages);
+        }
+
+        private ClusterSettings cluster() {
+            boolean onFileChange = bool(SWITCH_ON_FILE_CHANGE, false);
+            long stale = number(CLUSTER_STALE_HEARTBEATS, ClusterSettings.DEFAULT_STALE_HEARTBEATS, 1, 1000);
+            Duration expiry = duration(CLUSTER_NODE_EXPIRY, ClusterSettings.DEFAULT_NODE_EXPIRY, Duration.ofMinutes(1), null);
+            return new ClusterSettings(onFileChange, (int) stale, expiry);
+        }
+
+        /** {@code true} or {@code false} (case-insensitive), or the default (after reporting) when unset or invalid. */
+        private boolean bool(String key, boolean defaultValue) {
+            String v = values.get(key);
+            if (v == null || v.isEmpty()) {
+                return defaultValue;
+            }
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v.toLowerCase(java.util.Locale.ROOT));
+            }
+            problem(key, "is '" + v + "'; use true or false (default " + defaultValue + ")");
+            return defaultValue;
         }
 
         /** A duration within bounds ({@code max} may be null), or the default (after reporting) when unset or invalid. */

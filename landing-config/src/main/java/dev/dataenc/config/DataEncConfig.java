@@ -25,10 +25,12 @@ import java.util.Objects;
  * @param rotation       CDK rotation policy
  * @param reloadInterval how often the file is checked for changes
  * @param switchLease    how long a keystore-switch job may go without a heartbeat before another process takes it over
+ * @param cluster        how this node takes part in a cluster (file-change switches, stale and expired nodes)
  */
 public record DataEncConfig(Path source, CipherType cipherType, String activeKeystore,
                             Map<String, KeystoreSettings> keystores, RegistrySettings registry, CacheLimits cache,
-                            RotationPolicy rotation, Duration reloadInterval, Duration switchLease) {
+                            RotationPolicy rotation, Duration reloadInterval, Duration switchLease,
+                            ClusterSettings cluster) {
 
     /** Default interval between checks of the configuration file. */
     public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
@@ -44,6 +46,7 @@ public record DataEncConfig(Path source, CipherType cipherType, String activeKey
         Objects.requireNonNull(rotation, "rotation");
         Objects.requireNonNull(reloadInterval, "reloadInterval");
         Objects.requireNonNull(switchLease, "switchLease");
+        Objects.requireNonNull(cluster, "cluster");
         KeystoreSettings active = keystores.get(activeKeystore);
         if (active == null) {
             throw new IllegalArgumentException("active keystore '" + activeKeystore + "' is not among the configured keystores "
@@ -53,6 +56,20 @@ public record DataEncConfig(Path source, CipherType cipherType, String activeKey
             throw new IllegalArgumentException("cipher type " + cipherType + " does not match the active keystore '"
                     + activeKeystore + "' of type " + active.type());
         }
+    }
+
+    /** A configuration with the default {@link ClusterSettings}. */
+    public DataEncConfig(Path source, CipherType cipherType, String activeKeystore, Map<String, KeystoreSettings> keystores,
+                         RegistrySettings registry, CacheLimits cache, RotationPolicy rotation, Duration reloadInterval,
+                         Duration switchLease) {
+        this(source, cipherType, activeKeystore, keystores, registry, cache, rotation, reloadInterval, switchLease,
+                ClusterSettings.defaults());
+    }
+
+    /** This configuration with other cluster settings. */
+    public DataEncConfig withCluster(ClusterSettings c) {
+        return new DataEncConfig(source, cipherType, activeKeystore, keystores, registry, cache, rotation, reloadInterval,
+                switchLease, c);
     }
 
     /** The active keystore's settings. */
@@ -67,6 +84,6 @@ public record DataEncConfig(Path source, CipherType cipherType, String activeKey
             throw new IllegalArgumentException("keystore '" + name + "' is not configured; configured: " + keystores.keySet());
         }
         return new DataEncConfig(source, CipherType.ofKeystoreType(s.type()), name, keystores, registry, cache, rotation,
-                reloadInterval, switchLease);
+                reloadInterval, switchLease, cluster);
     }
 }

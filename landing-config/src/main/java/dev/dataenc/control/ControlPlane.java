@@ -1,6 +1,14 @@
 package dev.dataenc.control;
 
+import dev.dataenc.control.cluster.ActiveCdkCheck;
+import dev.dataenc.control.cluster.ClusterView;
+import dev.dataenc.control.cluster.FileDrift;
+import dev.dataenc.control.cluster.NodeHeartbeat;
+import dev.dataenc.control.cluster.NodeIdentity;
+import dev.dataenc.control.cluster.NodeReport;
+import dev.dataenc.control.cluster.RotationPolicyStore;
 import dev.dataenc.control.guard.KeystoreRemovalGuard;
+import dev.dataenc.control.guard.OpenTransitionGuard;
 import dev.dataenc.control.guard.RefusedCipherGuard;
 import dev.dataenc.control.keyswitch.CrashPoint;
 import dev.dataenc.control.keyswitch.KeystoreSwitch;
@@ -36,6 +44,7 @@ import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.config.DataEncConfigException;
+import dev.dataenc.config.RotationPolicy;
 import dev.dataenc.envelope.BlobCipher;
 import dev.dataenc.envelope.CdkCache;
 import dev.dataenc.envelope.PropertyCipher;
@@ -165,10 +174,16 @@ public final class ControlPlane implements AutoCloseable {
     private volatile KeystoreSet keystores;
     private volatile String lastRefusal;
     private volatile String requestedActive;
+    private final RotationPolicyStore policies;
+    private final FileDrift drift = new FileDrift();
+    private volatile DataEncConfig fileConfig;
+    private volatile NodeHeartbeat node;
 
     private ControlPlane(DataEncConfig config, RegistryDatabase db, KeystoreSet keystores, Options options) {
         this.config = config;
         this.requestedActive = config.activeKeystore();
+        this.fileConfig = config;
+        this.policies = new RotationPolicyStore(db);
         this.db = db;
         this.keystores = keystores;
         this.options = options;
@@ -220,9 +235,14 @@ public final class ControlPlane implements AutoCloseable {
 
     private void reconcile() {
         keystores.failures().forEach((name, e) -> LOG.warn("keystore '{}' cannot be opened: {}", name, e.getMessage()));
-        if (jobs.initState(config.activeKeystore(), config.cipherType())) {
+        boolean initialised = jobs.initState(config.activeKeystore(), config.cipherType());
+        if (initialised) {
             audit.record(AuditAction.CONTROL_INITIALIZED, null, config.activeKeystore(), "active keystore '"
-                    + config.activeKeystore() + "', cipher type " + config.cipherType());
+                    + config.activeKeystore() + "', cipher type " + config.cipherType() + ", rotation policy "
+                    + RotationPolicyStore.describe(config.rotation()));
+        }
+        if (initialised || options.reconcile()) {
+            policies.initIfAbsent(config.rotation()); // the file's policy, only where the registry has none yet
         }
         if (!options.reconcile()) {
             String active = jobs.state().orElseThrow().activeKeystore();
@@ -236,7 +256,9 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         ControlState state = jobs.state().orElseThrow();
-        if (!state.activeKeystore().equals(config.activeKeystore())) {
+        if (!state.activeKeystore().equals(config.activeKeystore()) && !config.cluster().switchOnFileChange()) {
+            config = config.withActiveKeystore(requireConfiguredToFollow(config, state.activeKeystore()));
+        } else if (!state.activeKeystore().equals(config.activeKeystore())) {
             try {
                 switcher().switchTo(config.activeKeystore());
             } catch (SwitchRefusedException e) {
@@ -260,9 +282,67 @@ public final class ControlPlane implements AutoCloseable {
                 LOG.debug("another node generated the first CDK", e);
             }
         }
+        if (jobs.running().isEmpty()) {
+            registry.findActive().ifPresent(cdk -> ActiveCdkCheck.require(cdk, keystores));
+        }
         cache.get().invalidateActive();
         refreshRecordedUsage();
         rotateIfDueQuietly();
+        recordDrift();
+        node = new NodeHeartbeat(db, NodeIdentity.thisProcess(options.tool()), Duration.ofMillis(Math.max(100,
+                options.usageFlush().toMillis())), () -> config.cluster(), this::nodeReport);
+        node.beatQuietly();
+    }
+
+    /**
+     * The registry's active keystore, which a node follows whatever its file names.
+     *
+     * @throws DataEncException if {@code in} does not configure it (the node could not encrypt)
+     */
+    private static String requireConfiguredToFollow(DataEncConfig in, String registryActive) {
+        if (!in.keystores().containsKey(registryActive)) {
+            throw new DataEncException("the registry's active keystore is '" + registryActive + "' but this node's"
+                    + " configuration does not configure it (configured: " + String.join(", ", in.keystores().keySet())
+                    + "); add dataenc." + "keystores." + registryActive + ".* as on the other nodes. The registry decides"
+                    + " the active keystore ('dataenc switch' changes it); see 'Cluster model' in docs/ADMIN.md");
+        }
+        return registryActive;
+    }
+
+    /** Compares this node's file with the registry's state; a difference is drift (warned once, reported). */
+    private void recordDrift() {
+        drift.record(FileDrift.of(fileConfig, jobs.state().orElseThrow(), policies.read()));
+    }
+
+    /** After an admin switch elsewhere: this node's configuration in force names the registry's active keystore. */
+    private synchronized void followRegistry() {
+        String active = jobs.state().orElseThrow().activeKeystore();
+        if (!active.equals(config.activeKeystore()) && keystores.isConfigured(active)) {
+            config = config.withActiveKeystore(active);
+        }
+        recordDrift();
+    }
+
+    private NodeReport nodeReport() {
+        StringBuilder ks = new StringBuilder();
+        keystores.settings().forEach((name, s) -> ks.append(ks.length() == 0 ? "" : "\n").append(name).append(" (")
+                .append(s.type()).append("): ").append(keystores.failure(name).map(e -> "CANNOT BE OPENED: "
+                        + e.getMessage()).orElseGet(() -> {
+                            var d = keystores.describe(name);
+                            return d.state() + ", master key '" + d.masterKeyId() + "'";
+                        })));
+        return new NodeReport(requestedActive, drift.current(), ks.toString(), lastRefusal, cache.get().stats(),
+                propertyKeys.pendingTotal() + blobKeys.pendingTotal());
+    }
+
+    /** Every node recorded in the registry, live and stale ({@code dataenc status}). */
+    public ClusterView cluster() {
+        return ClusterView.read(db, config.cluster().staleHeartbeats());
+    }
+
+    /** This process's node id in the cluster view, if it takes part (applications do; admin commands do not). */
+    public Optional<String> nodeId() {
+        return Optional.ofNullable(node).map(n -> n.identity().id());
     }
 
     /** Reads the ACTIVE CDK's recorded encryptions (all nodes) into the usage ceiling. */
@@ -330,7 +410,7 @@ public final class ControlPlane implements AutoCloseable {
     private KeystoreSwitch switcher(KeystoreSet set) {
         return new KeystoreSwitch(registry, jobs, usage, audit, set, owner, config.switchLease(), options.crash(),
                 options.progress(), List.of(new RefusedCipherGuard(transitions.refusedKeystores(),
-                transitions.refusedMasterKeys())));
+                transitions.refusedMasterKeys()), new OpenTransitionGuard(transitions.open())));
     }
 
     /** Phased moves away from an old cipher whose data must be re-encrypted ({@code dataenc cipher-transition}). */
@@ -418,13 +498,17 @@ public final class ControlPlane implements AutoCloseable {
     public synchronized boolean apply(DataEncConfig next) {
         requestedActive = next.activeKeystore();
         KeystoreSet nextKeystores = KeystoreSet.open(next.keystores());
+        DataEncConfig inForce = next;
         try {
             Optional<String> lost = new KeystoreRemovalGuard().check(registry.list(), keystores, nextKeystores, usage.all());
             if (lost.isPresent()) {
                 throw new SwitchRefusedException(lost.get());
             }
-            if (!jobs.state().orElseThrow().activeKeystore().equals(next.activeKeystore())) {
+            String registryActive = jobs.state().orElseThrow().activeKeystore();
+            if (!registryActive.equals(next.activeKeystore()) && next.cluster().switchOnFileChange()) {
                 switcher(nextKeystores).switchTo(next.activeKeystore());
+            } else if (!registryActive.equals(next.activeKeystore())) {
+                inForce = next.withActiveKeystore(requireConfiguredToFollow(next, registryActive));
             }
         } catch (DataEncException e) {
             nextKeystores.close();
@@ -438,11 +522,13 @@ public final class ControlPlane implements AutoCloseable {
         KeystoreSet old = keystores;
         CdkCache oldCache = cache.get();
         keystores = nextKeystores;
-        config = next;
+        config = inForce;
+        fileConfig = next;
         cache.set(newCache(nextKeystores, next));
         lastRefusal = null;
         oldCache.close();
         old.close();
+        recordDrift();
         audit.record(AuditAction.CONFIG_APPLIED, null, next.activeKeystore(), "keystores " + next.keystores().keySet()
                 + ", active '" + next.activeKeystore() + "' (" + next.cipherType() + ")");
         return true;
@@ -479,7 +565,12 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The rotation policy in force, judged on this control plane's clock. */
     public CdkRotationPolicy rotationPolicy() {
-        return new CdkRotationPolicy(config.rotation(), options.clock());
+        return new CdkRotationPolicy(rotationPolicyInForce(), options.clock());
+    }
+
+    /** The registry's rotation policy; the file's only where the registry has none recorded yet. */
+    public RotationPolicy rotationPolicyInForce() {
+        return policies.read().orElse(config.rotation());
     }
 
     /**
@@ -587,6 +678,15 @@ public final class ControlPlane implements AutoCloseable {
             LOG.warn("could not read the recorded CDK usage (will retry): {}", e.getMessage());
         }
         rotateIfDueQuietly();
+        NodeHeartbeat n = node;
+        if (n != null) {
+            try {
+                followRegistry();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read the registry's state yet (will retry): {}", e.getMessage());
+            }
+            n.beatQuietly();
+        }
     }
 
     /** Time allowed after a rotation for encryptions in flight, beyond the CDK caches' active-refresh interval. */
@@ -648,10 +748,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Unwraps every CDK in use with every available keystore that holds a wrapping of it. */
     public VerifyReport verify() {
-        VerifyReport report = new CdkVerifier(keystores, usage.all()).verify(registry.list());
-        audit.record(AuditAction.VERIFIED, null, null, report.checked() + " CDKs checked, " + report.unreadable().size()
-                + " at risk");
-        return report;
+        // looking changes nothing: no audit entry (the audit trail records changes and refusals)
+        return new CdkVerifier(keystores, usage.all()).verify(registry.list());
     }
 
     /**
@@ -707,12 +805,13 @@ public final class ControlPlane implements AutoCloseable {
             return "none yet (the first application start generates it)";
         }
         Cdk cdk = active.get();
-        CdkRotationPolicy policy = rotationPolicy();
+        RotationPolicy inForce = rotationPolicyInForce();
+        CdkRotationPolicy policy = new CdkRotationPolicy(inForce, options.clock());
         long used = encryptions(cdk);
         Optional<RotationDue> due = policy.due(cdk, used);
         return cdk.id() + ", " + policy.age(cdk).toDays() + " days old (policy: rotate after "
-                + config.rotation().maxAge().toDays() + "), " + used + " encryptions recorded (limit "
-                + config.rotation().maxMessages() + ")" + due.map(d -> " - ROTATION DUE (" + d.reason()
+                + inForce.maxAge().toDays() + "), " + used + " encryptions recorded (limit "
+                + inForce.maxMessages() + ")" + due.map(d -> " - ROTATION DUE (" + d.reason()
                 + "): applications rotate it automatically, or run 'dataenc rotate-cdk'").orElse("");
     }
 
@@ -734,6 +833,10 @@ public final class ControlPlane implements AutoCloseable {
     public void close() {
         flusher.shutdownNow();
         flushUsageQuietly();
+        NodeHeartbeat n = node;
+        if (n != null) {
+            n.leave();
+        }
         CdkCache c = cache.get();
         if (c != null) {
             c.close();

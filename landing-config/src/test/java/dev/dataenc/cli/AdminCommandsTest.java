@@ -121,13 +121,14 @@ class AdminCommandsTest {
     }
 
     @Test
-    void status_onFreshRegistry_generatesNoCdk() throws IOException {
+    void status_onMissingRegistry_saysSoAndCreatesNothing() throws IOException {
         Path file = config("a");
 
         Run r = dataencOn(file, "status");
 
-        assertEquals(0, r.code(), r.all());
-        assertTrue(r.out().contains("CDKs by status:   {}"), "looking changes nothing: " + r.out());
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.err().contains("is not initialised (the database does not exist); nothing was created"), r.err());
+        assertFalse(Files.exists(dir.resolve("registry.mv.db")), "looking created no registry");
     }
 
     @Test

@@ -238,7 +238,7 @@ class MigrateCommandTest {
         assertTrue(r.out().contains("records:          " + ROWS), r.out());
         assertTrue(r.out().contains("migrated:         " + values), r.out());
         assertTrue(r.out().contains("skipped:          0"), r.out());
-        assertTrue(r.out().contains("references left per old CDK"), r.out());
+        assertTrue(r.out().contains("values found under old CDKs"), r.out());
         assertTrue(r.out().contains("'dataenc retire-cdks"), r.out());
         assertTrue(r.err().contains("migrate 100% " + ROWS + "/" + ROWS + " records"), r.err());
         assertNoPlaintext(r);
@@ -262,7 +262,7 @@ class MigrateCommandTest {
         assertTrue(status.out().contains("migrations:"), status.out());
         assertTrue(status.out().contains("  COMPLETED "), status.out());
         assertTrue(status.out().contains("6/6 batches, " + ROWS + " records, 0 values migrated"), status.out());
-        assertTrue(status.out().contains("references left: none under old CDKs"), status.out());
+        assertTrue(status.out().contains("values found under old CDKs by its scan: none"), status.out());
 
         Run retire = dataenc(s, "retire-cdks");
         assertEquals(0, retire.code(), retire.all());

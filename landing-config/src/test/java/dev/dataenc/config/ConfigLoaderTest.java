@@ -283,6 +283,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void clusterKeys_defaultToRegistryDecides_andAreRead() throws IOException {
+        DataEncConfig defaults = ConfigLoader.load(minimalPlus(), ENV);
+        assertEquals(ClusterSettings.defaults(), defaults.cluster());
+
+        DataEncConfig set = ConfigLoader.load(minimalPlus("dataenc.keystore.switch-on-file-change = TRUE",
+                "dataenc.cluster.stale-heartbeats = 5", "dataenc.cluster.node-expiry = 2h"), ENV);
+
+        assertEquals(new ClusterSettings(true, 5, java.time.Duration.ofHours(2)), set.cluster());
+        assertEquals(set.cluster(), set.withActiveKeystore("primary").cluster(), "kept across a change of active keystore");
+    }
+
+    @Test
+    void clusterKeys_badValues_areRejectedWithWhatIsValid() throws IOException {
+        DataEncConfigException e = rejected(minimalPlus("dataenc.keystore.switch-on-file-change = yes",
+                "dataenc.cluster.stale-heartbeats = 0", "dataenc.cluster.node-expiry = 10s"));
+
+        assertProblem(e, ConfigLoader.SWITCH_ON_FILE_CHANGE, "'yes'", "true or false");
+        assertProblem(e, ConfigLoader.CLUSTER_STALE_HEARTBEATS, "1 to 1000");
+        assertProblem(e, ConfigLoader.CLUSTER_NODE_EXPIRY, "at least 1m");
+    }
+
+    @Test
     void unknownLocalSetting_suggestsCorrectSetting() throws IOException {
         DataEncConfigException e = rejected(minimalPlus("dataenc.keystores.primary.wrap-algoritm = aes-kwp"));
 

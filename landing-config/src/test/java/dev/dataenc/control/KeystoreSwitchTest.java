@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.config.ClusterSettings;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.MasterKeyAdmin;
@@ -197,7 +198,7 @@ class KeystoreSwitchTest {
             SwitchPlan plan = plane.planSwitch("b");
             assertTrue(plan.allowed(), String.join("\n", plan.lines()));
             assertEquals(2, plan.toRewrap().size());
-            assertEquals(4, plan.checks().size(), "target, stranded CDKs, cipher type, refused cipher");
+            assertEquals(5, plan.checks().size(), "target, stranded CDKs, cipher type, refused cipher, open transition");
             assertTrue(String.join("\n", plan.lines()).contains("re-wrap 2 CDKs"));
             assertEquals(before, Snapshot.of(plane));
             assertTrue(plane.jobs().history(10).isEmpty());
@@ -222,8 +223,9 @@ class KeystoreSwitchTest {
             assertEquals(1, plane.audit().byAction(AuditAction.CONFIG_REFUSED).size());
             assertEquals("kept", plane.propertyCipher().decryptString(v, "ctx"));
 
-            // the safe order: switch first (keeping a), then remove a
-            assertTrue(plane.apply(ControlFixture.config(dir, "b", a, b, c)));
+            // the safe order: switch first (keeping a), then remove a; a file edit switches only where enabled
+            assertTrue(plane.apply(ControlFixture.config(dir, "b", a, b, c)
+                    .withCluster(ClusterSettings.defaults().withSwitchOnFileChange(true))));
             assertEquals("b", plane.jobs().state().orElseThrow().activeKeystore());
             assertTrue(plane.apply(withoutA));
             assertEquals("kept", plane.propertyCipher().decryptString(v, "ctx"));

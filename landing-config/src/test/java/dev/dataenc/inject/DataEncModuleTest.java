@@ -40,7 +40,9 @@ class DataEncModuleTest {
         StringBuilder sb = new StringBuilder("# test configuration\n")
                 .append("dataenc.cipher-type = platform\n")
                 .append("dataenc.keystore.active = ").append(active).append('\n')
-                .append("dataenc.reload.interval = 1s\n");
+                .append("dataenc.reload.interval = 1s\n")
+                // this node manages keys by editing its file: the opt-in that lets an edit switch (guarded)
+                .append("dataenc.keystore.switch-on-file-change = true\n");
         for (String k : keystores) {
             sb.append("dataenc.keystores.").append(k).append(".type = local\n")
                     .append("dataenc.keystores.").append(k).append(".path = ").append(k).append(".p12\n")

@@ -19,7 +19,7 @@ public final class CdkLines {
     public static String describe(Cdk cdk, CdkUsage usage) {
         String by = cdk.wrappings().stream().map(Wrapping::keystoreName).distinct().map(n -> "'" + n + "'")
                 .collect(Collectors.joining(", "));
-        return "CDK " + cdk.id() + " (" + cdk.status() + ", wrapped by " + by + ", protects " + usage.describe() + ")";
+        return "CDK " + cdk.id() + " (" + cdk.status() + ", wrapped by " + by + ", " + usage.describe() + ")";
     }
 
     public static String list(List<Cdk> cdks, SwitchRequest request) {

@@ -11,10 +11,13 @@ public record CdkUsage(long propertyValues, long blobs) {
     /** No recorded use. */
     public static final CdkUsage NONE = new CdkUsage(0, 0);
 
-    /** E.g. {@code 1204 property values and 3 BLOBs}. */
+    /**
+     * E.g. {@code 1207 encryptions recorded (1204 property values and 3 BLOBs)}: what the usage counters say was
+     * encrypted, not how many values a scan found (values may since have been deleted or re-encrypted).
+     */
     public String describe() {
-        return propertyValues + " property value" + (propertyValues == 1 ? "" : "s") + " and " + blobs + " BLOB"
-                + (blobs == 1 ? "" : "s");
+        return total() + " encryption" + (total() == 1 ? "" : "s") + " recorded (" + propertyValues + " property value"
+                + (propertyValues == 1 ? "" : "s") + " and " + blobs + " BLOB" + (blobs == 1 ? "" : "s") + ")";
     }
 
     /** Total encryptions. */

@@ -68,6 +68,11 @@ public final class UsageCountingKeySource implements DataKeySource {
         return n == null ? 0 : n.sum();
     }
 
+    /** Encryptions counted by this process but not yet added to the store, over every CDK. */
+    public long pendingTotal() {
+        return counts.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
     /** Adds the counts gathered since the last drain to the store. */
     public void drainTo(CdkUsageStore store) {
         for (Map.Entry<CdkId, LongAdder> e : counts.entrySet()) {

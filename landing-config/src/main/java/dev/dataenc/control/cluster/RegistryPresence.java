@@ -1,0 +1,74 @@
+package dev.dataenc.control.cluster;
+
+import dev.dataenc.config.RegistrySettings;
+import dev.dataenc.registry.RegistryException;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Checks, without creating or changing anything, that a registry exists and has been initialised (an
+ * application started on it and recorded the data-encryption state). Commands that only look run this
+ * before they open the registry, because opening creates a missing embedded H2 database and migrates an
+ * empty schema. An H2 URL is opened with {@code IFEXISTS=TRUE}, so a missing file is not created.
+ */
+public final class RegistryPresence {
+
+    /** H2's error code for "database not found" (with IFEXISTS=TRUE). */
+    private static final int H2_DATABASE_NOT_FOUND = 90146;
+
+    private RegistryPresence() {
+    }
+
+    /**
+     * @throws RegistryNotInitializedException if there is no database, no registry schema or no recorded state
+     * @throws RegistryException               if the database cannot be reached for another reason
+     */
+    public static void requireInitialized(RegistrySettings registry) {
+        String shown = registry.displayUrl();
+        Properties p = new Properties();
+        if (registry.user() != null) {
+            p.setProperty("user", registry.user());
+        }
+        if (registry.password() != null) {
+            p.setProperty("password", registry.password());
+        }
+        try (Connection c = DriverManager.getConnection(ifExists(registry.url()), p);
+             PreparedStatement s = c.prepareStatement("SELECT active_keystore FROM dataenc_control WHERE id = 1");
+             ResultSet rs = s.executeQuery()) {
+            if (!rs.next()) {
+                throw notInitialized(shown, "it has the registry tables but no recorded data-encryption state");
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == H2_DATABASE_NOT_FOUND) {
+                throw notInitialized(shown, "the database does not exist");
+            }
+            if (e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+                throw notInitialized(shown, "the database has no registry tables");
+            }
+            throw new RegistryException("cannot read the CDK registry at " + shown + ": " + e.getMessage()
+                    + ". Check the registry JDBC URL, that the database is running, and its credentials.", e);
+        }
+    }
+
+    /** The URL that opens an embedded or server H2 database only if it exists; other URLs unchanged. */
+    static String ifExists(String url) {
+        String upper = url.toUpperCase(Locale.ROOT);
+        if (upper.startsWith("JDBC:H2:") && !upper.startsWith("JDBC:H2:MEM:") && !upper.contains("IFEXISTS")) {
+            return url + ";IFEXISTS=TRUE";
+        }
+        return url;
+    }
+
+    private static RegistryNotInitializedException notInitialized(String shown, String why) {
+        return new RegistryNotInitializedException("the CDK registry at " + shown + " is not initialised (" + why
+                + "); nothing was created. Looking needs a registry an application has started on: start an application"
+                + " with this configuration (its first start records the active keystore and generates the first CDK),"
+                + " or check dataenc.registry.url");
+    }
+}
