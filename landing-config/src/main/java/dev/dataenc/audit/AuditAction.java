@@ -58,5 +58,7 @@ public enum AuditAction {
     /** A disabled master key was enabled again. */
     MASTER_KEY_ENABLED,
     /** An admin changed the registry's CDK rotation policy ({@code dataenc policy set}). */
-    ROTATION_POLICY_CHANGED
+    ROTATION_POLICY_CHANGED,
+    /** A key check value was recorded for a CDK created before check values existed ({@code dataenc record-check-values}). */
+    CDK_CHECK_VALUE_RECORDED
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Field- and BLOB-level data encryption with pluggable keystores: admin commands.",
         subcommands = {StatusCommand.class, SwitchCommand.class, RotateCdkCommand.class, VerifyCommand.class,
                 AuditCommand.class, RemoveWrappingsCommand.class, RetireCdksCommand.class, DestroyCdkCommand.class,
-                MigrateCommand.class, CipherTransitionCommand.class, KeystoreCommand.class, PolicyCommand.class,
+                MigrateCommand.class, CipherTransitionCommand.class, KeystoreCommand.class, PolicyCommand.class, RecordCheckValuesCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class DataencCli {
 

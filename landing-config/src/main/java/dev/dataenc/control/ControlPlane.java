@@ -28,6 +28,7 @@ import dev.dataenc.control.lifecycle.CdkRotation;
 import dev.dataenc.control.lifecycle.CdkRotationPolicy;
 import dev.dataenc.control.lifecycle.CdkUsageStore;
 import dev.dataenc.control.lifecycle.CdkVerifier;
+import dev.dataenc.control.lifecycle.CheckValueBackfill;
 import dev.dataenc.control.lifecycle.RetirementResult;
 import dev.dataenc.control.lifecycle.RotationDue;
 import dev.dataenc.control.lifecycle.UsageCeiling;
@@ -778,6 +779,16 @@ public final class ControlPlane implements AutoCloseable {
         lastRefusal = null;
         cache.get().invalidateActive();
         return cancelled;
+    }
+
+    /**
+     * Records a key check value for every data-protecting CDK created before check values existed, once every
+     * available wrapping of it agrees on the key ({@code dataenc record-check-values}).
+     *
+     * @param dryRun only say which CDKs would get one
+     */
+    public CheckValueBackfill.Result recordCheckValues(boolean dryRun) {
+        return new CheckValueBackfill(registry, audit, keystores.opened()).run(dryRun);
     }
 
     /** The state for {@code dataenc status}. */

@@ -272,14 +272,26 @@ public final class JdbcCdkRegistry implements CdkRegistry {
 
     @Override
     public void recordCheckValue(CdkId id, CdkCheckValue checkValue) {
-        Objects.requireNonNull(checkValue, "checkValue");
         write("record the check value of CDK " + id, c -> {
+            recordCheckValue(c, id, checkValue);
+            return null;
+        });
+    }
+
+    /**
+     * As {@link #recordCheckValue(CdkId, CdkCheckValue)}, inside the caller's transaction on {@code c}.
+     *
+     * @return true if the value was stored now, false if the CDK already had this value
+     */
+    public boolean recordCheckValue(Connection c, CdkId id, CdkCheckValue checkValue) throws SQLException {
+        Objects.requireNonNull(checkValue, "checkValue");
+        {
             try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET check_value = ?,"
                     + " row_version = row_version + 1 WHERE id = ? AND check_value IS NULL")) {
                 s.setBytes(1, checkValue.value());
                 s.setString(2, id.toString());
                 if (s.executeUpdate() == 1) {
-                    return null;
+                    return true;
                 }
             }
             try (PreparedStatement s = c.prepareStatement("SELECT check_value FROM dataenc_cdk WHERE id = ?")) {
@@ -295,8 +307,8 @@ public final class JdbcCdkRegistry implements CdkRegistry {
                     }
                 }
             }
-            return null;
-        });
+            return false;
+        }
     }
 
     /** Locks the CDK's row for this transaction and returns its status. */
