@@ -2,6 +2,7 @@ package dev.dataenc.cli;
 
 import dev.dataenc.audit.AuditEvent;
 import dev.dataenc.control.ControlPlane;
+import dev.dataenc.report.AuditDocument;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -24,6 +25,9 @@ final class AuditCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
+    @Mixin
+    private JsonOption json;
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
             description = "How many events (default: ${DEFAULT-VALUE}).")
     private int limit;
@@ -35,6 +39,10 @@ final class AuditCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ControlPlane plane = AdminPlane.open(config.load())) {
+            if (json.enabled()) {
+                JsonOption.print(out, AuditDocument.of(limit, plane.audit().recent(limit)));
+                return 0;
+            }
             for (AuditEvent e : plane.audit().recent(limit)) {
                 out.println(e.line());
             }

@@ -10,20 +10,24 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code dataenc} admin command line: {@code status}, {@code switch}, {@code rotate-cdk},
- * {@code verify}, {@code audit}, {@code remove-wrappings}, {@code retire-cdks}, {@code destroy-cdk}, {@code migrate}
- * and {@code demo}. Every command except
- * {@code demo} reads the data-encryption configuration named by {@code --config} (default
+ * {@code verify}, {@code audit}, {@code remove-wrappings}, {@code retire-cdks}, {@code destroy-cdk}, {@code migrate},
+ * {@code cipher-transition}, the support commands {@code inspect}, {@code encrypt}, {@code decrypt} and
+ * {@code cdk list}, {@code completion} and {@code demo}. Every command except {@code demo} and
+ * {@code completion} reads the data-encryption configuration named by {@code --config} (default
  * {@code $DATAENC_CONFIG}, else {@code ./dataenc.properties}) and opens the control plane without
  * changing anything; only {@code switch}, {@code rotate-cdk}, {@code remove-wrappings},
- * {@code retire-cdks}, {@code destroy-cdk} and {@code migrate} (without {@code --dry-run}) change things, on purpose. Exit codes: 0 success, 1 refused or failed (the reason is printed as
- * {@code dataenc: <reason>}), 2 bad usage.
+ * {@code retire-cdks}, {@code destroy-cdk} and {@code migrate} (without {@code --dry-run}) change things, on purpose
+ * ({@code encrypt} adds to a CDK's usage count, {@code decrypt} to the audit trail). The commands that report take
+ * {@code --json}: one JSON document on standard output (schema in {@code docs/JSON.md}). Exit codes: 0 success,
+ * 1 refused or failed (the reason is printed as {@code dataenc: <reason>}), 2 bad usage.
  */
 @Command(name = "dataenc", mixinStandardHelpOptions = true, version = "dataenc 0.1.0",
         description = "Field- and BLOB-level data encryption with pluggable keystores: admin commands.",
         subcommands = {StatusCommand.class, SwitchCommand.class, RotateCdkCommand.class, VerifyCommand.class,
                 AuditCommand.class, RemoveWrappingsCommand.class, RetireCdksCommand.class, DestroyCdkCommand.class,
-                MigrateCommand.class, CipherTransitionCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+                MigrateCommand.class, CipherTransitionCommand.class, InspectCommand.class, EncryptCommand.class,
+                DecryptCommand.class, CdkCommand.class, DemoCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class DataencCli {
 
     /** Exit code when a dataenc operation failed or was refused. */
@@ -66,6 +70,8 @@ public final class DataencCli {
         CommandLine cli = new CommandLine(new DataencCli(interactive), factory);
         cli.setOut(out);
         cli.setErr(err);
+        // '@file' is dataenc inspect's way to name a file, not a picocli argument file
+        cli.setExpandAtFiles(false);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof DataEncException d) {
                 commandLine.getErr().println("dataenc: " + oneLine(d));
