@@ -52,7 +52,7 @@ public record StatusDocument(int schemaVersion, String command, String configFil
         }
         List<KeystoreInfo> keystores = plane.keystores().settings().keySet().stream()
                 .map(name -> KeystoreInfo.of(plane.keystores(), name, r.activeKeystore())).toList();
-        return new StatusDocument(SCHEMA_VERSION, "status", configFile, r.registryUrl(), r.cipherType().name(),
+        return new StatusDocument(SCHEMA_VERSION, "status", configFile, r.registryUrl(), r.cipherType().configValue(),
                 r.activeKeystore(), r.configuredActive(), keystores, activeCdk(plane).orElse(null), byStatus,
                 new LinkedHashMap<>(r.cdksByKeystore()), SwitchJobInfo.of(r.runningSwitch().orElse(null)),
                 SwitchJobInfo.of(r.lastSwitch().orElse(null)), r.lastRefusal().orElse(null), CacheInfo.of(r.cache()),

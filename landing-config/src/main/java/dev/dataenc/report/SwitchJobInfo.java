@@ -8,7 +8,7 @@ import dev.dataenc.control.keyswitch.SwitchJob;
  * @param id               job id
  * @param source           the keystore active when it started
  * @param target           the keystore switched to
- * @param targetCipherType the target's cipher type ({@code PLATFORM}, {@code CUSTOM}, {@code KEYSTORE})
+ * @param targetCipherType the target's cipher type ({@code platform}, {@code custom}, {@code keystore})
  * @param phase            how far it got ({@code COMPLETED} when done)
  * @param newCdkId         the CDK generated under the target, or null before it is chosen
  * @param cdksTotal        CDKs that needed a wrapping under the target
@@ -27,7 +27,7 @@ public record SwitchJobInfo(String id, String source, String target, String targ
         if (job == null) {
             return null;
         }
-        return new SwitchJobInfo(job.id(), job.source(), job.target(), job.targetCipher().name(), job.phase().name(),
+        return new SwitchJobInfo(job.id(), job.source(), job.target(), job.targetCipher().configValue(), job.phase().name(),
                 Times.id(job.newCdkId()), job.cdksTotal(), job.cdksRewrapped(), job.owner(), job.startedBy(),
                 Times.of(job.startedAt()), Times.of(job.updatedAt()));
     }

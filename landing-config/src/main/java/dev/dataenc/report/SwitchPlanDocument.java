@@ -32,7 +32,7 @@ public record SwitchPlanDocument(int schemaVersion, String command, boolean dryR
     /** The JSON view of {@code plan}. */
     public static SwitchPlanDocument of(SwitchPlan plan, CipherType current, CipherType target) {
         return new SwitchPlanDocument(SCHEMA_VERSION, "switch", true, plan.source(), plan.target(), plan.allowed(),
-                current.name(), target.name(), plan.checks().stream().map(GuardInfo::of).toList(),
+                current.configValue(), target.configValue(), plan.checks().stream().map(GuardInfo::of).toList(),
                 plan.toRewrap().stream().map(Object::toString).toList(), plan.alreadyDone());
     }
 }
