@@ -287,6 +287,10 @@ class JsonOutputTest {
                 .map(c -> c.id().toString()).toList();
         assertEquals(nowRetired, retired);
         assertTrue(retired.contains(old.id().toString()));
+        JsonNode listed = json(cli.dataenc("cdk", "list", "--status", "RETIRED", "--json")).get("cdks").get(0);
+        assertEquals(old.id().toString(), listed.get("id").textValue());
+        assertFalse(listed.get("retiredAt").isNull(), "retirement time from the audit trail");
+        assertEquals(listed.get("retiredAt").textValue(), listed.get("statusChangedAt").textValue());
     }
 
     @Test
