@@ -47,6 +47,12 @@ public enum AuditAction {
     CIPHER_TRANSITION_ADVANCED,
     /** A cipher-transition step was refused; nothing changed. */
     CIPHER_TRANSITION_REFUSED,
+    /**
+     * An admin decrypted a value or file ({@code dataenc decrypt}): the CDK, the context, the input and where
+     * the plaintext went; never the plaintext. Recorded after the ciphertext authenticated and before any
+     * plaintext was released.
+     */
+    DATA_DECRYPTED,
     /** Alarm: automatic rotation of the ACTIVE CDK keeps failing (repeated hourly while it lasts). */
     ROTATION_FAILING,
     /** A {@code local} keystore's master key (and file) was created ({@code dataenc keystore create}). */

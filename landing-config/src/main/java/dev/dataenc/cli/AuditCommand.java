@@ -2,6 +2,7 @@ package dev.dataenc.cli;
 
 import dev.dataenc.audit.AuditEvent;
 import dev.dataenc.control.ControlPlane;
+import dev.dataenc.report.AuditDocument;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -29,6 +30,9 @@ final class AuditCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
+    @Mixin
+    private JsonOption json;
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
             description = "How many events (default: ${DEFAULT-VALUE}).")
     private int limit;
@@ -45,6 +49,10 @@ final class AuditCommand implements Callable<Integer> {
         try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
             if (verify) {
                 out.println(plane.audit().verify().line());
+                return 0;
+            }
+            if (json.enabled()) {
+                JsonOption.print(out, AuditDocument.of(limit, plane.audit().recent(limit)));
                 return 0;
             }
             for (AuditEvent e : plane.audit().recent(limit)) {

@@ -10,21 +10,26 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code dataenc} admin command line: {@code status}, {@code switch}, {@code rotate-cdk},
- * {@code verify}, {@code audit}, {@code remove-wrappings}, {@code retire-cdks}, {@code destroy-cdk}, {@code migrate}
- * and {@code demo}. Every command except
- * {@code demo} reads the data-encryption configuration named by {@code --config} (default
+ * {@code verify}, {@code audit}, {@code remove-wrappings}, {@code retire-cdks}, {@code destroy-cdk}, {@code migrate},
+ * {@code cipher-transition}, the support commands {@code inspect}, {@code encrypt}, {@code decrypt} and
+ * {@code cdk list}, {@code completion} and {@code demo}. Every command except {@code demo} and
+ * {@code completion} reads the data-encryption configuration named by {@code --config} (default
  * {@code $DATAENC_CONFIG}, else {@code ./dataenc.properties}) and opens the control plane without
  * changing anything; only {@code switch}, {@code rotate-cdk}, {@code remove-wrappings},
- * {@code retire-cdks}, {@code destroy-cdk} and {@code migrate} (without {@code --dry-run}) change things, on purpose. Exit codes: 0 success, 1 refused or failed (the reason is printed as
- * {@code dataenc: <reason>}), 2 bad usage. Arguments are taken literally: picocli's {@code @file}
+ * {@code retire-cdks}, {@code destroy-cdk} and {@code migrate} (without {@code --dry-run}) change things, on purpose
+ * ({@code encrypt} adds to a CDK's usage count, {@code decrypt} to the audit trail). The commands that report take
+ * {@code --json}: one JSON document on standard output (schema in {@code docs/JSON.md}). Exit codes: 0 success,
+ * 1 refused or failed (the reason is printed as {@code dataenc: <reason>}), 2 bad usage. Arguments are taken literally: picocli's {@code @file}
  * expansion is off.
  */
 @Command(name = "dataenc", mixinStandardHelpOptions = true, version = "dataenc 0.1.0",
         description = "Field- and BLOB-level data encryption with pluggable keystores: admin commands.",
         subcommands = {StatusCommand.class, SwitchCommand.class, RotateCdkCommand.class, VerifyCommand.class,
                 AuditCommand.class, RemoveWrappingsCommand.class, RetireCdksCommand.class, DestroyCdkCommand.class,
-                MigrateCommand.class, CipherTransitionCommand.class, KeystoreCommand.class, PolicyCommand.class, RecordCheckValuesCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+                MigrateCommand.class, CipherTransitionCommand.class, KeystoreCommand.class, PolicyCommand.class,
+                RecordCheckValuesCommand.class, InspectCommand.class, EncryptCommand.class,
+                DecryptCommand.class, CdkCommand.class, DemoCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class DataencCli {
 
     /** Exit code when a dataenc operation failed or was refused. */
@@ -65,7 +70,8 @@ public final class DataencCli {
     /** Runs the CLI creating its commands with {@code factory} (the seam to give a command other collaborators). */
     static int run(PrintWriter out, PrintWriter err, boolean interactive, CommandLine.IFactory factory, String... args) {
         CommandLine cli = new CommandLine(new DataencCli(interactive), factory);
-        // '@file' arguments stay literal: expanding them would read any file and echo its lines in usage errors
+        // '@file' arguments stay literal (inspect's way to name a file): expanding them would read any file and echo
+        // its lines in usage errors
         cli.setExpandAtFiles(false);
         cli.setOut(out);
         cli.setErr(err);

@@ -9,6 +9,8 @@ import dev.dataenc.migrate.MigrationMode;
 import dev.dataenc.migrate.MigrationPlan;
 import dev.dataenc.migrate.MigrationRequest;
 import dev.dataenc.migrate.MigrationResult;
+import dev.dataenc.report.MigrationPlanDocument;
+import dev.dataenc.report.MigrationRunDocument;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -44,6 +46,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Mixin
     private ConfigOption config;
+
+    @Mixin
+    private JsonOption json;
 
     @Option(names = "--table", required = true, paramLabel = "<table>",
             description = "The host table, optionally schema.table.")
@@ -95,21 +100,37 @@ final class MigrateCommand implements Callable<Integer> {
             MigrationRequest request = MigrationRequest.of(source).withBatchSize(batchSize)
                     .withMode(encryptPlaintext ? MigrationMode.ENCRYPT_PLAINTEXT : MigrationMode.REENCRYPT);
             MigrationReport report = new MigrationReport(plane.registry(), out);
-            out.println("host database:    " + host.display());
+            if (!json.enabled()) {
+                out.println("host database:    " + host.display());
+            }
             if (dryRun) {
-                MigrationPlan plan = new Migration(plane).plan(request);
-                report.plan(plan);
+                Migration migration = new Migration(plane);
+                MigrationPlan plan = migration.plan(request);
+                if (json.enabled()) {
+                    JsonOption.print(out, MigrationPlanDocument.of(plan, plane.registry(), migration.store(),
+                            host.display()));
+                } else {
+                    report.plan(plan);
+                }
                 return 0;
             }
             try (MigrationProgressBar bar = new MigrationProgressBar(spec.commandLine().getErr(),
                     root != null && root.interactive())) {
                 Migration migration = new Migration(plane, Migration.Options.defaults().withProgress(bar));
                 Optional<MigrationJob> unfinished = migration.store().running(source.name());
-                unfinished.ifPresent(j -> report.resuming(j, migration.store().tally(j.id())));
+                if (!json.enabled()) {
+                    unfinished.ifPresent(j -> report.resuming(j, migration.store().tally(j.id())));
+                }
                 long start = System.nanoTime();
                 MigrationResult result = migration.run(request);
                 bar.close();
-                report.result(result, (System.nanoTime() - start) / 1_000_000L);
+                long millis = (System.nanoTime() - start) / 1_000_000L;
+                if (json.enabled()) {
+                    JsonOption.print(out, MigrationRunDocument.of(result, plane.registry(), migration.store(),
+                            host.display(), millis));
+                } else {
+                    report.result(result, millis);
+                }
             }
         }
         return 0;

@@ -4,6 +4,7 @@ import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.lifecycle.WrappingRemoval;
 import dev.dataenc.error.DataEncException;
+import dev.dataenc.report.WrappingRemovalDocument;
 
 import java.io.PrintWriter;
 import java.util.Set;
@@ -33,6 +34,9 @@ final class RemoveWrappingsCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
+    @Mixin
+    private JsonOption json;
+
     @Parameters(index = "0", paramLabel = "<keystore>", description = "The keystore whose wrappings to remove.")
     private String keystore;
 
@@ -51,6 +55,10 @@ final class RemoveWrappingsCommand implements Callable<Integer> {
                         + " in use. Switch to another keystore first (dataenc switch <keystore>), then remove these.");
             }
             WrappingRemoval.Result r = plane.removeWrappings(keystore, dryRun);
+            if (json.enabled()) {
+                JsonOption.print(out, WrappingRemovalDocument.of(keystore, r));
+                return 0;
+            }
             String verb = dryRun ? "would remove" : "removed";
             out.println(verb + " the wrapping by '" + keystore + "' from " + r.removed().size() + " CDK"
                     + (r.removed().size() == 1 ? "" : "s") + (r.removed().isEmpty() ? "" : ": " + r.removed()));

@@ -5,6 +5,7 @@ import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
 import dev.dataenc.migrate.ScanEvidence;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.lifecycle.RetirementResult;
+import dev.dataenc.report.RetirementDocument;
 
 import java.io.PrintWriter;
 import java.util.Objects;
@@ -40,6 +41,9 @@ final class RetireCdksCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
+    @Mixin
+    private JsonOption json;
+
     @Option(names = "--dry-run", description = "Show what would be retired; change nothing.")
     private boolean dryRun;
 
@@ -58,6 +62,10 @@ final class RetireCdksCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ControlPlane plane = AdminPlane.open(config.load(), dryRun)) {
             RetirementResult r = plane.retireCdks(evidence.apply(plane), dryRun);
+            if (json.enabled()) {
+                JsonOption.print(out, RetirementDocument.of(r));
+                return 0;
+            }
             out.println((dryRun ? "would retire " : "retired ") + count(r.retired().size())
                     + (r.retired().isEmpty() ? "" : ": " + r.retired().stream().map(CdkId::toString)
                     .collect(Collectors.joining(", "))));

@@ -1,6 +1,7 @@
 package dev.dataenc.cli;
 
 import dev.dataenc.control.ControlPlane;
+import dev.dataenc.report.StatusDocument;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -26,10 +27,17 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
+    @Mixin
+    private JsonOption json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
+            if (json.enabled()) {
+                JsonOption.print(out, StatusDocument.of(plane, config.path().toString()));
+                return 0;
+            }
             out.println("configuration:    " + config.path());
             plane.status().lines().forEach(out::println);
             MigrationStatusLines.of(plane.database()).forEach(out::println);

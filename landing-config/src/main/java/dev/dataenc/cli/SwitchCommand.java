@@ -11,6 +11,7 @@ import dev.dataenc.control.keyswitch.SwitchPlan;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Wrapping;
+import dev.dataenc.report.SwitchPlanDocument;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,6 +52,9 @@ final class SwitchCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
+    @Mixin
+    private JsonOption json;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "<keystore>",
             description = "The configured keystore to make active (again, to resume an unfinished switch to it).")
     private String target;
@@ -69,6 +73,9 @@ final class SwitchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (json.enabled() && !dryRun) {
+            throw new ParameterException(spec.commandLine(), "--json is for the plan: use it with --dry-run");
+        }
         Optional<CipherType> confirmed = parseCipherType();
         if (cancel) {
             if (target != null || dryRun || cipherType != null) {
@@ -132,12 +139,16 @@ final class SwitchCommand implements Callable<Integer> {
 
     private int dryRun(PrintWriter out, PrintWriter err, ControlPlane plane, CipherType current, CipherType targetType) {
         SwitchPlan plan = plane.planSwitch(target);
-        plan.lines().forEach(out::println);
-        if (current != targetType) {
-            out.println("  cipher type changes " + current + " -> " + targetType + ": running it needs --cipher-type "
-                    + targetType);
+        if (json.enabled()) {
+            JsonOption.print(out, SwitchPlanDocument.of(plan, current, targetType));
+        } else {
+            plan.lines().forEach(out::println);
+            if (current != targetType) {
+                out.println("  cipher type changes " + current + " -> " + targetType + ": running it needs --cipher-type "
+                        + targetType);
+            }
+            out.println("dry run: nothing changed");
         }
-        out.println("dry run: nothing changed");
         if (!plan.allowed()) {
             err.println("dataenc: switch to '" + target + "' would be refused: " + plan.refusals().stream()
                     .map(r -> r.guard() + ": " + r.message()).collect(Collectors.joining(" | ")));

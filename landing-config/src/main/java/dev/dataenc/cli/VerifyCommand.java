@@ -2,6 +2,7 @@ package dev.dataenc.cli;
 
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.lifecycle.VerifyReport;
+import dev.dataenc.report.VerifyDocument;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -25,12 +26,19 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     private ConfigOption config;
 
+    @Mixin
+    private JsonOption json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
             VerifyReport report = plane.verify();
-            report.lines().forEach(out::println);
+            if (json.enabled()) {
+                JsonOption.print(out, VerifyDocument.of(report));
+            } else {
+                report.lines().forEach(out::println);
+            }
             if (!report.ok()) {
                 spec.commandLine().getErr().println("dataenc: " + report.unreadable().size() + " CDK"
                         + (report.unreadable().size() == 1 ? " is" : "s are") + " at risk: no available keystore can unwrap "

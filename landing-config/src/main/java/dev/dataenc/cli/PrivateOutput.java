@@ -1,0 +1,112 @@
+package dev.dataenc.cli;
+
+import dev.dataenc.error.DataEncException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * An output file that the CLI writes plaintext or ciphertext into: created new and readable by its
+ * owner only (0600), never overwriting an existing file, and complete or absent. The target is
+ * reserved at once (an empty 0600 file, so a name taken meanwhile is refused early); the content is
+ * written to a 0600 temporary file beside it and moved over the reservation by {@link #commit()}.
+ * Closing without a commit deletes both.
+ */
+final class PrivateOutput implements AutoCloseable {
+
+    private final Path target;
+    private final Path temp;
+    private boolean committed;
+
+    private PrivateOutput(Path target, Path temp) {
+        this.target = target;
+        this.temp = temp;
+    }
+
+    /**
+     * Reserves {@code target} and creates the temporary file beside it.
+     *
+     * @throws DataEncException if {@code target} exists or its directory cannot be written
+     */
+    static PrivateOutput create(Path target) {
+        Path abs = target.toAbsolutePath();
+        try {
+            Files.createFile(abs, ownerOnly());
+        } catch (FileAlreadyExistsException e) {
+            throw new DataEncException("output file " + abs + " exists; dataenc never overwrites a file: choose"
+                    + " another --out path or remove it first");
+        } catch (NoSuchFileException e) {
+            throw new DataEncException("cannot create output file " + abs + ": its directory does not exist");
+        } catch (IOException e) {
+            throw new DataEncException("cannot create output file " + abs + ": " + e.getMessage(), e);
+        }
+        try {
+            Path temp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".partial", ownerOnly());
+            return new PrivateOutput(abs, temp);
+        } catch (IOException e) {
+            deleteQuietly(abs);
+            throw new DataEncException("cannot create a temporary file beside " + abs + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file the content ends up in. */
+    Path target() {
+        return target;
+    }
+
+    /** A stream onto the temporary file (the caller closes it before {@link #commit()}). */
+    OutputStream stream() {
+        try {
+            return Files.newOutputStream(temp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + temp, e);
+        }
+    }
+
+    /** Moves the written content into place, atomically where the file system can. */
+    void commit() {
+        try {
+            try {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            committed = true;
+        } catch (IOException e) {
+            throw new DataEncException("cannot move the output into " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the temporary file and, unless committed, the reservation. */
+    @Override
+    public void close() {
+        deleteQuietly(temp);
+        if (!committed) {
+            deleteQuietly(target);
+        }
+    }
+
+    private static FileAttribute<?>[] ownerOnly() {
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+        }
+        return new FileAttribute<?>[0];
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: nothing else to do about a file we cannot delete
+        }
+    }
+}
