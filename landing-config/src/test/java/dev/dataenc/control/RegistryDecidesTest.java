@@ -163,7 +163,10 @@ class RegistryDecidesTest {
             first.propertyCipher().encryptString("x", "ctx");
         }
         Path other = Files.createDirectory(dir.resolve("other-node"));
-        KeystoreSettings ownA = ControlFixture.local(other, "a"); // same name, a new file: another master key
+        // same name, but a file this node created itself: another master key
+        KeystoreSettings ownA = KeystoreSettings.of("a", "local", java.util.Map.of("path", other.resolve("a.p12").toString(),
+                "password", ControlFixture.PASSWORD, "master-key", "mk-a"));
+        dev.dataenc.keystore.Keystores.createMasterKey(ownA);
         DataEncConfig secondNode = ControlFixture.config(ControlFixture.config(dir, "a", ControlFixture.local(dir, "a"))
                 .registry(), "a", ownA);
 

@@ -24,6 +24,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import dev.dataenc.testing.KeystoreFiles;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -93,7 +95,7 @@ class ThreeProcessClusterTest {
                 .append("\ndataenc.cache.active-refresh=200ms\n");
         Path file = dir.resolve(name + ".properties");
         Files.writeString(file, sb, StandardCharsets.UTF_8);
-        return file;
+        return KeystoreFiles.provideAll(file); // as an admin does with 'dataenc keystore create' and a copy
     }
 
     private Node start(Path config, String hostUrl, String user) throws IOException {
