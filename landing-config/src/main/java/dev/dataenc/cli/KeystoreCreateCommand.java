@@ -8,13 +8,8 @@ import dev.dataenc.keystore.MasterKeyDescription;
 import dev.dataenc.registry.RegistryDatabase;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dataenc keystore create <name>}: creates a {@code local} keystore's master key and file (owner-only),
@@ -23,23 +18,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = "Create a local keystore's master key (and its file, 0600); refused if it exists.")
-final class KeystoreCreateCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ConfigOption config;
-
-    @Parameters(index = "0", paramLabel = "<name>", description = "The keystore, as named in the configuration.")
-    private String name;
+final class KeystoreCreateCommand extends LocalKeystoreCommand {
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        DataEncConfig c = config.load();
-        KeystoreSettings s = KeystoreAdminSupport.settings(spec, c, name);
-        KeystoreAdminSupport.requireLocal(s);
+    int run(PrintWriter out, DataEncConfig c, KeystoreSettings s) {
         try (RegistryDatabase db = KeystoreAdminSupport.registry(c)) {
             MasterKeyDescription created = Keystores.createMasterKey(s);
             KeystoreAdminSupport.audit(db, AuditAction.KEYSTORE_CREATED, name, "created master key '"

@@ -1,5 +1,6 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.control.ControlPlane;
@@ -13,13 +14,8 @@ import dev.dataenc.keystore.Wrapping;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dataenc keystore disable <name>}: disables a {@code local} master key (reversible with {@code enable}).
@@ -28,23 +24,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "disable", mixinStandardHelpOptions = true,
         description = "Disable a local master key; refused while it is active or the only way to unwrap data's CDKs.")
-final class KeystoreDisableCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ConfigOption config;
-
-    @Parameters(index = "0", paramLabel = "<name>", description = "The local keystore, as named in the configuration.")
-    private String name;
+final class KeystoreDisableCommand extends LocalKeystoreCommand {
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        var c = config.load();
-        KeystoreSettings s = KeystoreAdminSupport.settings(spec, c, name);
-        KeystoreAdminSupport.requireLocal(s);
+    int run(PrintWriter out, DataEncConfig c, KeystoreSettings s) {
         try (ControlPlane plane = AdminPlane.open(c)) {
             KeystoreSet keystores = plane.keystores();
             Keystore ks = keystores.get(name).orElseThrow(() -> keystores.failure(name).orElseGet(

@@ -9,13 +9,8 @@ import dev.dataenc.keystore.MasterKeyDescription;
 import dev.dataenc.registry.RegistryDatabase;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dataenc keystore rotate-master-key <name>}: a new version of a {@code local} master key; new wrappings
@@ -23,23 +18,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rotate-master-key", mixinStandardHelpOptions = true,
         description = "Add a new master key version that new wrappings use; older versions keep unwrapping.")
-final class KeystoreRotateMasterKeyCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ConfigOption config;
-
-    @Parameters(index = "0", paramLabel = "<name>", description = "The local keystore, as named in the configuration.")
-    private String name;
+final class KeystoreRotateMasterKeyCommand extends LocalKeystoreCommand {
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        DataEncConfig c = config.load();
-        KeystoreSettings s = KeystoreAdminSupport.settings(spec, c, name);
-        KeystoreAdminSupport.requireLocal(s);
+    int run(PrintWriter out, DataEncConfig c, KeystoreSettings s) {
         try (RegistryDatabase db = KeystoreAdminSupport.registry(c); Keystore ks = Keystores.create(s)) {
             String before = ks.describe().masterKeyVersion();
             MasterKeyDescription now = KeystoreAdminSupport.admin(ks).rotateMasterKey();
