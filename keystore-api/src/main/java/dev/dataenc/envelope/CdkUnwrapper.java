@@ -3,6 +3,7 @@ package dev.dataenc.envelope;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.error.CdkDestroyedException;
+import dev.dataenc.error.CdkDestructionScheduledException;
 import dev.dataenc.error.CdkUnavailableException;
 import dev.dataenc.keystore.DataKey;
 import dev.dataenc.keystore.Keystore;
@@ -33,12 +34,16 @@ public final class CdkUnwrapper {
      * The plaintext key of {@code cdk}; the caller owns it and must destroy it.
      *
      * @throws CdkDestroyedException if the CDK was destroyed on purpose
+     * @throws CdkDestructionScheduledException if the CDK is waiting to be destroyed (its use is refused)
      * @throws CdkUnavailableException listing every wrapping and why it could not be used
      */
     public DataKey unwrap(Cdk cdk) {
         Objects.requireNonNull(cdk, "cdk");
         if (cdk.status() == CdkStatus.DESTROYED) {
             throw new CdkDestroyedException(cdk.id(), cdk.destroyedAt());
+        }
+        if (cdk.status() == CdkStatus.DESTRUCTION_SCHEDULED) {
+            throw new CdkDestructionScheduledException(cdk.id());
         }
         List<String> reasons = new ArrayList<>();
         RuntimeException last = null;

@@ -106,4 +106,29 @@ public final class JdbcAuditTrail implements AuditTrail {
     public String toString() {
         return "JdbcAuditTrail[" + db.displayUrl() + "]";
     }
+
+    /**
+     * Appends an event inside the caller's transaction, so that a change and its audit entry commit (or roll
+     * back) together. Logged like {@link #record} once written (the caller's commit may still fail).
+     *
+     * @param c the connection of the caller's transaction
+     */
+    public static void insert(Connection c, String actor, AuditAction action, CdkId cdkId, String keystore,
+                              String detail) throws SQLException {
+        String text = detail == null ? "" : detail;
+        if (text.length() > MAX_DETAIL) {
+            text = text.substring(0, MAX_DETAIL - 3) + "...";
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_audit (at, actor, action, cdk_id, keystore,"
+                + " detail) VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+            s.setString(2, Objects.requireNonNull(actor, "actor"));
+            s.setString(3, action.name());
+            s.setString(4, cdkId == null ? null : cdkId.toString());
+            s.setString(5, keystore);
+            s.setString(6, text);
+            s.executeUpdate();
+        }
+        LOG.info("{}{} {}", action, cdkId == null ? "" : " cdk=" + cdkId, text);
+    }
 }
