@@ -4,6 +4,7 @@
 -- destruction_due_at; it can be cancelled until then, and only then may its wrappings be deleted.
 ALTER TABLE dataenc_cdk ADD COLUMN destruction_due_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE dataenc_cdk DROP CONSTRAINT dataenc_cdk_status;
+ALTER TABLE dataenc_cdk ALTER COLUMN status SET DATA TYPE VARCHAR(32);
 ALTER TABLE dataenc_cdk ADD CONSTRAINT dataenc_cdk_status
     CHECK (status IN ('ACTIVE', 'DECRYPT_ONLY', 'RETIRED', 'DESTRUCTION_SCHEDULED', 'DESTROYED'));
 ALTER TABLE dataenc_cdk ADD CONSTRAINT dataenc_cdk_destruction_due
