@@ -94,7 +94,7 @@ public final class BlobAttestations {
         if (covered >= blobs) {
             return Optional.empty();
         }
-        return Optional.of("its usage counters record " + blobs + " BLOB(s) encrypted under it" + (covered > 0
+        return Optional.of("its usage counters record " + blobs + " BLOB(s) encrypted under it" + (covered >= 0
                 ? " (an attestation covers only " + covered + ")" : "") + ". No table scan can find BLOBs and BLOB"
                 + " migration does not exist yet, so nothing proves they are gone: keep it (they stay readable). If you"
                 + " know every such BLOB was deleted, record that evidence: dataenc retire-cdks --attest-no-blobs " + id
