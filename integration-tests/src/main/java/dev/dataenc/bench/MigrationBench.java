@@ -83,7 +83,7 @@ public final class MigrationBench {
 
         try (ControlPlane plane = ControlPlane.open(config, ControlPlane.Options.admin("bench"));
              JdbcRecordSource source = JdbcRecordSource.connect(hostUrl, user, "").table("bench_customer").key("id")
-                     .column("email").build()) {
+                     .column("email:" + CONTEXT).build()) {
             MigrationRequest request = MigrationRequest.of(source);
             Migration migration = new Migration(plane);
             long callsBefore = plane.status().cache().keystoreCalls();

@@ -63,12 +63,14 @@ public interface CdkRegistry {
     void updateStatus(CdkId id, CdkStatus expected, CdkStatus next);
 
     /**
-     * Destroys a RETIRED CDK: in one atomic step its status becomes DESTROYED (compare-and-set from
-     * RETIRED), its destruction time is recorded and every wrapping is deleted, so the key can never
-     * be unwrapped again. Irreversible.
+     * Destroys a CDK whose destruction was scheduled: in one atomic step its status becomes DESTROYED
+     * (compare-and-set from DESTRUCTION_SCHEDULED), its destruction time is recorded and every wrapping is
+     * deleted, so the key can never be unwrapped again. Irreversible. A registry that records the end of
+     * the waiting period also refuses a CDK whose waiting period has not ended.
      *
      * @return the DESTROYED CDK
-     * @throws dev.dataenc.error.RegistryConflictException if the CDK is not RETIRED (nothing changes)
+     * @throws dev.dataenc.error.RegistryConflictException if the CDK is not DESTRUCTION_SCHEDULED, or its waiting
+     *                                                     period has not ended (nothing changes)
      * @throws dev.dataenc.error.UnknownCdkException if the CDK does not exist
      */
     Cdk destroy(CdkId id);

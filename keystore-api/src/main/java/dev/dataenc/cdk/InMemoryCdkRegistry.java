@@ -80,6 +80,9 @@ public final class InMemoryCdkRegistry implements CdkRegistry {
         if (cdk.status() == CdkStatus.DESTROYED) {
             throw new RegistryConflictException("CDK " + id + " was DESTROYED; it cannot get a wrapping again");
         }
+        if (cdk.status() == CdkStatus.DESTRUCTION_SCHEDULED) {
+            throw new RegistryConflictException("CDK " + id + " is scheduled for destruction; it gets no new wrapping");
+        }
         if (cdk.wrappings().stream().noneMatch(w -> w.sameMasterKey(wrapping))) {
             cdks.put(id, cdk.withWrapping(wrapping));
         }
@@ -125,9 +128,9 @@ public final class InMemoryCdkRegistry implements CdkRegistry {
     @Override
     public synchronized Cdk destroy(CdkId id) {
         Cdk cdk = require(id);
-        if (cdk.status() != CdkStatus.RETIRED) {
-            throw new RegistryConflictException("CDK " + id + " is " + cdk.status() + ", not RETIRED; only a RETIRED CDK"
-                    + " can be destroyed");
+        if (cdk.status() != CdkStatus.DESTRUCTION_SCHEDULED) {
+            throw new RegistryConflictException("CDK " + id + " is " + cdk.status() + ", not DESTRUCTION_SCHEDULED; only"
+                    + " a CDK whose destruction was scheduled can be destroyed");
         }
         Cdk destroyed = cdk.destroyed(now());
         cdks.put(id, destroyed);

@@ -5,6 +5,7 @@ import dev.dataenc.cdk.CdkCheckValue;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.error.CdkCheckFailedException;
 import dev.dataenc.error.CdkDestroyedException;
+import dev.dataenc.error.CdkDestructionScheduledException;
 import dev.dataenc.error.CdkUnavailableException;
 import dev.dataenc.keystore.DataKey;
 import dev.dataenc.keystore.Keystore;
@@ -43,12 +44,16 @@ public final class CdkUnwrapper {
      *
      * @throws CdkDestroyedException if the CDK was destroyed on purpose
      * @throws CdkCheckFailedException if a wrapping unwrapped to a key that is not the CDK's, and none to the CDK's
+     * @throws CdkDestructionScheduledException if the CDK is waiting to be destroyed (its use is refused)
      * @throws CdkUnavailableException listing every wrapping and why it could not be used
      */
     public DataKey unwrap(Cdk cdk) {
         Objects.requireNonNull(cdk, "cdk");
         if (cdk.status() == CdkStatus.DESTROYED) {
             throw new CdkDestroyedException(cdk.id(), cdk.destroyedAt());
+        }
+        if (cdk.status() == CdkStatus.DESTRUCTION_SCHEDULED) {
+            throw new CdkDestructionScheduledException(cdk.id());
         }
         List<String> reasons = new ArrayList<>();
         RuntimeException last = null;

@@ -203,6 +203,20 @@ public abstract class CdkRegistryContractTest {
         return registry.find(first.id()).orElseThrow();
     }
 
+    /**
+     * Moves a RETIRED CDK to DESTRUCTION_SCHEDULED with a waiting period that has already ended. The default
+     * uses {@link CdkRegistry#updateStatus}; registries that record the end of the waiting period override it.
+     */
+    protected void scheduleDueDestruction(CdkId retired) throws Exception {
+        registry.updateStatus(retired, CdkStatus.RETIRED, CdkStatus.DESTRUCTION_SCHEDULED);
+    }
+
+    private Cdk scheduledCdk() throws Exception {
+        Cdk retired = retiredCdk();
+        scheduleDueDestruction(retired.id());
+        return registry.find(retired.id()).orElseThrow();
+    }
+
     @Test
     void activateNext_recordsWhenThePreviousStoppedBeingActive() {
         Cdk first = newActive();
@@ -217,9 +231,10 @@ public abstract class CdkRegistryContractTest {
     }
 
     @Test
-    void destroyRetired_deletesEveryWrapping_andRecordsWhen() throws Exception {
+    void destroyScheduled_deletesEveryWrapping_andRecordsWhen() throws Exception {
         Cdk retired = retiredCdk();
         registry.addWrapping(retired.id(), wrapping("ks-b", new byte[] {4}));
+        scheduleDueDestruction(retired.id());
 
         Cdk destroyed = registry.destroy(retired.id());
 
@@ -230,6 +245,22 @@ public abstract class CdkRegistryContractTest {
         assertEquals(destroyed.destroyedAt(), stored.destroyedAt());
         assertEquals(retired.decryptOnlySince(), stored.decryptOnlySince());
         assertEquals(2, registry.list().size(), "the destroyed CDK stays listed");
+    }
+
+    @Test
+    void addWrappingWhileDestructionScheduled_conflicts() throws Exception {
+        Cdk scheduled = scheduledCdk();
+        assertThrows(RegistryConflictException.class,
+                () -> registry.addWrapping(scheduled.id(), wrapping("ks-b", new byte[] {4})));
+        assertEquals(scheduled.wrappings(), registry.find(scheduled.id()).orElseThrow().wrappings());
+    }
+
+    @Test
+    void destroyRetiredButNotScheduled_conflictsAndKeepsWrappings() {
+        Cdk retired = retiredCdk();
+        assertThrows(RegistryConflictException.class, () -> registry.destroy(retired.id()));
+        assertEquals(CdkStatus.RETIRED, registry.find(retired.id()).orElseThrow().status());
+        assertEquals(retired.wrappings(), registry.find(retired.id()).orElseThrow().wrappings());
     }
 
     @Test
@@ -247,18 +278,19 @@ public abstract class CdkRegistryContractTest {
     }
 
     @Test
-    void destroyTwice_secondConflicts() {
-        Cdk retired = retiredCdk();
+    void destroyTwice_secondConflicts() throws Exception {
+        Cdk retired = scheduledCdk();
         registry.destroy(retired.id());
         assertThrows(RegistryConflictException.class, () -> registry.destroy(retired.id()));
         assertEquals(CdkStatus.DESTROYED, registry.find(retired.id()).orElseThrow().status());
     }
 
     @Test
-    void destroyedStatus_onlyThroughDestroy_andNeverLeft() {
+    void destroyedStatus_onlyThroughDestroy_andNeverLeft() throws Exception {
         Cdk retired = retiredCdk();
         assertThrows(IllegalArgumentException.class,
                 () -> registry.updateStatus(retired.id(), CdkStatus.RETIRED, CdkStatus.DESTROYED));
+        scheduleDueDestruction(retired.id());
         registry.destroy(retired.id());
         assertThrows(IllegalArgumentException.class,
                 () -> registry.updateStatus(retired.id(), CdkStatus.DESTROYED, CdkStatus.RETIRED));

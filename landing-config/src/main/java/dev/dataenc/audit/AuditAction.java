@@ -12,8 +12,24 @@ public enum AuditAction {
     CDK_ROTATED,
     /** A CDK became RETIRED. */
     CDK_RETIRED,
-    /** A RETIRED CDK's wrappings were deleted on purpose: it is DESTROYED and can never be unwrapped again. */
+    /**
+     * A CDK whose destruction was scheduled had its wrappings deleted after the waiting period: it is DESTROYED
+     * and can never be unwrapped again.
+     */
     CDK_DESTROYED,
+    /** A RETIRED CDK was scheduled for destruction after a waiting period (its usage counts are in the detail). */
+    CDK_DESTRUCTION_SCHEDULED,
+    /** A scheduled destruction was cancelled during its waiting period: the CDK is RETIRED again. */
+    CDK_DESTRUCTION_CANCELLED,
+    /**
+     * Alarm: something asked for a CDK whose destruction is scheduled (a decrypt in the data plane, a migration, a
+     * re-wrap) and was refused. Data under it still exists: cancel the destruction.
+     */
+    CDK_USE_REFUSED_ALARM,
+    /** An operator attested, with a reason, what no scan can prove (e.g. that no BLOB under a CDK is left). */
+    CDK_ATTESTED,
+    /** A migration source was declared mistaken and forgotten: its scans are no evidence any more. */
+    MIGRATION_SOURCE_FORGOTTEN,
     /** A wrapping was removed from a CDK that kept at least one other wrapping. */
     WRAPPING_REMOVED,
     /** A keystore switch job started. */

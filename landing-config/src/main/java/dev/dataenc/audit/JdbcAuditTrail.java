@@ -76,6 +76,12 @@ public final class JdbcAuditTrail implements AuditTrail {
      */
     public AuditEvent append(Connection c, AuditAction action, CdkId cdkId, String keystore, String detail)
             throws SQLException {
+        return append(c, actor, afterHeadLocked, action, cdkId, keystore, detail);
+    }
+
+    private static AuditEvent append(Connection c, String actor, Runnable afterHeadLocked, AuditAction action,
+                                     CdkId cdkId, String keystore, String detail) throws SQLException {
+        Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(action, "action");
         if (c.getAutoCommit()) {
             throw new IllegalArgumentException("append needs the caller's transaction: turn auto-commit off");
@@ -252,5 +258,16 @@ public final class JdbcAuditTrail implements AuditTrail {
     @Override
     public String toString() {
         return "JdbcAuditTrail[" + db.displayUrl() + "]";
+    }
+
+    /**
+     * Appends an event attributed to {@code actor} inside the caller's transaction, on the hash chain like
+     * {@link #append}, so that a change and its audit entry commit (or roll back) together.
+     *
+     * @param c the connection of the caller's transaction (auto-commit off)
+     */
+    public static void insert(Connection c, String actor, AuditAction action, CdkId cdkId, String keystore,
+                              String detail) throws SQLException {
+        append(c, actor, () -> { }, action, cdkId, keystore, detail);
     }
 }

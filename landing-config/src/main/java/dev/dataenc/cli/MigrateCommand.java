@@ -33,9 +33,11 @@ import picocli.CommandLine.Spec;
  * CDK and changes nothing. Values are never printed, only counts and CDK ids.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = MigrateForgetCommand.class,
         description = {"Re-encrypt a table's encrypted columns under the ACTIVE CDK, in resumable batches.",
                 "Run the same command again to resume after a crash; on several nodes at once they share the work.",
-                "Afterwards 'dataenc retire-cdks' retires the CDKs no record references any more."})
+                "Afterwards 'dataenc retire-cdks' retires the CDKs no record references any more.",
+                "Exit 1 when values are left unreadable or unmigrated (the summary says what and how to fix)."})
 final class MigrateCommand implements Callable<Integer> {
 
     @Spec
@@ -50,18 +52,23 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Option(names = "--table", required = true, paramLabel = "<table>",
-            description = "The host table, optionally schema.table.")
+    @Option(names = "--table", paramLabel = "<table>",
+            description = "The host table, optionally schema.table (required).")
     private String table;
 
-    @Option(names = "--key", required = true, paramLabel = "<column>",
-            description = "Its key column: NOT NULL and unique (integer, text or UUID).")
+    @Option(names = "--key", paramLabel = "<column>",
+            description = "Its key column: NOT NULL and unique (integer, text or UUID) (required).")
     private String key;
 
-    @Option(names = "--column", required = true, paramLabel = "<column[:context]>",
-            description = "A text column holding ciphertexts, with the encryption context the application uses"
-                    + " (default: <table>.<column> as written here). Repeatable.")
+    @Option(names = "--column", paramLabel = "<column:context>",
+            description = "A text column holding ciphertexts and the exact encryption context the application uses"
+                    + " for it (required, no default). Repeatable.")
     private List<String> columns;
+
+    @Option(names = "--from-context", paramLabel = "<old-context>",
+            description = "Re-bind values encrypted under a wrong context: a value that does not decrypt with the"
+                    + " column's context is decrypted with this one and re-encrypted with the column's (one --column).")
+    private String fromContext;
 
     @Option(names = "--db-url", paramLabel = "<jdbc-url>",
             description = "The host database holding the table (default: the CDK registry's database from the"
@@ -89,6 +96,23 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (table == null || key == null || columns == null || columns.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "missing required option(s): "
+                    + (table == null ? "--table " : "") + (key == null ? "--key " : "")
+                    + (columns == null || columns.isEmpty() ? "--column" : "").strip());
+        }
+        for (String column : columns) {
+            int colon = column.indexOf(':');
+            if (colon <= 0 || colon == column.length() - 1) {
+                throw new ParameterException(spec.commandLine(), "--column " + column + ": write <column>:<context> with"
+                        + " the exact context the application encrypts the column under (e.g. --column email:Customer.email);"
+                        + " there is no default, since a wrong context makes the values unreadable to the application");
+            }
+        }
+        if (fromContext != null && (fromContext.isBlank() || columns.size() != 1)) {
+            throw new ParameterException(spec.commandLine(), fromContext.isBlank() ? "--from-context needs the old context"
+                    : "--from-context re-binds one column at a time; give exactly one --column");
+        }
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         }
@@ -98,21 +122,25 @@ final class MigrateCommand implements Callable<Integer> {
         try (ControlPlane plane = AdminPlane.open(cfg, dryRun);
              JdbcRecordSource source = host.builder().table(table).key(key).columns(columns).build()) {
             MigrationRequest request = MigrationRequest.of(source).withBatchSize(batchSize)
-                    .withMode(encryptPlaintext ? MigrationMode.ENCRYPT_PLAINTEXT : MigrationMode.REENCRYPT);
+                    .withMode(encryptPlaintext ? MigrationMode.ENCRYPT_PLAINTEXT : MigrationMode.REENCRYPT)
+                    .withFromContext(fromContext);
             MigrationReport report = new MigrationReport(plane.registry(), out);
+            // in JSON mode the text report only decides the exit code
+            MigrationReport shown = json.enabled()
+                    ? new MigrationReport(plane.registry(), new PrintWriter(java.io.Writer.nullWriter())) : report;
             if (!json.enabled()) {
                 out.println("host database:    " + host.display());
+                report.contexts(source.columns(), request);
             }
             if (dryRun) {
                 Migration migration = new Migration(plane);
                 MigrationPlan plan = migration.plan(request);
+                int code = shown.plan(plan);
                 if (json.enabled()) {
                     JsonOption.print(out, MigrationPlanDocument.of(plan, plane.registry(), migration.store(),
                             host.display()));
-                } else {
-                    report.plan(plan);
                 }
-                return 0;
+                return code;
             }
             try (MigrationProgressBar bar = new MigrationProgressBar(spec.commandLine().getErr(),
                     root != null && root.interactive())) {
@@ -125,14 +153,13 @@ final class MigrateCommand implements Callable<Integer> {
                 MigrationResult result = migration.run(request);
                 bar.close();
                 long millis = (System.nanoTime() - start) / 1_000_000L;
+                int code = shown.result(result, millis);
                 if (json.enabled()) {
                     JsonOption.print(out, MigrationRunDocument.of(result, plane.registry(), migration.store(),
                             host.display(), millis));
-                } else {
-                    report.result(result, millis);
                 }
+                return code;
             }
         }
-        return 0;
     }
 }

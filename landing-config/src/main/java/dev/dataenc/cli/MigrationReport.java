@@ -4,6 +4,9 @@ import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.migrate.BatchStatus;
+import dev.dataenc.migrate.ContextCheck;
+import dev.dataenc.migrate.MigrationRequest;
+import dev.dataenc.migrate.SourceColumn;
 import dev.dataenc.migrate.MigrationJob;
 import dev.dataenc.migrate.MigrationMode;
 import dev.dataenc.migrate.MigrationPlan;
@@ -14,7 +17,9 @@ import dev.dataenc.migrate.ValueCounts;
 import dev.dataenc.registry.JdbcCdkRegistry;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -30,8 +35,27 @@ final class MigrationReport {
         this.out = out;
     }
 
-    /** The dry run: values per CDK (with each CDK's status), plaintext, nulls, what a run would write. */
-    void plan(MigrationPlan plan) {
+    /**
+     * The context each column is bound to; with {@code --encrypt-plaintext}, that the plaintext will be bound to it
+     * (a wrong one cannot be detected), and with {@code --from-context}, the re-binding.
+     */
+    void contexts(List<SourceColumn> columns, MigrationRequest request) {
+        for (SourceColumn c : columns) {
+            out.println("column:           " + c.name() + " -> context '" + c.context() + "'"
+                    + (request.fromContext() == null ? "" : " (re-binding values encrypted under context '"
+                    + request.fromContext() + "')"));
+        }
+        if (request.mode() == MigrationMode.ENCRYPT_PLAINTEXT) {
+            out.println("plaintext values are encrypted bound to the context above: a wrong context cannot be detected"
+                    + " for them, and the application must decrypt with exactly this context");
+        }
+    }
+
+    /**
+     * The dry run: values per CDK (with each CDK's status), plaintext, nulls, what a run would write, the context
+     * check. Returns the exit code: 1 if a run would be refused for a wrong context.
+     */
+    int plan(MigrationPlan plan) {
         SourceScan scan = plan.scan();
         long current = scan.perCdk().getOrDefault(plan.target(), 0L);
         out.println("dry run:          " + plan.source());
@@ -50,7 +74,11 @@ final class MigrationReport {
         out.println("would write:      " + plan.toWrite() + " values, in " + plan.batches() + " batch(es)");
         plan.unfinished().ifPresent(j -> out.println("unfinished:       " + j.summary()
                 + "; the same command without --dry-run resumes it"));
+        ContextCheck check = plan.contextCheck();
+        out.println("context check:    " + (check.passed() ? check.sampled() + " sampled ciphertext(s) decrypt with"
+                + " their column's context" : "FAILED, a run would be refused: " + check.diagnosis()));
         out.println("dry run: nothing changed");
+        return check.passed() ? 0 : DataencCli.EXIT_FAILURE;
     }
 
     /** Before a run that picks up an unfinished job. */
@@ -60,8 +88,11 @@ final class MigrationReport {
                 + tally.get(BatchStatus.CLAIMED) + " claimed by a node");
     }
 
-    /** After a run: the job's counts over all nodes, the references left per old CDK, the next step. */
-    void result(MigrationResult result, long millis) {
+    /**
+     * After a run: the job's counts over all nodes, the references left per old CDK, the next step. Returns the exit
+     * code: 1 when values are left unreadable or under old CDKs.
+     */
+    int result(MigrationResult result, long millis) {
         MigrationJob job = result.job();
         ValueCounts n = job.counts();
         out.println(job.status() + " migration " + job.id() + " of " + job.source());
@@ -83,10 +114,10 @@ final class MigrationReport {
         out.println("  this node:        " + mine + " records in " + result.batchesDone().size() + " batch(es), "
                 + String.format("%.1f s", millis / 1000.0) + (millis > 0 && mine > 0
                 ? String.format(", %,d records/s", mine * 1000L / millis) : ""));
-        result.references().ifPresent(this::references);
+        return result.references().map(scan -> references(scan, n)).orElse(0);
     }
 
-    private void references(ReferenceScan scan) {
+    private int references(ReferenceScan scan, ValueCounts n) {
         Map<CdkId, Long> old = new TreeMap<>();
         for (Cdk cdk : registry.list()) {
             if (cdk.status() == CdkStatus.DECRYPT_ONLY) {
@@ -102,14 +133,31 @@ final class MigrationReport {
         out.println("values found under old CDKs (scan at completion, " + scan.completedAt() + "):"
                 + (old.isEmpty() ? " no old CDK" : ""));
         old.forEach((id, count) -> out.println("  " + id + "  " + status(id) + "  " + count));
-        if (left > 0) {
-            out.println("next: " + left + " value(s) still under old CDKs (written by a node that had not seen the new"
-                    + " ACTIVE CDK, or unreadable); run this command again. Then 'dataenc retire-cdks'.");
-        } else {
+        Optional<CdkId> active = registry.findActive().map(Cdk::id);
+        long foreign = scan.references().entrySet().stream().filter(e -> registry.find(e.getKey()).isEmpty())
+                .mapToLong(Map.Entry::getValue).sum();
+        long lagging = Math.max(0, left - n.unreadable());
+        if (n.unreadable() == 0 && left == 0) {
             out.println("next: 'dataenc retire-cdks --dry-run', then 'dataenc retire-cdks' to retire the old CDKs (a CDK"
                     + " is retired once every migrated source was scanned after it went out of use), then"
-                    + " 'dataenc destroy-cdk <id> --yes-destroy-data-encrypted-under-it' if its wrappings must go.");
+                    + " 'dataenc destroy-cdk <id> --yes-destroy-data-encrypted-under-it' to schedule their destruction.");
+            return 0;
         }
+        out.println("NOT DONE: values are left unreadable or unmigrated; their CDKs cannot be retired while they remain.");
+        if (n.unreadable() > 0) {
+            out.println("  unreadable: " + n.unreadable() + " value(s) were left as they are, and running this command"
+                    + " again changes nothing for them. They look encrypted but do not decrypt with their column's"
+                    + " context" + (foreign > 0 ? " (" + foreign + " are under CDKs this registry does not know: another"
+                    + " installation's data, or the wrong registry)" : "") + ". If they were encrypted under another"
+                    + " context, re-run with --from-context <that context> (one --column at a time); otherwise restore"
+                    + " them from a backup or their source.");
+        }
+        if (lagging > 0) {
+            out.println("  unmigrated: " + lagging + " value(s) are still under old CDKs (written by a node that had not"
+                    + " yet seen the ACTIVE CDK" + active.map(a -> " " + a).orElse("") + ", or by the application while"
+                    + " the migration ran); run this command again: it migrates them.");
+        }
+        return DataencCli.EXIT_FAILURE;
     }
 
     private String status(CdkId id) {

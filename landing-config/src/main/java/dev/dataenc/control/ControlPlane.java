@@ -22,6 +22,8 @@ import dev.dataenc.control.keyswitch.SwitchProgress;
 import dev.dataenc.control.keyswitch.SwitchRefusedException;
 import dev.dataenc.control.keyswitch.SwitchUnfinishedException;
 import dev.dataenc.control.lifecycle.CdkLifecycleRefusedException;
+import dev.dataenc.control.lifecycle.BlobAttestations;
+import dev.dataenc.control.lifecycle.CdkDestruction;
 import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
 import dev.dataenc.control.lifecycle.CdkRetirement;
 import dev.dataenc.control.lifecycle.CdkRotation;
@@ -29,6 +31,7 @@ import dev.dataenc.control.lifecycle.CdkRotationPolicy;
 import dev.dataenc.control.lifecycle.CdkUsageStore;
 import dev.dataenc.control.lifecycle.CdkVerifier;
 import dev.dataenc.control.lifecycle.CheckValueBackfill;
+import dev.dataenc.control.lifecycle.DestructionAlarm;
 import dev.dataenc.control.lifecycle.RetirementResult;
 import dev.dataenc.control.lifecycle.RotationDue;
 import dev.dataenc.control.lifecycle.UsageCeiling;
@@ -197,6 +200,9 @@ public final class ControlPlane implements AutoCloseable {
         this.cache.set(newCache(keystores, config));
         this.propertyKeys = UsageCountingKeySource.over(cache, CdkUsageStore.Kind.PROPERTY, ceiling);
         this.blobKeys = UsageCountingKeySource.over(cache, CdkUsageStore.Kind.BLOB, ceiling);
+        DestructionAlarm alarm = new DestructionAlarm(audit, options.clock());
+        this.propertyKeys.onScheduledRefused(alarm);
+        this.blobKeys.onScheduledRefused(alarm);
         this.propertyCipher = new PropertyCipher(propertyKeys);
         this.blobCipher = new BlobCipher(blobKeys);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -699,7 +705,22 @@ public final class ControlPlane implements AutoCloseable {
      * {@link #IN_FLIGHT_MARGIN}.
      */
     public CdkRetirement retirement(CdkReferenceEvidence evidence) {
-        return new CdkRetirement(registry, audit, evidence, config.cache().activeRefresh().plus(IN_FLIGHT_MARGIN));
+        return new CdkRetirement(registry, audit, evidence, config.cache().activeRefresh().plus(IN_FLIGHT_MARGIN),
+                blobAttestations());
+    }
+
+    /** Operators' attestations that no BLOB under a CDK is left (the evidence no scan can give). */
+    public BlobAttestations blobAttestations() {
+        return new BlobAttestations(db, usage, options.clock());
+    }
+
+    /**
+     * Scheduled destruction of RETIRED CDKs (schedule, cancel, complete after the waiting period), on this control
+     * plane's clock; this process's cached keys are dropped after each change.
+     */
+    public CdkDestruction destruction() {
+        return new CdkDestruction(registry, db, usage, blobAttestations(), owner.actor(), options.clock(),
+                () -> cache.get().evictAll());
     }
 
     /**
@@ -709,42 +730,6 @@ public final class ControlPlane implements AutoCloseable {
      */
     public RetirementResult retireCdks(CdkReferenceEvidence evidence, boolean dryRun) {
         return retirement(evidence).retireAll(dryRun);
-    }
-
-    /**
-     * Destroys a RETIRED CDK: deletes every wrapping of it, so data still encrypted under it can never be
-     * decrypted again (such data fails with {@link dev.dataenc.error.CdkDestroyedException}). Irreversible;
-     * audited as {@link AuditAction#CDK_DESTROYED}. This process's cache forgets the key at once; other
-     * processes within the CDK cache's max age.
-     *
-     * @return the DESTROYED CDK
-     * @throws CdkLifecycleRefusedException if it is not RETIRED or a keystore switch is unfinished (nothing changes)
-     * @throws dev.dataenc.error.UnknownCdkException if the registry does not know it
-     */
-    public synchronized Cdk destroyCdk(dev.dataenc.cdk.CdkId id) {
-        Cdk cdk = registry.find(id).orElseThrow(() -> new dev.dataenc.error.UnknownCdkException(id, "CDK " + id
-                + " is not in the registry; 'dataenc status' lists the CDKs by status"));
-        if (cdk.status() != CdkStatus.RETIRED) {
-            throw new CdkLifecycleRefusedException(id, "CDK " + id + " is " + cdk.status() + "; only a RETIRED CDK can be"
-                    + " destroyed. " + (cdk.status() == CdkStatus.DESTROYED ? "It is already destroyed."
-                    : "Retire it first ('dataenc retire-cdks'), which needs a migration proving no record references it."));
-        }
-        jobs.running().ifPresent(j -> {
-            throw new CdkLifecycleRefusedException(id, "a keystore switch is unfinished (" + j.summary() + ");"
-                    + " destroy CDK " + id + " after it completes");
-        });
-        List<String> by = cdk.wrappings().stream().map(Wrapping::keystoreName).distinct().toList();
-        Cdk destroyed;
-        try {
-            destroyed = registry.destroy(id);
-        } catch (RegistryConflictException e) {
-            throw new CdkLifecycleRefusedException(id, "CDK " + id + " cannot be destroyed: it changed meanwhile ("
-                    + e.getMessage() + "); check 'dataenc status'");
-        }
-        cache.get().evictAll();
-        audit.record(AuditAction.CDK_DESTROYED, id, null, "RETIRED -> DESTROYED: " + cdk.wrappings().size()
-                + " wrapping(s) by " + by + " deleted; data encrypted under it can never be decrypted again");
-        return destroyed;
     }
 
     /** Unwraps every CDK in use with every available keystore that holds a wrapping of it. */

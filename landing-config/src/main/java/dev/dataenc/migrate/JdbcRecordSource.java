@@ -22,8 +22,8 @@ import javax.sql.DataSource;
  * A {@link RecordSource} over one table of the host's own database (H2 or PostgreSQL; any
  * {@link DataSource}, not necessarily the registry's): a key column (INTEGER/BIGINT/SMALLINT,
  * CHAR/VARCHAR or UUID; NOT NULL and unique) and one or more text columns holding text-form
- * ciphertexts, each with its encryption context ({@code column:context}; the context defaults to
- * {@code table.column} as spelt in the request).
+ * ciphertexts, each with its encryption context ({@code column:context}; required, there is no default).
+ * The CDK registry's own tables ({@code dataenc_*}) are refused.
  *
  * <p>Table and column names are looked up in the database metadata when the source is built and
  * only the names found there are used in SQL, quoted; a name that does not exist is a
@@ -33,6 +33,8 @@ import javax.sql.DataSource;
 public final class JdbcRecordSource implements RecordSource {
 
     private static final int FETCH_SIZE = 1000;
+    private static final String REGISTRY_PREFIX = "dataenc_";
+    private static final String REGISTRY_MARKER = "dataenc_cdk";
 
     private enum KeyType { INTEGER, STRING, UUID }
 
@@ -115,13 +117,13 @@ public final class JdbcRecordSource implements RecordSource {
             return this;
         }
 
-        /** A migrated column, {@code column} or {@code column:context}. */
+        /** A migrated column, {@code column:context} (the context is required). */
         public Builder column(String spec) {
             this.columnSpecs.add(Objects.requireNonNull(spec, "spec"));
             return this;
         }
 
-        /** Several migrated columns, each {@code column} or {@code column:context}. */
+        /** Several migrated columns, each {@code column:context}. */
         public Builder columns(List<String> specs) {
             specs.forEach(this::column);
             return this;
@@ -168,6 +170,7 @@ public final class JdbcRecordSource implements RecordSource {
             try (Connection c = dataSource.getConnection()) {
                 DatabaseMetaData md = c.getMetaData();
                 TableMetadata t = TableMetadata.find(c, tableSpec);
+                refuseRegistryTable(md, t);
                 TableMetadata.Column k = t.column(keySpec, "key column");
                 KeyType keyType = keyType(t, k);
                 if (k.nullable()) {
@@ -185,10 +188,12 @@ public final class JdbcRecordSource implements RecordSource {
                 for (String spec : columnSpecs) {
                     int colon = spec.indexOf(':');
                     String col = colon < 0 ? spec.trim() : spec.substring(0, colon).trim();
-                    String context = colon < 0 ? tableSpec.trim() + "." + col : spec.substring(colon + 1);
+                    String context = colon < 0 ? "" : spec.substring(colon + 1);
                     if (context.isEmpty()) {
-                        throw new RecordSourceException("column spec '" + spec + "' has an empty context; write column or"
-                                + " column:context");
+                        throw new RecordSourceException("column spec '" + spec + "' names no context; write column:context"
+                                + " with the exact context the application encrypts this column under (e.g. "
+                                + (col.isEmpty() ? "email" : col) + ":Customer." + (col.isEmpty() ? "email" : col)
+                                + "). There is no default: a wrong context makes values unreadable to the application");
                     }
                     TableMetadata.Column meta = t.column(col, "column");
                     if (!isText(meta.jdbcType())) {
@@ -215,6 +220,26 @@ public final class JdbcRecordSource implements RecordSource {
                         quoted, keyType);
             } catch (SQLException e) {
                 throw new RecordSourceException("cannot read the metadata of table " + tableSpec + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The CDK registry's own tables ({@code dataenc_*}, including Flyway's {@code dataenc_schema_history}) hold
+         * wrapped keys and bookkeeping, never application data: refused where the database is a registry.
+         */
+        private static void refuseRegistryTable(DatabaseMetaData md, TableMetadata t) throws SQLException {
+            if (!t.name().toLowerCase(java.util.Locale.ROOT).startsWith(REGISTRY_PREFIX)) {
+                return;
+            }
+            try (ResultSet rs = md.getTables(null, t.schema(), "%", null)) {
+                while (rs.next()) {
+                    if (REGISTRY_MARKER.equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
+                        throw new RecordSourceException("table " + t.display() + " is one of the CDK registry's own tables"
+                                + " (" + REGISTRY_PREFIX + "*, with Flyway's history " + REGISTRY_PREFIX + "schema_history):"
+                                + " it holds wrapped keys and bookkeeping, not application data, and is never migrated."
+                                + " Name the application's table (and --db-url if it lives in another database)");
+                    }
+                }
             }
         }
 

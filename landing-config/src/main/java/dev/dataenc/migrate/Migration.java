@@ -102,11 +102,16 @@ public final class Migration {
     /** A dry run: counts the source's values per CDK and what a run would write. Writes nothing. */
     public MigrationPlan plan(MigrationRequest request) {
         CdkId target = activeCdk();
-        SourceScan scan = SourceScan.of(request.source());
+        SourceSurvey survey = SourceSurvey.of(request.source());
+        SourceScan scan = survey.scan();
         long toWrite = scan.notUnder(target) + (request.mode() == MigrationMode.ENCRYPT_PLAINTEXT ? scan.plaintext() : 0);
         int batches = (int) Math.max(1, (scan.records() + request.batchSize() - 1) / request.batchSize());
         return new MigrationPlan(request.source().name(), target, request.mode(), scan, toWrite, batches,
-                store.running(request.source().name()));
+                store.running(request.source().name()), check(request, survey));
+    }
+
+    private ContextCheck check(MigrationRequest request, SourceSurvey survey) {
+        return ContextCheck.of(plane.propertyCipher(), request.source().columns(), survey.samples(), request.fromContext());
     }
 
     /**
@@ -129,6 +134,12 @@ public final class Migration {
                     throw new MigrationException("the unfinished " + job.summary() + " runs in mode " + job.mode()
                             + "; run it again in that mode to finish it before a " + request.mode() + " migration");
                 }
+                if (!Objects.equals(job.fromContext(), request.fromContext())) {
+                    throw new MigrationException("the unfinished " + job.summary() + (job.fromContext() == null
+                            ? " does not re-bind; run it again without --from-context to finish it first"
+                            : " re-binds from context '" + job.fromContext() + "'; run it again with --from-context "
+                            + job.fromContext() + " to finish it first"));
+                }
                 Map<BatchStatus, Integer> t = store.tally(job.id());
                 plane.audit().record(AuditAction.MIGRATION_RESUMED, job.target(), null, "job " + job.id() + " of "
                         + source.name() + ", " + t.get(BatchStatus.DONE) + "/" + job.batchesTotal() + " batches done, "
@@ -136,11 +147,16 @@ public final class Migration {
                 break;
             }
             CdkId target = activeCdk();
+            SourceSurvey survey = SourceSurvey.of(source);
+            ContextCheck check = check(request, survey);
+            if (!check.passed()) {
+                throw new MigrationException("refused, nothing was written: " + check.diagnosis());
+            }
             List<String> bounds = source.boundaries(request.batchSize());
             long estimate = source.count();
             try {
                 job = store.create(source.name(), target, request.mode(), request.batchSize(), bounds, estimate,
-                        owner.actor());
+                        owner.actor(), survey.scan().perCdk(), request.fromContext());
             } catch (RegistryConflictException e) {
                 if (attempt >= 5) {
                     throw e;
@@ -148,7 +164,10 @@ public final class Migration {
                 continue; // another node planned it at the same moment: join it
             }
             plane.audit().record(AuditAction.MIGRATION_STARTED, target, null, "job " + job.id() + " of " + source.name()
-                    + " (" + request.mode() + "), " + estimate + " records in " + job.batchesTotal() + " batches");
+                    + " (" + request.mode() + (request.fromContext() == null ? "" : ", re-binding from context '"
+                    + request.fromContext() + "'") + "), " + estimate + " records in " + job.batchesTotal()
+                    + " batches; values per CDK found " + survey.scan().perCdk() + "; context check: " + check.sampled()
+                    + " sampled values decrypt");
             options.crash().reached("job-planned");
         }
         return work(job, resumed, request);
@@ -215,7 +234,7 @@ public final class Migration {
         current.add(job.target());
         plane.registry().findActive().map(Cdk::id).ifPresent(current::add);
         RecordProcessor processor = new RecordProcessor(plane.propertyCipher(), request.source(), job.mode(),
-                request.writeChunk(), current, options.crash());
+                request.writeChunk(), current, options.crash(), job.fromContext());
         long[] done = {doneBefore};
         try {
             ValueCounts counts = processor.process(batch.range(), records -> {

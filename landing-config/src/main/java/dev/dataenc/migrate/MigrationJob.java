@@ -19,14 +19,17 @@ import java.time.Instant;
  * @param startedBy       who planned it
  * @param startedAt       when it was planned
  * @param completedAt     when it completed, or null
+ * @param fromContext     the context a re-binding job decrypts with when the column's own context fails
+ *                        ({@code --from-context}), or null
  */
 public record MigrationJob(String id, String source, CdkId target, MigrationMode mode, MigrationStatus status,
                            int batchSize, int batchesTotal, long recordsEstimate, ValueCounts counts, String startedBy,
-                           Instant startedAt, Instant completedAt) {
+                           Instant startedAt, Instant completedAt, String fromContext) {
 
     /** One line for status output. */
     public String summary() {
-        return "migration " + id + " of " + source + " to CDK " + target + " (" + mode + ", " + status + ", "
+        return "migration " + id + " of " + source + " to CDK " + target + " (" + mode
+                + (fromContext == null ? "" : ", re-binding from context '" + fromContext + "'") + ", " + status + ", "
                 + counts.records() + "/" + recordsEstimate + " records)";
     }
 }

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param toWrite       values a run would re-encrypt or encrypt
  * @param batches       batches a new job would have
  * @param unfinished    the unfinished job for this source that a run would resume, if any
+ * @param contextCheck  sampled ciphertexts tried with each column's context: a run is refused if it failed
  */
 public record MigrationPlan(String source, CdkId target, MigrationMode mode, SourceScan scan, long toWrite,
-                            int batches, Optional<MigrationJob> unfinished) {
+                            int batches, Optional<MigrationJob> unfinished, ContextCheck contextCheck) {
 
     /** Values per CDK now. */
     public Map<CdkId, Long> valuesPerCdk() {

@@ -34,7 +34,7 @@ public final class MigrationStore {
 
     private static final String JOB_COLUMNS = "id, source, target_cdk_id, mode, status, batch_size, batches_total,"
             + " records_estimate, records, migrated, already_target, null_values, plaintext_values, encrypted_plaintext,"
-            + " changed_by_app, unreadable, started_by, started_at, completed_at";
+            + " changed_by_app, unreadable, started_by, started_at, completed_at, from_context";
     private static final String BATCH_COLUMNS = "migration_id, batch_no, key_from, key_to, status, owner, lease_until,"
             + " attempts, records, migrated, already_target, null_values, plaintext_values, encrypted_plaintext,"
             + " changed_by_app, unreadable, done_by, row_version";
@@ -106,6 +106,19 @@ public final class MigrationStore {
      */
     public MigrationJob create(String source, CdkId target, MigrationMode mode, int batchSize, List<String> boundaries,
                                long recordsEstimate, String startedBy) {
+        return create(source, target, mode, batchSize, boundaries, recordsEstimate, startedBy, Map.of(), null);
+    }
+
+    /**
+     * As {@link #create(String, CdkId, MigrationMode, int, List, long, String)}, also recording, in the same
+     * transaction, the values per CDK found in the source when planned (which CDKs' data it holds: the evidence
+     * that makes its later scans count for retiring them) and the context a re-binding job decrypts with.
+     *
+     * @param found       values per CDK in the source now
+     * @param fromContext the context to re-bind from ({@code --from-context}), or null
+     */
+    public MigrationJob create(String source, CdkId target, MigrationMode mode, int batchSize, List<String> boundaries,
+                               long recordsEstimate, String startedBy, Map<CdkId, Long> found, String fromContext) {
         String id = UUID.randomUUID().toString();
         int batches = boundaries.size() + 1;
         return db.write("plan a migration of " + source, c -> {
@@ -113,8 +126,8 @@ public final class MigrationStore {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_migration (id, source, target_cdk_id, mode,"
                     + " status, running_source, batch_size, batches_total, records_estimate, records, migrated,"
                     + " already_target, null_values, plaintext_values, encrypted_plaintext, changed_by_app, unreadable,"
-                    + " started_by, started_at, row_version) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0,"
-                    + " 0, 0, ?, ?, 1)")) {
+                    + " started_by, started_at, from_context, row_version) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, 0, 0,"
+                    + " 0, 0, 0, 0, 0, 0, ?, ?, ?, 1)")) {
                 s.setString(1, id);
                 s.setString(2, source);
                 s.setString(3, target.toString());
@@ -125,7 +138,18 @@ public final class MigrationStore {
                 s.setLong(8, recordsEstimate);
                 s.setString(9, startedBy);
                 s.setObject(10, now);
+                s.setString(11, fromContext);
                 s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_migration_prescan (migration_id, cdk_id,"
+                    + " value_count) VALUES (?, ?, ?)")) {
+                for (Map.Entry<CdkId, Long> e : found.entrySet()) {
+                    s.setString(1, id);
+                    s.setString(2, e.getKey().toString());
+                    s.setLong(3, e.getValue());
+                    s.addBatch();
+                }
+                s.executeBatch();
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_migration_batch (migration_id, batch_no,"
                     + " key_from, key_to, status, attempts, records, migrated, already_target, null_values,"
@@ -389,7 +413,7 @@ public final class MigrationStore {
                     jobs.add(new MigrationJob(rs.getString(1), rs.getString(2), CdkId.parse(rs.getString(3)),
                             MigrationMode.valueOf(rs.getString(4)), MigrationStatus.valueOf(rs.getString(5)), rs.getInt(6),
                             rs.getInt(7), rs.getLong(8), countsAt(rs, 9), rs.getString(17), instant(rs, 18),
-                            instant(rs, 19)));
+                            instant(rs, 19), rs.getString(20)));
                 }
             }
         }

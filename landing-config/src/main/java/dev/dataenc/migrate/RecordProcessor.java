@@ -38,18 +38,23 @@ final class RecordProcessor {
     private final MigrationMode mode;
     private final int writeChunk;
     private final CrashPoint crash;
+    private final String fromContext;
     private final Set<CdkId> current = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param current CDKs whose ciphertexts count as migrated (the target and the ACTIVE CDK)
+     * @param current     CDKs whose ciphertexts count as migrated (the target and the ACTIVE CDK)
+     * @param fromContext re-binding: the context values that fail with their column's context are decrypted with
+     *                    (then re-encrypted with the column's); null for none. When set, values under the current
+     *                    CDKs are decrypted too, since their CDK alone does not say which context they are bound to.
      */
     RecordProcessor(PropertyCipher cipher, RecordSource source, MigrationMode mode, int writeChunk, Set<CdkId> current,
-                    CrashPoint crash) {
+                    CrashPoint crash, String fromContext) {
         this.cipher = cipher;
         this.source = source;
         this.mode = mode;
         this.writeChunk = writeChunk;
         this.crash = crash;
+        this.fromContext = fromContext;
         this.current.addAll(current);
     }
 
@@ -117,6 +122,9 @@ final class RecordProcessor {
             }
             return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(value, context, key, col)), true));
         }
+        if (fromContext != null) {
+            return rebind(key, col, value, context, tally);
+        }
         String plain;
         try {
             if (current.contains(PropertyCipher.cdkIdOf(value))) {
@@ -125,6 +133,29 @@ final class RecordProcessor {
             }
             plain = cipher.decryptString(value, context);
         } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
+            tally.unreadable++;
+            return Optional.empty();
+        }
+        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col)), false));
+    }
+
+    /** Re-binding: a value readable with its context is migrated as usual; one readable only with the old context is re-bound. */
+    private Optional<Pending> rebind(String key, int col, String value, String context, Tally tally) {
+        String plain;
+        try {
+            plain = cipher.decryptString(value, context);
+            if (current.contains(PropertyCipher.cdkIdOf(value))) {
+                tally.alreadyTarget++;
+                return Optional.empty();
+            }
+        } catch (DecryptionFailedException wrongContext) {
+            try {
+                plain = cipher.decryptString(value, fromContext);
+            } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
+                tally.unreadable++;
+                return Optional.empty();
+            }
+        } catch (MalformedCiphertextException | UnknownCdkException e) {
             tally.unreadable++;
             return Optional.empty();
         }
@@ -191,9 +222,20 @@ final class RecordProcessor {
             return mode == MigrationMode.ENCRYPT_PLAINTEXT;
         }
         try {
-            return !current.contains(PropertyCipher.cdkIdOf(value));
+            if (!current.contains(PropertyCipher.cdkIdOf(value))) {
+                return true;
+            }
         } catch (MalformedCiphertextException e) {
             return false;
+        }
+        if (fromContext == null) {
+            return false;
+        }
+        try {
+            cipher.decryptString(value, source.columns().get(0).context());
+            return false;
+        } catch (DecryptionFailedException e) {
+            return true; // still bound to the old context
         }
     }
 }

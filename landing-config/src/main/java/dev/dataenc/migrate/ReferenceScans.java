@@ -3,8 +3,11 @@ package dev.dataenc.migrate;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.registry.RegistryDatabase;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,11 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
- * The reference scans recorded by completed migrations. A DECRYPT_ONLY CDK may be retired when the
- * latest completed scan of every source, started after the CDK stopped being ACTIVE, shows no value
- * under it.
+ * The reference scans recorded by migrations. A DECRYPT_ONLY CDK may be retired when the latest completed
+ * scan of every source, started after the CDK stopped being ACTIVE, shows no value under it, and a source
+ * that held its values ({@link #holders}) accounts for the values its usage counters record. Migrations of a
+ * source that was forgotten ({@link ForgottenSources}) before they started are left out of both.
  */
 public final class ReferenceScans {
 
@@ -26,9 +31,10 @@ public final class ReferenceScans {
         this.db = Objects.requireNonNull(db, "db");
     }
 
-    /** For each source that has a completed migration, the scan of its most recently completed one. */
+    /** For each source that has a completed migration not forgotten, the scan of its most recently completed one. */
     public List<ReferenceScan> latestPerSource() {
         return db.read("read the reference scans", c -> {
+            Map<String, Instant> forgotten = ForgottenSources.forgottenAt(c);
             Map<String, String[]> latest = new LinkedHashMap<>();
             Map<String, OffsetDateTime[]> times = new HashMap<>();
             try (PreparedStatement s = c.prepareStatement("SELECT id, source, target_cdk_id, started_at, completed_at,"
@@ -36,10 +42,10 @@ public final class ReferenceScans {
                  ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String source = rs.getString(2);
-                    if (!latest.containsKey(source)) {
+                    OffsetDateTime started = rs.getObject(4, OffsetDateTime.class);
+                    if (!latest.containsKey(source) && counts(forgotten, source, started)) {
                         latest.put(source, new String[] {rs.getString(1), rs.getString(3), Long.toString(rs.getLong(6))});
-                        times.put(source, new OffsetDateTime[] {rs.getObject(4, OffsetDateTime.class),
-                            rs.getObject(5, OffsetDateTime.class)});
+                        times.put(source, new OffsetDateTime[] {started, rs.getObject(5, OffsetDateTime.class)});
                     }
                 }
             }
@@ -61,6 +67,43 @@ public final class ReferenceScans {
             }
             return scans;
         });
+    }
+
+    /**
+     * The sources (not forgotten) a migration ever found holding values under {@code cdk}, when it was planned
+     * or when it completed, each with the most values seen there at once. Only these can hold that CDK's data as
+     * far as any scan knows; an unrelated or empty table never appears here.
+     */
+    public Map<String, Long> holders(CdkId cdk) {
+        return db.read("read which sources held values under CDK " + cdk, c -> {
+            Map<String, Instant> forgotten = ForgottenSources.forgottenAt(c);
+            Map<String, Long> held = new TreeMap<>();
+            for (String table : List.of("dataenc_migration_prescan", "dataenc_migration_refs")) {
+                collect(c, table, cdk, forgotten, held);
+            }
+            return held;
+        });
+    }
+
+    private static void collect(Connection c, String table, CdkId cdk, Map<String, Instant> forgotten,
+                                Map<String, Long> held) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT m.source, m.started_at, p.value_count FROM " + table + " p"
+                + " JOIN dataenc_migration m ON m.id = p.migration_id WHERE p.cdk_id = ? AND p.value_count > 0")) {
+            s.setString(1, cdk.toString());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (counts(forgotten, rs.getString(1), rs.getObject(2, OffsetDateTime.class))) {
+                        held.merge(rs.getString(1), rs.getLong(3), Math::max);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether a migration of {@code source} started at {@code started} still counts (started after any forget). */
+    private static boolean counts(Map<String, Instant> forgotten, String source, OffsetDateTime started) {
+        Instant at = forgotten.get(source);
+        return at == null || started.toInstant().isAfter(at);
     }
 
     @Override

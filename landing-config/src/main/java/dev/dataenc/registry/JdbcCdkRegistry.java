@@ -135,8 +135,13 @@ public final class JdbcCdkRegistry implements CdkRegistry {
      */
     public boolean addWrapping(Connection c, CdkId id, Wrapping wrapping) throws SQLException {
         // lock the CDK row: a concurrent destroy() must not leave this wrapping behind
-        if (lockStatus(c, id) == CdkStatus.DESTROYED) {
+        CdkStatus status = lockStatus(c, id);
+        if (status == CdkStatus.DESTROYED) {
             throw new RegistryConflictException("CDK " + id + " was DESTROYED; it cannot get a wrapping again");
+        }
+        if (status == CdkStatus.DESTRUCTION_SCHEDULED) {
+            throw new RegistryConflictException("CDK " + id + " is scheduled for destruction; it gets no new wrapping"
+                    + " ('dataenc destroy-cdk --cancel " + id + "' first if it is still needed)");
         }
         try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM dataenc_cdk_wrapping WHERE cdk_id = ?"
                 + " AND keystore_name = ? AND master_key_id = ? AND master_key_version = ?")) {
@@ -203,6 +208,10 @@ public final class JdbcCdkRegistry implements CdkRegistry {
         if (expected == CdkStatus.DESTROYED || next == CdkStatus.DESTROYED) {
             throw new IllegalArgumentException("a CDK becomes DESTROYED only through destroy(), and never leaves it");
         }
+        if (expected == CdkStatus.DESTRUCTION_SCHEDULED || next == CdkStatus.DESTRUCTION_SCHEDULED) {
+            throw new IllegalArgumentException("a destruction is scheduled and cancelled only with its waiting period"
+                    + " (dev.dataenc.control.lifecycle.CdkDestruction), never by a plain status change");
+        }
         String since = next == CdkStatus.ACTIVE ? "NULL"
                 : expected == CdkStatus.ACTIVE ? "?" : "decrypt_only_since";
         try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = ?, active_marker = ?,"
@@ -247,24 +256,36 @@ public final class JdbcCdkRegistry implements CdkRegistry {
 
     @Override
     public Cdk destroy(CdkId id) {
+        return destroy(id, c -> null);
+    }
+
+    /**
+     * {@link #destroy(CdkId)}, running {@code alsoInTransaction} (e.g. the audit entry) in the same transaction,
+     * after the CDK is destroyed: both commit or neither does.
+     */
+    public Cdk destroy(CdkId id, RegistryDatabase.SqlWork<Void> alsoInTransaction) {
         write("destroy CDK " + id, c -> {
             CdkStatus status = lockStatus(c, id);
-            if (status != CdkStatus.RETIRED) {
-                throw new RegistryConflictException("CDK " + id + " is " + status + ", not RETIRED; only a RETIRED CDK"
-                        + " can be destroyed");
+            if (status != CdkStatus.DESTRUCTION_SCHEDULED) {
+                throw new RegistryConflictException("CDK " + id + " is " + status + ", not DESTRUCTION_SCHEDULED; only a"
+                        + " CDK whose destruction was scheduled can be destroyed, after its waiting period");
             }
             try (PreparedStatement s = c.prepareStatement("UPDATE dataenc_cdk SET status = 'DESTROYED', destroyed_at = ?,"
-                    + " row_version = row_version + 1 WHERE id = ? AND status = 'RETIRED'")) {
+                    + " destruction_due_at = NULL, row_version = row_version + 1 WHERE id = ?"
+                    + " AND status = 'DESTRUCTION_SCHEDULED' AND destruction_due_at <= ?")) {
                 s.setObject(1, now());
                 s.setString(2, id.toString());
+                s.setObject(3, now());
                 if (s.executeUpdate() != 1) {
-                    throw new RegistryConflictException("CDK " + id + " changed while being destroyed; re-read and retry");
+                    throw new RegistryConflictException("CDK " + id + " is not due for destruction yet (its waiting period"
+                            + " has not ended), or changed meanwhile; re-read and retry");
                 }
             }
             try (PreparedStatement s = c.prepareStatement("DELETE FROM dataenc_cdk_wrapping WHERE cdk_id = ?")) {
                 s.setString(1, id.toString());
                 s.executeUpdate();
             }
+            alsoInTransaction.run(c);
             return null;
         });
         return find(id).orElseThrow(() -> new UnknownCdkException(id, "CDK " + id + " is not in the registry"));

@@ -37,7 +37,7 @@ public record CdkInfo(String id, String status, String createdAt, String decrypt
         Instant changed = switch (cdk.status()) {
             case ACTIVE -> cdk.createdAt();
             case DECRYPT_ONLY -> cdk.decryptOnlySince();
-            case RETIRED -> retiredAt;
+            case RETIRED, DESTRUCTION_SCHEDULED -> retiredAt; // scheduling keeps the CDK retired, waiting
             case DESTROYED -> cdk.destroyedAt();
         };
         return new CdkInfo(cdk.id().toString(), cdk.status().name(), Times.of(cdk.createdAt()),

@@ -145,7 +145,8 @@ class CdkLifecycleCommandsTest {
         Run missing = dataenc(null, file, "destroy-cdk");
 
         assertEquals(1, decryptOnly.code(), decryptOnly.all());
-        assertTrue(decryptOnly.err().contains("is DECRYPT_ONLY; only a RETIRED CDK can be destroyed"), decryptOnly.err());
+        assertTrue(decryptOnly.err().contains("is DECRYPT_ONLY; only a RETIRED CDK can be scheduled for destruction"),
+                decryptOnly.err());
         assertEquals(1, activeRun.code(), activeRun.all());
         assertEquals(1, unknown.code(), unknown.all());
         assertTrue(unknown.err().contains("not in the registry"), unknown.err());
@@ -156,7 +157,7 @@ class CdkLifecycleCommandsTest {
     }
 
     @Test
-    void destroyCdk_retiredAndConfirmed_exitsZero_deletesItsWrappings() throws IOException {
+    void destroyCdk_retiredAndConfirmed_schedulesKeepingWrappings_cancelMakesItRetiredAgain() throws IOException {
         Path file = configWithCdks();
         assertEquals(0, dataenc(PROVEN, file, "retire-cdks").code());
         Cdk retired = withStatus(file, CdkStatus.RETIRED);
@@ -164,11 +165,47 @@ class CdkLifecycleCommandsTest {
         Run r = dataenc(null, file, "destroy-cdk", retired.id().toString(), "--yes-destroy-data-encrypted-under-it");
 
         assertEquals(0, r.code(), r.all());
-        assertTrue(r.out().startsWith("destroyed CDK " + retired.id() + " at "), r.out());
-        Cdk destroyed = withStatus(file, CdkStatus.DESTROYED);
-        assertEquals(retired.id(), destroyed.id());
-        assertTrue(destroyed.wrappings().isEmpty());
-        assertTrue(dataenc(null, file, "audit").out().contains("CDK_DESTROYED"));
-        assertEquals(0, dataenc(null, file, "verify").code(), "a destroyed CDK is not at risk");
+        assertTrue(r.out().startsWith("scheduled the destruction of CDK " + retired.id()), r.out());
+        assertTrue(r.out().contains("(30 days)"), r.out());
+        assertTrue(r.out().contains("usage counters: 0 property values and 0 BLOBs"), r.out());
+        Cdk scheduled = withStatus(file, CdkStatus.DESTRUCTION_SCHEDULED);
+        assertEquals(retired.wrappings(), scheduled.wrappings(), "nothing deleted during the waiting period");
+        Run list = dataenc(null, file, "destroy-cdk", "--list");
+        assertTrue(list.out().contains("1 CDK(s) scheduled for destruction"), list.out());
+        Run early = dataenc(null, file, "destroy-cdk", "--complete-due");
+        assertEquals(0, early.code(), early.all());
+        assertTrue(early.out().contains("destroyed 0 CDK(s) whose waiting period ended; 1 still waiting"), early.out());
+        assertEquals(1, withStatus(file, CdkStatus.DESTRUCTION_SCHEDULED).wrappings().size());
+
+        Run cancel = dataenc(null, file, "destroy-cdk", "--cancel", retired.id().toString());
+
+        assertEquals(0, cancel.code(), cancel.all());
+        assertTrue(cancel.out().contains("it is RETIRED again"), cancel.out());
+        assertEquals(retired.wrappings(), withStatus(file, CdkStatus.RETIRED).wrappings());
+        String audit = dataenc(null, file, "audit").out();
+        assertTrue(audit.contains("CDK_DESTRUCTION_SCHEDULED") && audit.contains("CDK_DESTRUCTION_CANCELLED"), audit);
+        assertTrue(!audit.contains("CDK_DESTROYED"), audit);
+    }
+
+    @Test
+    void destroyCdk_waitingDaysOutOfRange_orNoMode_exitsTwo_changesNothing() throws IOException {
+        Path file = configWithCdks();
+        assertEquals(0, dataenc(PROVEN, file, "retire-cdks").code());
+        Cdk retired = withStatus(file, CdkStatus.RETIRED);
+        String id = retired.id().toString();
+
+        Run tooShort = dataenc(null, file, "destroy-cdk", id, "--waiting-days", "6", "--yes-destroy-data-encrypted-under-it");
+        Run tooLong = dataenc(null, file, "destroy-cdk", id, "--waiting-days", "366", "--yes-destroy-data-encrypted-under-it");
+        Run both = dataenc(null, file, "destroy-cdk", id, "--cancel", id);
+        Run cancelNotScheduled = dataenc(null, file, "destroy-cdk", "--cancel", id);
+
+        assertEquals(2, tooShort.code(), tooShort.all());
+        assertTrue(tooShort.err().contains("between 7 and 365"), tooShort.err());
+        assertEquals(2, tooLong.code(), tooLong.all());
+        assertEquals(2, both.code(), both.all());
+        assertEquals(1, cancelNotScheduled.code(), cancelNotScheduled.all());
+        assertTrue(cancelNotScheduled.err().contains("only a scheduled destruction can be cancelled"), cancelNotScheduled.err());
+        assertEquals(CdkStatus.RETIRED, cdks(file).stream().filter(c -> c.id().equals(retired.id())).findFirst()
+                .orElseThrow().status());
     }
 }

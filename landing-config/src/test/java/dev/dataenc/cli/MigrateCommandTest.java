@@ -181,8 +181,8 @@ class MigrateCommandTest {
     }
 
     private static String[] customerColumns() {
-        return new String[] {"migrate", "--table", "customer", "--key", "id", "--column", "email", "--column",
-            "phone:Customer.phone", "--batch-size", "50"};
+        return new String[] {"migrate", "--table", "customer", "--key", "id", "--column", "email:customer.email",
+            "--column", "phone:Customer.phone", "--batch-size", "50"};
     }
 
     private static void assertNoPlaintext(Run r) {
@@ -333,7 +333,7 @@ class MigrateCommandTest {
         Setup s = setup(kind);
         fill(s, EARLIER);
 
-        Run r = dataenc(s, "migrate", "--table", "custmer", "--key", "id", "--column", "email");
+        Run r = dataenc(s, "migrate", "--table", "custmer", "--key", "id", "--column", "email:customer.email");
 
         assertEquals(1, r.code(), r.all());
         assertTrue(r.err().startsWith("dataenc: table 'custmer' not found"), r.err());
@@ -349,7 +349,7 @@ class MigrateCommandTest {
         AtomicInteger done = new AtomicInteger();
         try (ControlPlane plane = plane(s, Duration.ZERO);
              JdbcRecordSource source = JdbcRecordSource.connect(s.hostUrl(), s.hostUser(), "").table("customer")
-                     .key("id").column("email").column("phone:Customer.phone").build()) {
+                     .key("id").column("email:customer.email").column("phone:Customer.phone").build()) {
             Migration crashing = new Migration(plane, Migration.Options.defaults().withCrash(point -> {
                 if (point.equals("batch-done") && done.incrementAndGet() == 2) {
                     throw new IllegalStateException("killed after two batches");
@@ -395,9 +395,9 @@ class MigrateCommandTest {
     void usage_missingTableOrBadBatchSize_exitsTwo_unsetPasswordVariable_exitsOne() throws Exception {
         Setup s = setup("h2");
 
-        Run missing = dataenc(s, "migrate", "--key", "id", "--column", "email");
-        Run batch = dataenc(s, "migrate", "--table", "t", "--key", "id", "--column", "email", "--batch-size", "0");
-        Run env = dataenc(s, "migrate", "--table", "t", "--key", "id", "--column", "email", "--db-url",
+        Run missing = dataenc(s, "migrate", "--key", "id", "--column", "email:c");
+        Run batch = dataenc(s, "migrate", "--table", "t", "--key", "id", "--column", "email:c", "--batch-size", "0");
+        Run env = dataenc(s, "migrate", "--table", "t", "--key", "id", "--column", "email:c", "--db-url",
                 "jdbc:h2:mem:x", "--db-password-env", "DATAENC_TEST_SURELY_UNSET_VARIABLE");
 
         assertEquals(2, missing.code(), missing.all());

@@ -1,6 +1,7 @@
 package dev.dataenc.control;
 
 import dev.dataenc.control.keyswitch.SwitchOutcome;
+import dev.dataenc.control.lifecycle.CdkDestruction;
 import dev.dataenc.control.lifecycle.CdkLifecycleRefusedException;
 import dev.dataenc.control.lifecycle.CdkReferenceEvidence;
 import dev.dataenc.control.lifecycle.RetirementResult;
@@ -22,7 +23,9 @@ import dev.dataenc.keystore.Keystore;
 import dev.dataenc.keystore.KeystoreSettings;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,6 +40,8 @@ class CdkLifecycleTest {
     @TempDir
     Path dir;
 
+    private final MutableClock clock = new MutableClock();
+
     private DataEncConfig config() {
         return ControlFixture.config(dir, "a", ControlFixture.local(dir, "a"));
     }
@@ -46,11 +51,20 @@ class CdkLifecycleTest {
     }
 
     private Rotated rotated() {
-        ControlPlane plane = ControlPlane.open(config(), ControlFixture.options());
+        ControlPlane plane = ControlPlane.open(config(), ControlFixture.options().withClock(clock));
         String ciphertext = plane.propertyCipher().encryptString("old value", "ctx");
         CdkId oldId = plane.registry().findActive().orElseThrow().id();
         plane.rotateCdk("test");
         return new Rotated(plane, plane.registry().find(oldId).orElseThrow(), ciphertext);
+    }
+
+    /** Schedules the destruction of a RETIRED CDK with the shortest waiting period, lets it pass, completes it. */
+    private Cdk destroyAfterWaiting(ControlPlane plane, CdkId id) {
+        plane.destruction().schedule(id, Duration.ofDays(CdkDestruction.MIN_WAITING_DAYS));
+        clock.advance(Duration.ofDays(CdkDestruction.MIN_WAITING_DAYS).plusSeconds(1));
+        List<Cdk> destroyed = plane.destruction().completeDue();
+        assertEquals(List.of(id), destroyed.stream().map(Cdk::id).toList());
+        return destroyed.get(0);
     }
 
     private static Instant outOfUse(ControlPlane plane, Cdk cdk) {
@@ -162,25 +176,28 @@ class CdkLifecycleTest {
     }
 
     @Test
-    void destroy_onlyRetired_deletesWrappings_andAudits() {
+    void destroy_onlyRetired_deletesWrappingsAfterTheWaitingPeriod_andAudits() {
         Rotated r = rotated();
         try (ControlPlane plane = r.plane()) {
             CdkId active = plane.registry().findActive().orElseThrow().id();
+            Duration week = Duration.ofDays(7);
             CdkLifecycleRefusedException activeRefused = assertThrows(CdkLifecycleRefusedException.class,
-                    () -> plane.destroyCdk(active));
+                    () -> plane.destruction().schedule(active, week));
             CdkLifecycleRefusedException decryptOnlyRefused = assertThrows(CdkLifecycleRefusedException.class,
-                    () -> plane.destroyCdk(r.old().id()));
+                    () -> plane.destruction().schedule(r.old().id(), week));
             assertTrue(activeRefused.getMessage().contains("only a RETIRED CDK"), activeRefused.getMessage());
             assertTrue(decryptOnlyRefused.getMessage().contains("Retire it first"), decryptOnlyRefused.getMessage());
             assertEquals(1, plane.registry().find(r.old().id()).orElseThrow().wrappings().size());
 
             plane.retirement(PROVEN).retire(r.old().id());
-            Cdk destroyed = plane.destroyCdk(r.old().id());
+            Cdk destroyed = destroyAfterWaiting(plane, r.old().id());
 
             assertEquals(CdkStatus.DESTROYED, destroyed.status());
             assertTrue(plane.registry().find(r.old().id()).orElseThrow().wrappings().isEmpty());
             assertEquals(1, plane.audit().byAction(AuditAction.CDK_DESTROYED).size());
-            assertThrows(CdkLifecycleRefusedException.class, () -> plane.destroyCdk(r.old().id()), "already destroyed");
+            CdkLifecycleRefusedException again = assertThrows(CdkLifecycleRefusedException.class,
+                    () -> plane.destruction().schedule(r.old().id(), week), "already destroyed");
+            assertTrue(again.getMessage().contains("already destroyed"), again.getMessage());
             assertEquals(0, plane.verify().unreadable().size(), "a destroyed CDK is not 'at risk'");
         }
     }
@@ -192,7 +209,7 @@ class CdkLifecycleTest {
         try (ControlPlane plane = r.plane()) {
             assertEquals("old value", plane.propertyCipher().decryptString(r.ciphertext(), "ctx"), "cached before");
             plane.retirement(PROVEN).retire(r.old().id());
-            destroyedAt = plane.destroyCdk(r.old().id()).destroyedAt();
+            destroyedAt = destroyAfterWaiting(plane, r.old().id()).destroyedAt();
 
             CdkDestroyedException e = assertThrows(CdkDestroyedException.class,
                     () -> plane.propertyCipher().decryptString(r.ciphertext(), "ctx"));
@@ -216,7 +233,7 @@ class CdkLifecycleTest {
         KeystoreSettings b = ControlFixture.local(dir, "b");
         try (ControlPlane plane = r.plane()) {
             plane.retirement(PROVEN).retire(r.old().id());
-            plane.destroyCdk(r.old().id());
+            destroyAfterWaiting(plane, r.old().id());
         }
         try (ControlPlane plane = ControlPlane.open(ControlFixture.config(dir, "a", a, b), ControlFixture.options())) {
             SwitchOutcome outcome = plane.switchKeystore("b");

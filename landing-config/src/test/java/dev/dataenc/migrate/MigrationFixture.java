@@ -149,7 +149,7 @@ final class MigrationFixture {
     }
 
     static JdbcRecordSource customerSource(Databases dbs) {
-        return dbs.source().table("customer").key("id").column("email").column("phone:Customer.phone").build();
+        return dbs.source().table("customer").key("id").column("email:customer.email").column("phone:Customer.phone").build();
     }
 
     static CdkId cdkOf(String ciphertext) {

@@ -139,7 +139,7 @@ class MigrationTest {
             Migration migration = new Migration(plane);
             for (String table : List.of("by_name", "by_uuid")) {
                 try (JdbcRecordSource source = dbs.source().table(table).key(table.equals("by_name") ? "name" : "id")
-                        .column("secret").build()) {
+                        .column("secret:" + table + ".secret").build()) {
                     MigrationResult r = migration.run(MigrationRequest.of(source).withBatchSize(10));
                     assertEquals(5, r.job().batchesTotal());
                     assertEquals(47, r.job().counts().records());
@@ -209,28 +209,28 @@ class MigrationTest {
             s.execute("CREATE TABLE orders (ref VARCHAR(20), total INT, blob_col VARBINARY(100))");
         }
         RecordSourceException table = assertThrows(RecordSourceException.class,
-                () -> dbs.source().table("custmer").key("id").column("email").build());
+                () -> dbs.source().table("custmer").key("id").column("email:ctx.email").build());
         assertTrue(table.getMessage().contains("'custmer' not found"), table.getMessage());
         assertTrue(table.getMessage().contains("did you mean CUSTOMER"), table.getMessage());
         assertTrue(table.getMessage().contains("ORDERS"), table.getMessage());
 
         RecordSourceException column = assertThrows(RecordSourceException.class,
-                () -> dbs.source().table("customer").key("id").column("emial").build());
+                () -> dbs.source().table("customer").key("id").column("emial:ctx.emial").build());
         assertTrue(column.getMessage().contains("column 'emial' not found in table PUBLIC.CUSTOMER"), column.getMessage());
         assertTrue(column.getMessage().contains("EMAIL (CHARACTER VARYING)"), column.getMessage());
         assertTrue(column.getMessage().contains("PHONE"), column.getMessage());
 
         RecordSourceException key = assertThrows(RecordSourceException.class,
-                () -> dbs.source().table("customer").key("idd").column("email").build());
+                () -> dbs.source().table("customer").key("idd").column("email:ctx.email").build());
         assertTrue(key.getMessage().startsWith("key column 'idd' not found"), key.getMessage());
 
         RecordSourceException notUnique = assertThrows(RecordSourceException.class,
-                () -> dbs.source().table("orders").key("total").column("ref").build());
+                () -> dbs.source().table("orders").key("total").column("ref:ctx.ref").build());
         assertTrue(notUnique.getMessage().contains("may be NULL") || notUnique.getMessage().contains("not unique"),
                 notUnique.getMessage());
 
         RecordSourceException binary = assertThrows(RecordSourceException.class,
-                () -> dbs.source().table("customer").key("id").column("email").column("id").build());
+                () -> dbs.source().table("customer").key("id").column("email:ctx.email").column("id:ctx.id").build());
         assertTrue(binary.getMessage().contains("only text columns"), binary.getMessage());
     }
 

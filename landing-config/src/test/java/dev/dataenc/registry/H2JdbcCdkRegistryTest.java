@@ -44,6 +44,11 @@ class H2JdbcCdkRegistryTest extends CdkRegistryContractTest {
         return db;
     }
 
+    @Override
+    protected void scheduleDueDestruction(dev.dataenc.cdk.CdkId retired) {
+        ScheduledDestructionSql.scheduleDue(open.get(0), retired);
+    }
+
     @AfterEach
     void closeAll() {
         open.forEach(RegistryDatabase::close);

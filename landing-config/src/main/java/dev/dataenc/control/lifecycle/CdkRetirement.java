@@ -23,8 +23,9 @@ import java.util.Optional;
  * references them. The ACTIVE CDK is never retired. A CDK counts as out of use from when it
  * stopped being ACTIVE ({@link Cdk#decryptOnlySince()}) plus {@code settle}: the time other
  * nodes may keep encrypting under it until their CDK cache re-reads the ACTIVE id; only scans that
- * started after that count. Each retirement is a compare-and-set (DECRYPT_ONLY to RETIRED) and
- * is audited as {@link AuditAction#CDK_RETIRED}.
+ * started after that count. A CDK whose usage counters record BLOBs is kept unless an operator attested
+ * that none is left ({@link BlobAttestations}): no table scan can see BLOBs. Each retirement is a
+ * compare-and-set (DECRYPT_ONLY to RETIRED) and is audited as {@link AuditAction#CDK_RETIRED}.
  */
 public final class CdkRetirement {
 
@@ -32,16 +33,20 @@ public final class CdkRetirement {
     private final JdbcAuditTrail audit;
     private final CdkReferenceEvidence evidence;
     private final Duration settle;
+    private final BlobAttestations blobs;
 
     /**
      * @param settle how long after a CDK stopped being ACTIVE a node may still encrypt under it (at least the
      *               CDK cache's active-refresh interval)
+     * @param blobs  the BLOB usage and the operators' attestations about it
      */
-    public CdkRetirement(JdbcCdkRegistry registry, JdbcAuditTrail audit, CdkReferenceEvidence evidence, Duration settle) {
+    public CdkRetirement(JdbcCdkRegistry registry, JdbcAuditTrail audit, CdkReferenceEvidence evidence, Duration settle,
+                         BlobAttestations blobs) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.evidence = Objects.requireNonNull(evidence, "evidence");
         this.settle = Objects.requireNonNull(settle, "settle");
+        this.blobs = Objects.requireNonNull(blobs, "blobs");
     }
 
     /** Why {@code cdk} must stay (not DECRYPT_ONLY, or not proven unreferenced), or empty if it may be retired. */
@@ -56,6 +61,10 @@ public final class CdkRetirement {
         if (cdk.decryptOnlySince() == null) {
             return Optional.of("the registry has no record of when it stopped being ACTIVE, so no scan can be shown"
                     + " to have started after that");
+        }
+        Optional<String> blobUse = blobs.whyBlobsBlock(cdk.id());
+        if (blobUse.isPresent()) {
+            return blobUse;
         }
         return evidence.whyStillReferenced(cdk.id(), outOfUseSince(cdk));
     }

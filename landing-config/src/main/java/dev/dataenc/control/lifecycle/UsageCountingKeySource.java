@@ -3,6 +3,7 @@ package dev.dataenc.control.lifecycle;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.envelope.DataKeySource;
 import dev.dataenc.error.CdkUsageLimitException;
+import dev.dataenc.error.CdkDestructionScheduledException;
 import dev.dataenc.keystore.DataKey;
 
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +27,7 @@ public final class UsageCountingKeySource implements DataKeySource {
     private final CdkUsageStore.Kind kind;
     private final Map<CdkId, LongAdder> counts = new ConcurrentHashMap<>();
     private final UsageCeiling ceiling;
+    private volatile Consumer<CdkDestructionScheduledException> onScheduledRefused = e -> { };
 
     UsageCountingKeySource(Supplier<DataKeySource> delegate, CdkUsageStore.Kind kind, UsageCeiling ceiling) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -59,7 +62,17 @@ public final class UsageCountingKeySource implements DataKeySource {
 
     @Override
     public DataKey key(CdkId id) {
-        return delegate.get().key(id);
+        try {
+            return delegate.get().key(id);
+        } catch (CdkDestructionScheduledException e) {
+            onScheduledRefused.accept(e);
+            throw e;
+        }
+    }
+
+    /** Tells {@code alarm} about every refused request for a CDK whose destruction is scheduled. */
+    public void onScheduledRefused(Consumer<CdkDestructionScheduledException> alarm) {
+        this.onScheduledRefused = Objects.requireNonNull(alarm, "alarm");
     }
 
     /** Encryptions under {@code id} counted by this process but not yet added to the store. */
