@@ -1,5 +1,6 @@
 package dev.dataenc.control;
 
+import dev.dataenc.config.ClusterSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,13 +28,15 @@ class SwitchFailsOnStartTest {
             plane.rotateCdk("setup");
             ciphertext = plane.propertyCipher().encryptString("kept", "ctx");
         }
+        // this node's file names b, and file edits may switch here: the switch starts on open
+        ClusterSettings fileSwitches = ClusterSettings.defaults().withSwitchOnFileChange(true);
         CrashPoint targetGoesAway = step -> {
             if (step.equals("cdk-activated")) {
                 throw new IllegalStateException("keystore 'b' stopped answering (test)");
             }
         };
 
-        try (ControlPlane node = ControlPlane.open(ControlFixture.config(dir, "b", a, b),
+        try (ControlPlane node = ControlPlane.open(ControlFixture.config(dir, "b", a, b).withCluster(fileSwitches),
                 ControlFixture.options().withCrash(targetGoesAway))) {
             assertTrue(node.jobs().running().isPresent(), "the switch stays unfinished");
             assertEquals("a", node.config().activeKeystore());
@@ -42,7 +45,7 @@ class SwitchFailsOnStartTest {
             assertTrue(why.contains("dataenc switch b") && why.contains("dataenc switch --cancel"), why);
             assertEquals("kept", node.propertyCipher().decryptString(ciphertext, "ctx"));
         }
-        try (ControlPlane next = ControlPlane.open(ControlFixture.config(dir, "b", a, b), ControlFixture.options())) {
+        try (ControlPlane next = ControlPlane.open(ControlFixture.config(dir, "b", a, b).withCluster(fileSwitches), ControlFixture.options())) {
             assertEquals(SwitchPhase.COMPLETED, next.jobs().history(1).get(0).phase(), "the next start resumed and finished it");
             assertEquals("b", next.jobs().state().orElseThrow().activeKeystore());
             RegistryInvariants.check(next, true, "after the resume");
