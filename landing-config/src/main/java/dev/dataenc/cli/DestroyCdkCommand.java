@@ -90,7 +90,7 @@ final class DestroyCdkCommand implements Callable<Integer> {
                 DestructionSchedule s = plane.destruction().schedule(cdkId, Duration.ofDays(days));
                 out.println("scheduled the destruction of CDK " + cdkId + ": its wrappings are deleted after " + s.dueAt()
                         + " (" + days + " days)");
-                out.println("usage counters: " + s.usage().describe() + " encrypted under it");
+                out.println("usage counters: " + s.usage().describe() + " under it");
                 out.println("until then any use of it is refused and audited as CDK_USE_REFUSED_ALARM; cancel with"
                         + " 'dataenc destroy-cdk --cancel " + cdkId + "'; after it, 'dataenc destroy-cdk --complete-due'"
                         + " deletes its wrappings");

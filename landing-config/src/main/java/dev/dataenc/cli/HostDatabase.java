@@ -43,7 +43,20 @@ record HostDatabase(String url, String user, String password, boolean registry) 
 
     /** A record source builder connected to this database. */
     JdbcRecordSource.Builder builder() {
-        return JdbcRecordSource.connect(url, user, password);
+        return JdbcRecordSource.connect(connectUrl(), user, password);
+    }
+
+    /**
+     * An embedded H2 database is opened only if it exists (a mistyped path must not create an empty database)
+     * and writes no {@code .trace.db} file beside it.
+     */
+    private String connectUrl() {
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (!upper.startsWith("JDBC:H2:FILE:")) {
+            return url;
+        }
+        return url + (upper.contains("IFEXISTS") ? "" : ";IFEXISTS=TRUE")
+                + (upper.contains("TRACE_LEVEL_FILE") ? "" : ";TRACE_LEVEL_FILE=0");
     }
 
     /** The URL with any inline password masked, and where it came from. */

@@ -1,5 +1,6 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.testing.KeystoreFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class AuditCommandTest {
         Files.writeString(file, "dataenc.cipher-type=platform\ndataenc.keystore.active=a\n"
                 + "dataenc.keystores.a.type=local\ndataenc.keystores.a.path=a.p12\ndataenc.keystores.a.master-key=mk-a\n"
                 + "dataenc.keystores.a.password=audit-command-test\n", StandardCharsets.UTF_8);
-        return file;
+        return KeystoreFiles.provideAll(file);
     }
 
     private void sql(String statement) {

@@ -167,7 +167,7 @@ class CdkLifecycleCommandsTest {
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().startsWith("scheduled the destruction of CDK " + retired.id()), r.out());
         assertTrue(r.out().contains("(30 days)"), r.out());
-        assertTrue(r.out().contains("usage counters: 0 property values and 0 BLOBs"), r.out());
+        assertTrue(r.out().contains("usage counters: 0 encryptions recorded (0 property values and 0 BLOBs) under it"), r.out());
         Cdk scheduled = withStatus(file, CdkStatus.DESTRUCTION_SCHEDULED);
         assertEquals(retired.wrappings(), scheduled.wrappings(), "nothing deleted during the waiting period");
         Run list = dataenc(null, file, "destroy-cdk", "--list");

@@ -1,5 +1,6 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.testing.KeystoreFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dataenc.cdk.Cdk;
@@ -52,6 +53,7 @@ final class CliFixture {
         }
         this.config = dir.resolve("dataenc.properties");
         Files.writeString(config, sb.toString(), StandardCharsets.UTF_8);
+        KeystoreFiles.provideAll(config);
     }
 
     Path dir() {

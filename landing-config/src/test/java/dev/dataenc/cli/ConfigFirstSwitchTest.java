@@ -1,5 +1,6 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.testing.KeystoreFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -42,6 +43,7 @@ class ConfigFirstSwitchTest {
         }
         sb.append("dataenc.registry.url=jdbc:h2:file:").append(dir.resolve("registry")).append('\n');
         Files.writeString(real, sb.toString(), StandardCharsets.UTF_8);
+        KeystoreFiles.provideAll(real);
         Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r-----"));
         Path link = Files.createSymbolicLink(dir.resolve("dataenc.properties"), real);
         StringWriter out = new StringWriter();

@@ -1,5 +1,6 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.testing.KeystoreFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -67,7 +68,7 @@ class LookingChangesNothingTest {
         }
         Path file = dir.resolve("dataenc.properties");
         Files.writeString(file, sb + extra, StandardCharsets.UTF_8);
-        return file;
+        return KeystoreFiles.provideAll(file);
     }
 
     /** The commands that only look, each with what it must print (so a failure to run is not mistaken for "nothing changed"). */
@@ -122,7 +123,6 @@ class LookingChangesNothingTest {
     @Test
     void readOnlyCommands_onAMissingH2Registry_sayNotInitialised_exit1_createNothing() throws Exception {
         Path file = config("");
-        Files.createFile(dir.resolve("a.p12")); // stands for key files that exist: only the registry is missing
         Map<String, String> before = files();
 
         for (String cmd : List.of("status", "verify", "audit")) {
@@ -163,7 +163,7 @@ class LookingChangesNothingTest {
     /** Every row of every table in the database's default schema, in key order, as text. */
     private static String dump(String url, String user) throws SQLException {
         StringBuilder sb = new StringBuilder();
-        try (Connection c = DriverManager.getConnection(url + (url.startsWith("jdbc:h2:") ? ";IFEXISTS=TRUE" : ""),
+        try (Connection c = DriverManager.getConnection(url + (url.startsWith("jdbc:h2:") ? ";IFEXISTS=TRUE;TRACE_LEVEL_FILE=0" : ""),
                 user, "")) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {

@@ -1,5 +1,6 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.testing.KeystoreFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +69,7 @@ class SwitchRecoveryCommandsTest {
         }
         Path file = dir.resolve("dataenc.properties");
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
-        return file;
+        return KeystoreFiles.provideAll(file);
     }
 
     private static void allowConnections(PostgresServer pg, String url, boolean allow) throws Exception {

@@ -60,7 +60,8 @@ public final class RegistryPresence {
     static String ifExists(String url) {
         String upper = url.toUpperCase(Locale.ROOT);
         if (upper.startsWith("JDBC:H2:") && !upper.startsWith("JDBC:H2:MEM:") && !upper.contains("IFEXISTS")) {
-            return url + ";IFEXISTS=TRUE";
+            // no .trace.db file either: looking leaves the directory as it was
+            return url + ";IFEXISTS=TRUE" + (upper.contains("TRACE_LEVEL_FILE") ? "" : ";TRACE_LEVEL_FILE=0");
         }
         return url;
     }
