@@ -61,7 +61,8 @@ final class MigrateCommand implements Callable<Integer> {
     private String key;
 
     @Option(names = "--column", paramLabel = "<column:context>",
-            description = "A text column holding ciphertexts and the exact encryption context the application uses"
+            description = "A column holding ciphertexts (text, or binary: bytea/BLOB/VARBINARY with binary property"
+                    + " values or BLOBs, detected from its type) and the exact encryption context the application uses"
                     + " for it (required, no default). Repeatable.")
     private List<String> columns;
 
