@@ -15,6 +15,7 @@ import dev.dataenc.config.RegistrySettings;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.DecryptionFailedException;
+import dev.dataenc.testing.KeystoreFiles;
 import dev.dataenc.testing.PostgresServer;
 
 import java.io.ByteArrayInputStream;
@@ -80,10 +81,12 @@ class DataLossScenariosTest {
             assumeTrue(pg != null, () -> "PostgreSQL not available: " + PostgresServer.unavailableReason());
             Files.writeString(file, props + "dataenc.registry.url=" + pg.newDatabase() + "\ndataenc.registry.user="
                     + pg.user() + "\n", StandardCharsets.UTF_8);
+            KeystoreFiles.provideAll(file);
             String host = pg.newDatabase();
             return new Setup(file, host, pg.user(), List.of("--db-url", host, "--db-user", pg.user()));
         }
         Files.writeString(file, props, StandardCharsets.UTF_8);
+        KeystoreFiles.provideAll(file);
         RegistrySettings registry = ConfigLoader.load(file).registry();
         return new Setup(file, registry.url(), registry.user(), List.of());
     }
