@@ -2,17 +2,20 @@ package dev.dataenc.cli;
 
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.migrate.JdbcRecordSource;
+import dev.dataenc.migrate.BlobStoreRecordSource;
+import dev.dataenc.migrate.FileSystemBlobStore;
 import dev.dataenc.migrate.Migration;
 import dev.dataenc.migrate.MigrationJob;
 import dev.dataenc.migrate.MigrationMode;
 import dev.dataenc.migrate.MigrationPlan;
 import dev.dataenc.migrate.MigrationRequest;
 import dev.dataenc.migrate.MigrationResult;
+import dev.dataenc.migrate.RecordSource;
 import dev.dataenc.report.MigrationPlanDocument;
 import dev.dataenc.report.MigrationRunDocument;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -61,9 +64,19 @@ final class MigrateCommand implements Callable<Integer> {
     private String key;
 
     @Option(names = "--column", paramLabel = "<column:context>",
-            description = "A text column holding ciphertexts and the exact encryption context the application uses"
+            description = "A column holding ciphertexts (text, or binary: bytea/BLOB/VARBINARY with binary property"
+                    + " values or BLOBs, detected from its type) and the exact encryption context the application uses"
                     + " for it (required, no default). Repeatable.")
     private List<String> columns;
+
+    @Option(names = "--blob-dir", paramLabel = "<dir>",
+            description = "Instead of a table: a directory tree of encrypted files (BLOBs), each replaced atomically"
+                    + " (temp file + atomic move); needs --context.")
+    private Path blobDir;
+
+    @Option(names = "--context", paramLabel = "<context>",
+            description = "With --blob-dir: the exact context the application encrypts the files under (required).")
+    private String context;
 
     @Option(names = "--from-context", paramLabel = "<old-context>",
             description = "Re-bind values encrypted under a wrong context: a value that does not decrypt with the"
@@ -96,7 +109,21 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (table == null || key == null || columns == null || columns.isEmpty()) {
+        if (blobDir != null) {
+            if (table != null || key != null || columns != null || dbUrl != null) {
+                throw new ParameterException(spec.commandLine(), "--blob-dir migrates a directory of files: give it"
+                        + " with --context, without --table, --key, --column or --db-url");
+            }
+            if (context == null || context.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--blob-dir needs --context <context>: the exact"
+                        + " context the application encrypts the files under; there is no default");
+            }
+            columns = List.of("blob:" + context);
+        } else if (context != null) {
+            throw new ParameterException(spec.commandLine(), "--context goes with --blob-dir; for a table give each"
+                    + " column's context with --column <column>:<context>");
+        }
+        if (blobDir == null && (table == null || key == null || columns == null || columns.isEmpty())) {
             throw new ParameterException(spec.commandLine(), "missing required option(s): "
                     + (table == null ? "--table " : "") + (key == null ? "--key " : "")
                     + (columns == null || columns.isEmpty() ? "--column" : "").strip());
@@ -118,9 +145,11 @@ final class MigrateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         DataEncConfig cfg = config.load();
-        HostDatabase host = HostDatabase.of(cfg.registry(), dbUrl, dbUser, dbPasswordEnv);
+        HostDatabase host = blobDir == null ? HostDatabase.of(cfg.registry(), dbUrl, dbUser, dbPasswordEnv) : null;
+        String where = host == null ? "blob directory " + blobDir.toAbsolutePath().normalize() : host.display();
         try (ControlPlane plane = AdminPlane.open(cfg, dryRun);
-             JdbcRecordSource source = host.builder().table(table).key(key).columns(columns).build()) {
+             RecordSource source = host == null ? new BlobStoreRecordSource(new FileSystemBlobStore(blobDir), context)
+                     : host.builder().table(table).key(key).columns(columns).build()) {
             MigrationRequest request = MigrationRequest.of(source).withBatchSize(batchSize)
                     .withMode(encryptPlaintext ? MigrationMode.ENCRYPT_PLAINTEXT : MigrationMode.REENCRYPT)
                     .withFromContext(fromContext);
@@ -129,7 +158,7 @@ final class MigrateCommand implements Callable<Integer> {
             MigrationReport shown = json.enabled()
                     ? new MigrationReport(plane.registry(), new PrintWriter(java.io.Writer.nullWriter())) : report;
             if (!json.enabled()) {
-                out.println("host database:    " + host.display());
+                out.println((host == null ? "source:           " : "host database:    ") + where);
                 report.contexts(source.columns(), request);
             }
             if (dryRun) {
@@ -138,7 +167,7 @@ final class MigrateCommand implements Callable<Integer> {
                 int code = shown.plan(plan);
                 if (json.enabled()) {
                     JsonOption.print(out, MigrationPlanDocument.of(plan, plane.registry(), migration.store(),
-                            host.display()));
+                            where));
                 }
                 return code;
             }
@@ -156,7 +185,7 @@ final class MigrateCommand implements Callable<Integer> {
                 int code = shown.result(result, millis);
                 if (json.enabled()) {
                     JsonOption.print(out, MigrationRunDocument.of(result, plane.registry(), migration.store(),
-                            host.display(), millis));
+                            where, millis));
                 }
                 return code;
             }

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The check a migration makes before it writes anything: a few ciphertexts of each column and CDK are
- * decrypted with the column's context (and, when re-binding, with the {@code --from-context}). A wrong
+ * decrypted with the column's context (for a BLOB, its first segment only) (and, when re-binding, with the {@code --from-context}). A wrong
  * context does not fail loudly: every value would be counted unreadable, or, with
  * {@code --encrypt-plaintext}, new values would be bound to a context the application never uses. So the
  * migration is refused when
@@ -50,6 +50,15 @@ public record ContextCheck(int sampled, List<String> problems) {
 
     static ContextCheck of(PropertyCipher cipher, List<SourceColumn> columns, List<Map<CdkId, List<String>>> samples,
                            String fromContext) {
+        return of(cipher, null, columns, samples, fromContext);
+    }
+
+    /**
+     * @param binary   opens and tries the values of binary columns (whose samples are record keys); may be null when
+     *                 no column is binary
+     */
+    static ContextCheck of(PropertyCipher cipher, BinaryReencryption binary, List<SourceColumn> columns,
+                           List<Map<CdkId, List<String>>> samples, String fromContext) {
         int sampled = 0;
         List<String> problems = new ArrayList<>();
         for (int col = 0; col < columns.size(); col++) {
@@ -61,8 +70,9 @@ public record ContextCheck(int sampled, List<String> problems) {
             for (Map.Entry<CdkId, List<String>> group : samples.get(col).entrySet()) {
                 int groupTried = 0;
                 int groupFailed = 0;
-                for (String ciphertext : group.getValue()) {
-                    Boolean ok = decrypts(cipher, ciphertext, column.context(), fromContext);
+                for (String sample : group.getValue()) {
+                    Boolean ok = column.binary() ? binary.decrypts(sample, col, column.context(), fromContext)
+                            : decrypts(cipher, sample, column.context(), fromContext);
                     if (ok == null) {
                         continue;
                     }

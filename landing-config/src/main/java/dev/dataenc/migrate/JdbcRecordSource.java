@@ -3,6 +3,13 @@ package dev.dataenc.migrate;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.dataenc.envelope.CiphertextInfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -21,14 +28,18 @@ import javax.sql.DataSource;
 /**
  * A {@link RecordSource} over one table of the host's own database (H2 or PostgreSQL; any
  * {@link DataSource}, not necessarily the registry's): a key column (INTEGER/BIGINT/SMALLINT,
- * CHAR/VARCHAR or UUID; NOT NULL and unique) and one or more text columns holding text-form
- * ciphertexts, each with its encryption context ({@code column:context}; required, there is no default).
+ * CHAR/VARCHAR or UUID; NOT NULL and unique) and one or more columns, each with its encryption context: text
+ * columns holding text-form ciphertexts, or binary columns ({@code bytea}, BLOB, VARBINARY) holding binary property
+ * ciphertexts or BLOBs ({@link SourceColumn.Kind#BINARY}, detected from the column type). Binary values are read as a
+ * header and a length in batch reads, streamed one at a time when migrated, and written by a compare-and-set on their
+ * SHA-256 digest under a row lock ({@code column:context}; required, there is no default).
  * The CDK registry's own tables ({@code dataenc_*}) are refused.
  *
  * <p>Table and column names are looked up in the database metadata when the source is built and
  * only the names found there are used in SQL, quoted; a name that does not exist is a
- * {@link RecordSourceException} listing what does. Writes are compare-and-set
- * ({@code UPDATE t SET col = ? WHERE key = ? AND col = ?}), one transaction per call.
+ * {@link RecordSourceException} listing what does. Text writes are compare-and-set
+ * ({@code UPDATE t SET col = ? WHERE key = ? AND col = ?}), one transaction per call. A PostgreSQL {@code bytea}
+ * value is held by the driver whole while it is read (one value at a time); an H2 BLOB is streamed.
  */
 public final class JdbcRecordSource implements RecordSource {
 
@@ -48,8 +59,11 @@ public final class JdbcRecordSource implements RecordSource {
     private final KeyType keyType;
     private final String selectList;
 
+    private final String digestFunction;
+
     private JdbcRecordSource(DataSource dataSource, HikariDataSource owned, String name, List<SourceColumn> columns,
-                             String table, String key, List<String> quotedColumns, KeyType keyType) {
+                             String table, String key, List<String> quotedColumns, KeyType keyType,
+                             String digestFunction) {
         this.dataSource = dataSource;
         this.owned = owned;
         this.name = name;
@@ -58,7 +72,14 @@ public final class JdbcRecordSource implements RecordSource {
         this.key = key;
         this.quotedColumns = List.copyOf(quotedColumns);
         this.keyType = keyType;
-        this.selectList = key + ", " + String.join(", ", quotedColumns);
+        this.digestFunction = digestFunction;
+        List<String> select = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String q = quotedColumns.get(i);
+            select.add(columns.get(i).binary() ? "SUBSTRING(" + q + " FROM 1 FOR " + CiphertextInfo.PROBE_LENGTH
+                    + "), OCTET_LENGTH(" + q + ")" : q);
+        }
+        this.selectList = key + ", " + String.join(", ", select);
     }
 
     /** A builder over the host's data source (not closed by {@link #close()}). */
@@ -196,10 +217,12 @@ public final class JdbcRecordSource implements RecordSource {
                                 + "). There is no default: a wrong context makes values unreadable to the application");
                     }
                     TableMetadata.Column meta = t.column(col, "column");
-                    if (!isText(meta.jdbcType())) {
+                    boolean binary = isBinary(meta.jdbcType());
+                    if (!isText(meta.jdbcType()) && !binary) {
                         throw new RecordSourceException("column " + meta.name() + " of table " + t.display() + " has type "
                                 + meta.typeName() + "; only text columns (CHAR, VARCHAR, TEXT, CLOB) holding text-form"
-                                + " ciphertexts can be migrated. Text columns of " + t.display() + ": " + t.textColumns());
+                                + " ciphertexts and binary columns (bytea, BLOB, VARBINARY) holding binary ciphertexts"
+                                + " can be migrated. Text columns of " + t.display() + ": " + t.textColumns());
                     }
                     if (meta.name().equals(k.name())) {
                         throw new RecordSourceException("column " + meta.name() + " is the key column; the key is never"
@@ -208,7 +231,8 @@ public final class JdbcRecordSource implements RecordSource {
                     if (quoted.contains(quote(quote, meta.name()))) {
                         throw new RecordSourceException("column " + meta.name() + " is named twice");
                     }
-                    columns.add(new SourceColumn(meta.name(), context));
+                    columns.add(new SourceColumn(meta.name(), context,
+                            binary ? SourceColumn.Kind.BINARY : SourceColumn.Kind.TEXT));
                     quoted.add(quote(quote, meta.name()));
                     shown.add(meta.name() + "[" + context + "]");
                 }
@@ -216,8 +240,11 @@ public final class JdbcRecordSource implements RecordSource {
                 String sourceName = name != null && !name.isBlank() ? name
                         : (c.getCatalog() == null ? "" : c.getCatalog() + ".") + t.display() + "(" + k.name() + "): "
                         + String.join(", ", shown);
+                String product = md.getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+                String digest = product.contains("postgres") ? "sha256(%s)" : product.contains("h2")
+                        ? "HASH('SHA-256', %s)" : null;
                 return new JdbcRecordSource(dataSource, owned, sourceName, columns, qualified, quote(quote, k.name()),
-                        quoted, keyType);
+                        quoted, keyType, digest);
             } catch (SQLException e) {
                 throw new RecordSourceException("cannot read the metadata of table " + tableSpec + ": " + e.getMessage(), e);
             }
@@ -262,6 +289,13 @@ public final class JdbcRecordSource implements RecordSource {
             return switch (jdbcType) {
                 case Types.CHAR, Types.VARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR,
                         Types.CLOB, Types.NCLOB -> true;
+                default -> false;
+            };
+        }
+
+        private static boolean isBinary(int jdbcType) {
+            return switch (jdbcType) {
+                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> true;
                 default -> false;
             };
         }
@@ -388,6 +422,10 @@ public final class JdbcRecordSource implements RecordSource {
                     if (mine.isEmpty()) {
                         continue;
                     }
+                    if (columns.get(col).binary()) {
+                        throw new IllegalArgumentException("column " + columns.get(col).name() + " is binary: write it"
+                                + " with writeBinary");
+                    }
                     String column = quotedColumns.get(col);
                     try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET " + column + " = ? WHERE "
                             + key + " = ? AND " + column + " = ?")) {
@@ -417,6 +455,120 @@ public final class JdbcRecordSource implements RecordSource {
             throw new RecordSourceException("cannot write re-encrypted values to " + name + ": " + e.getMessage()
                     + ". Nothing of this chunk was written; the migration can be run again. If a value is too long, widen"
                     + " the column: a text ciphertext has about 4/3 x (plaintext bytes + 47) + 8 characters.", e);
+        }
+    }
+
+    @Override
+    public boolean readBinary(String k, int column, BinaryReader reader) {
+        requireBinary(column);
+        String q = quotedColumns.get(column);
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false); // a LOB stream is valid within its transaction
+            try (PreparedStatement s = c.prepareStatement("SELECT OCTET_LENGTH(" + q + "), " + q + " FROM " + table
+                    + " WHERE " + key + " = ?")) {
+                bindKey(s, 1, k);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    long length = rs.getLong(1);
+                    InputStream in = rs.getBinaryStream(2);
+                    if (in == null) {
+                        return false;
+                    }
+                    try (in) {
+                        reader.read(in, length);
+                    }
+                }
+                c.commit();
+                return true;
+            } catch (IOException e) {
+                c.rollback();
+                throw new RecordSourceException("cannot read the value of record " + k + ", column "
+                        + columns.get(column).name() + " of " + name + ": " + e.getMessage(), e);
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw failure("read the value of record " + k + ", column " + columns.get(column).name(), e);
+        }
+    }
+
+    /**
+     * Locks the record ({@code SELECT ... FOR UPDATE}), compares the SHA-256 of the value it holds (computed by the
+     * database where it can: {@code sha256()} on PostgreSQL, {@code HASH('SHA-256', ...)} on H2; else streamed
+     * here) with {@code expectedSha256} in constant time, and only then writes the replacement as a stream.
+     */
+    @Override
+    public boolean writeBinary(String k, int column, byte[] expectedSha256, Path replacement) {
+        requireBinary(column);
+        String q = quotedColumns.get(column);
+        String digestOf = digestFunction == null ? q : String.format(digestFunction, q);
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                byte[] now;
+                try (PreparedStatement s = c.prepareStatement("SELECT " + digestOf + " FROM " + table + " WHERE " + key
+                        + " = ? FOR UPDATE")) {
+                    bindKey(s, 1, k);
+                    try (ResultSet rs = s.executeQuery()) {
+                        now = !rs.next() ? null : digestFunction != null ? rs.getBytes(1) : digest(rs.getBinaryStream(1));
+                    }
+                }
+                if (now == null || !MessageDigest.isEqual(now, expectedSha256)) {
+                    c.rollback();
+                    return false;
+                }
+                long size = Files.size(replacement);
+                try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET " + q + " = ? WHERE " + key + " = ?");
+                     InputStream in = Files.newInputStream(replacement)) {
+                    s.setBinaryStream(1, in, size);
+                    bindKey(s, 2, k);
+                    if (s.executeUpdate() != 1) {
+                        c.rollback();
+                        return false;
+                    }
+                }
+                c.commit();
+                return true;
+            } catch (IOException io) {
+                c.rollback();
+                throw new RecordSourceException("cannot write the re-encrypted value of record " + k + " to " + name
+                        + ": " + io.getMessage() + ". Nothing was written for it; the migration can be run again.", io);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new RecordSourceException("cannot write the re-encrypted value of record " + k + ", column "
+                    + columns.get(column).name() + " to " + name + ": " + e.getMessage() + ". Nothing was written for it;"
+                    + " the migration can be run again.", e);
+        }
+    }
+
+    private static byte[] digest(InputStream in) throws SQLException {
+        if (in == null) {
+            return null;
+        }
+        MessageDigest d = BinaryReencryption.sha256();
+        try (in) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new SQLException("cannot read the value to compare it: " + e.getMessage(), e);
+        }
+        return d.digest();
+    }
+
+    private void requireBinary(int column) {
+        if (!columns.get(column).binary()) {
+            throw new IllegalArgumentException("column " + columns.get(column).name() + " is not binary");
         }
     }
 
@@ -458,8 +610,15 @@ public final class JdbcRecordSource implements RecordSource {
 
     private SourceRecord recordOf(ResultSet rs) throws SQLException {
         List<String> values = new ArrayList<>(columns.size());
-        for (int i = 0; i < columns.size(); i++) {
-            values.add(rs.getString(i + 2));
+        int at = 2;
+        for (SourceColumn column : columns) {
+            if (column.binary()) {
+                byte[] head = rs.getBytes(at++);
+                long length = rs.getLong(at++);
+                values.add(head == null ? null : BinaryCell.of(head, length).encode());
+            } else {
+                values.add(rs.getString(at++));
+            }
         }
         return new SourceRecord(keyOf(rs), values);
     }

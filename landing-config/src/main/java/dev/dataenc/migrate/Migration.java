@@ -111,7 +111,8 @@ public final class Migration {
     }
 
     private ContextCheck check(MigrationRequest request, SourceSurvey survey) {
-        return ContextCheck.of(plane.propertyCipher(), request.source().columns(), survey.samples(), request.fromContext());
+        return ContextCheck.of(plane.propertyCipher(), new BinaryReencryption(plane.propertyCipher(), plane.blobCipher(),
+                request.source()), request.source().columns(), survey.samples(), request.fromContext());
     }
 
     /**
@@ -156,7 +157,7 @@ public final class Migration {
             long estimate = source.count();
             try {
                 job = store.create(source.name(), target, request.mode(), request.batchSize(), bounds, estimate,
-                        owner.actor(), survey.scan().perCdk(), request.fromContext());
+                        owner.actor(), survey.scan().perCdk(), survey.scan().blobsPerCdk(), request.fromContext());
             } catch (RegistryConflictException e) {
                 if (attempt >= 5) {
                     throw e;
@@ -233,7 +234,7 @@ public final class Migration {
         Set<CdkId> current = new HashSet<>();
         current.add(job.target());
         plane.registry().findActive().map(Cdk::id).ifPresent(current::add);
-        RecordProcessor processor = new RecordProcessor(plane.propertyCipher(), request.source(), job.mode(),
+        RecordProcessor processor = new RecordProcessor(plane.propertyCipher(), plane.blobCipher(), request.source(), job.mode(),
                 request.writeChunk(), current, options.crash(), job.fromContext());
         long[] done = {doneBefore};
         try {

@@ -27,6 +27,11 @@ public record MigrationRequest(RecordSource source, MigrationMode mode, int batc
         if (batchSize < 1 || writeChunk < 1) {
             throw new IllegalArgumentException("batchSize and writeChunk must be positive: " + batchSize + ", " + writeChunk);
         }
+        if (mode == MigrationMode.ENCRYPT_PLAINTEXT && source.columns().stream().anyMatch(SourceColumn::binary)) {
+            throw new MigrationException("--encrypt-plaintext works on text columns only; column(s) "
+                    + source.columns().stream().filter(SourceColumn::binary).map(SourceColumn::name).toList()
+                    + " of " + source.name() + " are binary: encrypt their values in the application (BlobCipher)");
+        }
         if (fromContext != null) {
             if (fromContext.isEmpty()) {
                 throw new MigrationException("--from-context needs the context the values were encrypted under");

@@ -119,6 +119,18 @@ public final class MigrationStore {
      */
     public MigrationJob create(String source, CdkId target, MigrationMode mode, int batchSize, List<String> boundaries,
                                long recordsEstimate, String startedBy, Map<CdkId, Long> found, String fromContext) {
+        return create(source, target, mode, batchSize, boundaries, recordsEstimate, startedBy, found, Map.of(), fromContext);
+    }
+
+    /**
+     * As {@link #create(String, CdkId, MigrationMode, int, List, long, String, Map, String)}, also recording how many
+     * of the values found per CDK are BLOBs (which CDKs' BLOBs the source holds).
+     *
+     * @param foundBlobs of {@code found}, the BLOB-format ciphertexts per CDK
+     */
+    public MigrationJob create(String source, CdkId target, MigrationMode mode, int batchSize, List<String> boundaries,
+                               long recordsEstimate, String startedBy, Map<CdkId, Long> found,
+                               Map<CdkId, Long> foundBlobs, String fromContext) {
         String id = UUID.randomUUID().toString();
         int batches = boundaries.size() + 1;
         return db.write("plan a migration of " + source, c -> {
@@ -142,11 +154,12 @@ public final class MigrationStore {
                 s.executeUpdate();
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_migration_prescan (migration_id, cdk_id,"
-                    + " value_count) VALUES (?, ?, ?)")) {
+                    + " value_count, blob_count) VALUES (?, ?, ?, ?)")) {
                 for (Map.Entry<CdkId, Long> e : found.entrySet()) {
                     s.setString(1, id);
                     s.setString(2, e.getKey().toString());
                     s.setLong(3, e.getValue());
+                    s.setLong(4, foundBlobs.getOrDefault(e.getKey(), 0L));
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -355,11 +368,12 @@ public final class MigrationStore {
                 }
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_migration_refs (migration_id, cdk_id,"
-                    + " value_count) VALUES (?, ?, ?)")) {
+                    + " value_count, blob_count) VALUES (?, ?, ?, ?)")) {
                 for (Map.Entry<CdkId, Long> e : scan.perCdk().entrySet()) {
                     s.setString(1, job.id());
                     s.setString(2, e.getKey().toString());
                     s.setLong(3, e.getValue());
+                    s.setLong(4, scan.blobsPerCdk().getOrDefault(e.getKey(), 0L));
                     s.addBatch();
                 }
                 s.executeBatch();

@@ -2,6 +2,7 @@ package dev.dataenc.migrate;
 
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.control.keyswitch.CrashPoint;
+import dev.dataenc.envelope.BlobCipher;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.DecryptionFailedException;
 import dev.dataenc.error.MalformedCiphertextException;
@@ -34,6 +35,7 @@ final class RecordProcessor {
     }
 
     private final PropertyCipher cipher;
+    private final BinaryReencryption binary;
     private final RecordSource source;
     private final MigrationMode mode;
     private final int writeChunk;
@@ -47,9 +49,10 @@ final class RecordProcessor {
      *                    (then re-encrypted with the column's); null for none. When set, values under the current
      *                    CDKs are decrypted too, since their CDK alone does not say which context they are bound to.
      */
-    RecordProcessor(PropertyCipher cipher, RecordSource source, MigrationMode mode, int writeChunk, Set<CdkId> current,
-                    CrashPoint crash, String fromContext) {
+    RecordProcessor(PropertyCipher cipher, BlobCipher blobs, RecordSource source, MigrationMode mode, int writeChunk,
+                    Set<CdkId> current, CrashPoint crash, String fromContext) {
         this.cipher = cipher;
+        this.binary = new BinaryReencryption(cipher, blobs, source);
         this.source = source;
         this.mode = mode;
         this.writeChunk = writeChunk;
@@ -82,8 +85,11 @@ final class RecordProcessor {
         }
     }
 
-    /** A verified new ciphertext waiting to be written. */
-    private record Pending(ValueWrite write, boolean wasPlaintext) {
+    /** A verified new ciphertext waiting to be written: a text value, or a binary one in a temporary file. */
+    private record Pending(ValueWrite write, BinaryWrite binaryWrite, boolean wasPlaintext) {
+        Pending(ValueWrite write, boolean wasPlaintext) {
+            this(write, null, wasPlaintext);
+        }
     }
 
     /** Migrates the records in {@code range}. */
@@ -91,6 +97,18 @@ final class RecordProcessor {
         Tally tally = new Tally();
         List<Pending> pending = new ArrayList<>();
         int inChunk = 0;
+        try {
+            return process(range, listener, tally, pending, inChunk);
+        } finally {
+            pending.forEach(p -> {
+                if (p.binaryWrite() != null) {
+                    p.binaryWrite().close();
+                }
+            });
+        }
+    }
+
+    private ValueCounts process(KeyRange range, ChunkListener listener, Tally tally, List<Pending> pending, int inChunk) {
         for (SourceRecord r : source.read(range)) {
             tally.records++;
             for (int col = 0; col < r.values().size(); col++) {
@@ -115,6 +133,9 @@ final class RecordProcessor {
             return Optional.empty();
         }
         String context = source.columns().get(col).context();
+        if (source.columns().get(col).binary()) {
+            return prepareBinary(key, col, value, context, tally);
+        }
         if (!PropertyCipher.isEncrypted(value)) {
             if (mode != MigrationMode.ENCRYPT_PLAINTEXT) {
                 tally.plaintext++;
@@ -137,6 +158,38 @@ final class RecordProcessor {
             return Optional.empty();
         }
         return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col)), false));
+    }
+
+    /** A binary value: classified from its cell, then re-encrypted as a stream into a temporary file. */
+    private Optional<Pending> prepareBinary(String key, int col, String value, String context, Tally tally) {
+        Cell cell = Cell.of(source.columns().get(col), value);
+        switch (cell.state()) {
+            case PLAINTEXT -> {
+                tally.plaintext++;
+                return Optional.empty();
+            }
+            case MALFORMED -> {
+                tally.unreadable++;
+                return Optional.empty();
+            }
+            default -> {
+                if (fromContext == null && current.contains(cell.cdk())) {
+                    tally.alreadyTarget++;
+                    return Optional.empty();
+                }
+            }
+        }
+        BinaryReencryption.Outcome o = binary.prepare(key, col, context, fromContext, current);
+        if (o.write() != null) {
+            return Optional.of(new Pending(null, o.write(), false));
+        }
+        switch (o.skip()) {
+            case GONE -> tally.changedByApp++;
+            case PLAINTEXT -> tally.plaintext++;
+            case ALREADY_TARGET -> tally.alreadyTarget++;
+            default -> tally.unreadable++;
+        }
+        return Optional.empty();
     }
 
     /** Re-binding: a value readable with its context is migrated as usual; one readable only with the old context is re-bound. */
@@ -179,18 +232,41 @@ final class RecordProcessor {
             return;
         }
         List<ValueWrite> writes = new ArrayList<>(pending.size());
-        pending.forEach(p -> writes.add(p.write()));
+        List<Pending> text = new ArrayList<>();
+        List<Pending> binaries = new ArrayList<>();
+        for (Pending p : pending) {
+            if (p.write() != null) {
+                writes.add(p.write());
+                text.add(p);
+            } else {
+                binaries.add(p);
+            }
+        }
         boolean[] applied = source.write(writes);
+        boolean[] binaryApplied = new boolean[binaries.size()];
+        for (int i = 0; i < binaries.size(); i++) {
+            BinaryWrite w = binaries.get(i).binaryWrite();
+            try (w) {
+                binaryApplied[i] = source.writeBinary(w.key(), w.column(), w.expected(), w.file());
+            }
+        }
+        pending.clear();
         crash.reached("chunk-written");
         for (int i = 0; i < applied.length; i++) {
-            Pending p = pending.get(i);
+            Pending p = text.get(i);
             if (applied[i]) {
                 tally.written(p.wasPlaintext());
             } else {
                 retryLost(p.write(), tally);
             }
         }
-        pending.clear();
+        for (int i = 0; i < binaryApplied.length; i++) {
+            if (binaryApplied[i]) {
+                tally.migrated++;
+            } else {
+                retryLostBinary(binaries.get(i).binaryWrite(), tally);
+            }
+        }
     }
 
     /** The application changed the value between our read and our write: re-read and decide again. */
@@ -212,6 +288,35 @@ final class RecordProcessor {
             if (source.write(List.of(again.get().write()))[0]) {
                 tally.written(again.get().wasPlaintext());
                 return;
+            }
+        }
+        tally.changedByApp++; // still changing under us: the reference scan shows what it holds
+    }
+
+    /** The application changed a binary value between our read and our write: re-read and decide again. */
+    private void retryLostBinary(BinaryWrite lost, Tally tally) {
+        SourceColumn column = source.columns().get(lost.column());
+        for (int attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+            String value = source.read(lost.key()).map(r -> r.values().get(lost.column())).orElse(null);
+            Cell cell = Cell.of(column, value);
+            if (cell.state() != Cell.State.CIPHERTEXT || (fromContext == null && current.contains(cell.cdk()))) {
+                tally.changedByApp++;
+                return;
+            }
+            BinaryReencryption.Outcome o = binary.prepare(lost.key(), lost.column(), column.context(), fromContext, current);
+            if (o.write() == null) {
+                if (o.skip() == BinaryReencryption.Skip.UNREADABLE) {
+                    tally.unreadable++;
+                } else {
+                    tally.changedByApp++;
+                }
+                return;
+            }
+            try (BinaryWrite w = o.write()) {
+                if (source.writeBinary(w.key(), w.column(), w.expected(), w.file())) {
+                    tally.migrated++;
+                    return;
+                }
             }
         }
         tally.changedByApp++; // still changing under us: the reference scan shows what it holds

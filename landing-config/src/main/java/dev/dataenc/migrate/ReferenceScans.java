@@ -85,10 +85,30 @@ public final class ReferenceScans {
         });
     }
 
+    /**
+     * As {@link #holders}, counting BLOB-format ciphertexts only: the BLOB sources of {@code cdk} (binary columns or
+     * blob stores a migration found holding its BLOBs), each with the most BLOBs seen there at once.
+     */
+    public Map<String, Long> blobHolders(CdkId cdk) {
+        return db.read("read which sources held BLOBs under CDK " + cdk, c -> {
+            Map<String, Instant> forgotten = ForgottenSources.forgottenAt(c);
+            Map<String, Long> held = new TreeMap<>();
+            for (String table : List.of("dataenc_migration_prescan", "dataenc_migration_refs")) {
+                collect(c, table, "blob_count", cdk, forgotten, held);
+            }
+            return held;
+        });
+    }
+
     private static void collect(Connection c, String table, CdkId cdk, Map<String, Instant> forgotten,
                                 Map<String, Long> held) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT m.source, m.started_at, p.value_count FROM " + table + " p"
-                + " JOIN dataenc_migration m ON m.id = p.migration_id WHERE p.cdk_id = ? AND p.value_count > 0")) {
+        collect(c, table, "value_count", cdk, forgotten, held);
+    }
+
+    private static void collect(Connection c, String table, String count, CdkId cdk, Map<String, Instant> forgotten,
+                                Map<String, Long> held) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT m.source, m.started_at, p." + count + " FROM " + table + " p"
+                + " JOIN dataenc_migration m ON m.id = p.migration_id WHERE p.cdk_id = ? AND p." + count + " > 0")) {
             s.setString(1, cdk.toString());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

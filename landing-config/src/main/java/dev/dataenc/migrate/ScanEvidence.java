@@ -24,7 +24,12 @@ import java.util.Optional;
  *   <li>for every source ever migrated (and not forgotten), the latest completed scan started after the CDK
  *       went out of use and found no value under it.</li>
  * </ol>
- * BLOBs are not the business of scans (see {@link dev.dataenc.control.lifecycle.BlobAttestations}).
+ * For a CDK whose usage counters record BLOBs, {@link #whyBlobsMayRemain} adds: some source was found holding
+ * BLOBs under it (a binary column or blob store whose scan, when planned or completed, counted BLOB-format
+ * ciphertexts under it: only a source that could hold that CDK's BLOBs counts, so migrating an unrelated table of
+ * property values proves nothing about BLOBs). Together with rule 3 this means the scans of every such source,
+ * started after the CDK went out of use, found none left. BLOBs kept where no migration reaches still need an
+ * operator's attestation ({@link dev.dataenc.control.lifecycle.BlobAttestations}).
  */
 public final class ScanEvidence implements CdkReferenceEvidence {
 
@@ -65,5 +70,17 @@ public final class ScanEvidence implements CdkReferenceEvidence {
             }
         }
         return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
+    }
+
+    @Override
+    public Optional<String> whyBlobsMayRemain(CdkId id, Instant decryptOnlySince) {
+        long blobs = usage.all().getOrDefault(id, CdkUsage.NONE).blobs();
+        if (blobs > 0 && scans.blobHolders(id).isEmpty()) {
+            return Optional.of("no migrated source was ever found holding a BLOB under it (only a binary column or"
+                    + " blob store whose scan found its BLOBs counts), so its " + blobs + " BLOB(s) may be in a column"
+                    + " never migrated: run 'dataenc migrate --table <table> --key <key> --column <column>:<context>' on"
+                    + " every bytea/BLOB column the application wrote BLOBs to while it was ACTIVE, then retry");
+        }
+        return whyStillReferenced(id, decryptOnlySince);
     }
 }

@@ -16,6 +16,7 @@ import dev.dataenc.config.RegistrySettings;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.DecryptionFailedException;
+import dev.dataenc.testing.KeystoreFiles;
 import dev.dataenc.testing.PostgresServer;
 
 import java.io.ByteArrayInputStream;

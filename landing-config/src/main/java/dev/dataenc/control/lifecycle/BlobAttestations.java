@@ -16,12 +16,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Operator evidence that no BLOB under a CDK is left (table {@code dataenc_cdk_attestation}, kind
- * {@code NO_BLOBS}). No table scan can find BLOBs and BLOB migration does not exist yet, so a CDK whose
- * usage counters record BLOBs is retired (and destroyed) only on such an attestation: explicit, with a
- * reason, recorded in the registry and the audit trail in one transaction. It covers the BLOB count of
- * the moment it was made; a BLOB encrypted under the CDK later (a node that had not yet seen the rotation)
- * voids it.
+ * Evidence that no BLOB under a CDK is left (table {@code dataenc_cdk_attestation}, kind
+ * {@code NO_BLOBS}). A CDK whose usage counters record BLOBs is retired (and destroyed) only when the
+ * reference scans of migrated BLOB sources prove its BLOBs gone (recorded here by {@link CdkRetirement}
+ * when it retires the CDK), or on an operator's attestation (for BLOBs kept where no migration reaches):
+ * explicit, with a reason, recorded in the registry and the audit trail in one transaction. Either covers
+ * the BLOB count of the moment it was made; a BLOB encrypted under the CDK later (a node that had not yet
+ * seen the rotation) voids it.
  */
 public final class BlobAttestations {
 
@@ -95,10 +96,39 @@ public final class BlobAttestations {
             return Optional.empty();
         }
         return Optional.of("its usage counters record " + blobs + " BLOB(s) encrypted under it" + (covered >= 0
-                ? " (an attestation covers only " + covered + ")" : "") + ". No table scan can find BLOBs and BLOB"
-                + " migration does not exist yet, so nothing proves they are gone: keep it (they stay readable). If you"
-                + " know every such BLOB was deleted, record that evidence: dataenc retire-cdks --attest-no-blobs " + id
-                + " --reason \"<how you know>\" (kept in the registry and the audit trail)");
+                ? " (an attestation covers only " + covered + ")" : "") + ". Migrate every binary column holding its"
+                + " BLOBs ('dataenc migrate --column <column>:<context>' on the bytea/BLOB column) so that their scans"
+                + " prove them gone; or, if you know every such BLOB was deleted, record that evidence: dataenc"
+                + " retire-cdks --attest-no-blobs " + id + " --reason \"<how you know>\" (kept in the registry and the"
+                + " audit trail)");
+    }
+
+    /**
+     * Records, in the caller's transaction, that the reference scans of BLOB sources proved the BLOBs under
+     * {@code id} gone: a {@code NO_BLOBS} row covering the BLOB count now, so that destruction accepts it as it
+     * accepts an operator's attestation.
+     *
+     * @return the BLOB count covered
+     */
+    long recordScanEvidence(java.sql.Connection c, CdkId id, String actor) throws java.sql.SQLException {
+        long blobs = usage.all().getOrDefault(id, CdkUsage.NONE).blobs();
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM dataenc_cdk_attestation WHERE cdk_id = ? AND kind = ?")) {
+            s.setString(1, id.toString());
+            s.setString(2, KIND);
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_cdk_attestation (cdk_id, kind, covered_count,"
+                + " reason, attested_by, attested_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, id.toString());
+            s.setString(2, KIND);
+            s.setLong(3, blobs);
+            s.setString(4, "reference scans of the migrated BLOB sources, completed after it went out of use, found no"
+                    + " BLOB under it");
+            s.setString(5, actor);
+            s.setObject(6, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            s.executeUpdate();
+        }
+        return blobs;
     }
 
     private long covered(CdkId id) {

@@ -31,6 +31,20 @@ public interface CdkReferenceEvidence {
     Optional<String> whyStillReferenced(CdkId id, Instant decryptOnlySince);
 
     /**
+     * Why BLOBs under the CDK may still exist as far as the scans know, or empty if the scans of BLOB sources
+     * prove them gone: some source was found holding BLOBs under it (only a source that could hold that CDK's
+     * BLOBs counts), and {@link #whyStillReferenced} holds for every source. Asked only for a CDK whose usage
+     * counters record BLOBs and that no operator attestation covers. By default no scan covers BLOBs.
+     *
+     * @param id               the DECRYPT_ONLY CDK
+     * @param decryptOnlySince as for {@link #whyStillReferenced}
+     */
+    default Optional<String> whyBlobsMayRemain(CdkId id, Instant decryptOnlySince) {
+        return Optional.of("no migration of a BLOB source (a binary column or blob store holding its BLOBs) is known"
+                + " to this evidence");
+    }
+
+    /**
      * The evidence while no reference scan exists (the default until the migration engine supplies
      * its scans): nothing is ever proven, so no CDK is retired.
      */

@@ -23,8 +23,9 @@ import java.util.Optional;
  * references them. The ACTIVE CDK is never retired. A CDK counts as out of use from when it
  * stopped being ACTIVE ({@link Cdk#decryptOnlySince()}) plus {@code settle}: the time other
  * nodes may keep encrypting under it until their CDK cache re-reads the ACTIVE id; only scans that
- * started after that count. A CDK whose usage counters record BLOBs is kept unless an operator attested
- * that none is left ({@link BlobAttestations}): no table scan can see BLOBs. Each retirement is a
+ * started after that count. A CDK whose usage counters record BLOBs is kept unless the scans of migrated
+ * BLOB sources prove them gone ({@link CdkReferenceEvidence#whyBlobsMayRemain}; the retirement then records
+ * that evidence with {@link BlobAttestations}), or an operator attested that none is left. Each retirement is a
  * compare-and-set (DECRYPT_ONLY to RETIRED) and is audited as {@link AuditAction#CDK_RETIRED}.
  */
 public final class CdkRetirement {
@@ -64,7 +65,10 @@ public final class CdkRetirement {
         }
         Optional<String> blobUse = blobs.whyBlobsBlock(cdk.id());
         if (blobUse.isPresent()) {
-            return blobUse;
+            Optional<String> scans = evidence.whyBlobsMayRemain(cdk.id(), outOfUseSince(cdk));
+            if (scans.isPresent()) {
+                return Optional.of(blobUse.get() + ". The scans do not prove them gone: " + scans.get());
+            }
         }
         return evidence.whyStillReferenced(cdk.id(), outOfUseSince(cdk));
     }
@@ -87,9 +91,16 @@ public final class CdkRetirement {
         if (why.isPresent()) {
             throw new CdkLifecycleRefusedException(id, "CDK " + id + " cannot be retired: " + why.get());
         }
+        boolean blobsByScans = blobs.whyBlobsBlock(id).isPresent(); // whyNot passed: the BLOB scans prove them gone
         try {
             registry.inTransaction("retire CDK " + id, c -> {
                 registry.updateStatus(c, id, CdkStatus.DECRYPT_ONLY, CdkStatus.RETIRED);
+                if (blobsByScans) {
+                    long covered = blobs.recordScanEvidence(c, id, "dataenc retire-cdks (reference scans)");
+                    audit.record(c, AuditAction.CDK_ATTESTED, id, null, "reference scans of the migrated BLOB sources,"
+                            + " started after " + outOfUseSince(cdk) + ", found none of the " + covered + " BLOB(s)"
+                            + " recorded under it");
+                }
                 audit.record(c, AuditAction.CDK_RETIRED, id, null, "DECRYPT_ONLY -> RETIRED: reference scans started"
                         + " after " + outOfUseSince(cdk) + " found no record referencing it");
                 return null;
