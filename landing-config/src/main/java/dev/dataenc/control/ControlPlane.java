@@ -290,7 +290,7 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         if (jobs.running().isEmpty()) {
-            registry.findActive().ifPresent(cdk -> ActiveCdkCheck.require(cdk, keystores));
+            registry.findActive().ifPresent(cdk -> ActiveCdkCheck.require(cdk, keystores, c -> cache.get().key(c.id())));
         }
         cache.get().invalidateActive();
         refreshRecordedUsage();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.control.ControlPlane;
+import dev.dataenc.control.cluster.MasterKeyMismatchException;
 import dev.dataenc.control.keyswitch.SwitchOutcome;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.KeystoreSettings;
@@ -135,10 +136,12 @@ class KmsMotoSwitchTest {
         }
         moto.updateAlias("alias/moving", keyB.keyId());
         String one = values.keySet().iterator().next();
-        try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms", byAlias))) {
-            assertThrows(DataEncException.class, () -> plane.propertyCipher().decryptString(one, CONTEXT),
-                    "reopened, the keystore resolves to key B and does not list key A");
-        }
+        // reopened, the keystore resolves to key B and does not list key A: it cannot unwrap the ACTIVE CDK, so the
+        // node does not start (failing fast, naming both keys) instead of failing at its first encryption
+        MasterKeyMismatchException refused = assertThrows(MasterKeyMismatchException.class,
+                () -> KmsFixture.open(KmsFixture.config(dir, "kms", byAlias)).close());
+        assertTrue(refused.getMessage().contains(keyA.arn()), refused.getMessage());
+        assertTrue(values.containsKey(one));
         KeystoreSettings listing = kms("kms", "alias/moving", Map.of("former-key-arns", keyA.arn()));
         try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms", listing))) {
             assertAllDecrypt(plane, values);

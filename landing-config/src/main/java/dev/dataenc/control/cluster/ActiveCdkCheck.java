@@ -28,10 +28,20 @@ public final class ActiveCdkCheck {
      * @throws MasterKeyMismatchException naming each wrapping's master key, what this node holds, and what to do
      */
     public static void require(Cdk active, KeystoreSet keystores) {
+        require(active, keystores, cdk -> {
+            DataKey key = new CdkUnwrapper(keystores.opened()).unwrap(cdk);
+            key.destroy(); // only the proof was needed
+        });
+    }
+
+    /**
+     * As {@link #require(Cdk, KeystoreSet)}, unwrapping with {@code unwrap} (e.g. through the node's CDK cache, so
+     * the proof also warms the cache and costs no extra keystore call later).
+     */
+    public static void require(Cdk active, KeystoreSet keystores, java.util.function.Consumer<Cdk> unwrap) {
         DataEncException cause;
         try {
-            DataKey key = new CdkUnwrapper(keystores.opened()).unwrap(active);
-            key.destroy(); // only the proof was needed
+            unwrap.accept(active);
             return;
         } catch (DataEncException e) {
             cause = e;
