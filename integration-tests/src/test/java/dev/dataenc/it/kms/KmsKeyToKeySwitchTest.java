@@ -78,10 +78,12 @@ class KmsKeyToKeySwitchTest {
             server.disableKey(keyA.keyId()); // key A is not needed any more
             server.updateAlias("alias/app", server.createKey().keyId()); // and the alias moves on to key C
             String someValue = values.keySet().iterator().next();
-            try (ControlPlane plane = KmsFixture.open(KmsFixture.config(dir, "kms-b", kmsB))) {
-                assertThrows(DataEncException.class, () -> plane.propertyCipher().decryptString(someValue, "Customer.email"),
-                        "kms-b now resolves to key C and does not list key B: B's wrappings are refused");
-            }
+            // kms-b now resolves to key C and does not list key B: B's wrappings are refused, so the node cannot unwrap
+            // the ACTIVE CDK and does not start (naming key B), rather than failing at its first encryption
+            DataEncException refused = assertThrows(DataEncException.class,
+                    () -> KmsFixture.open(KmsFixture.config(dir, "kms-b", kmsB)).close());
+            assertTrue(refused.getMessage().contains(keyB.arn()), refused.getMessage());
+            assertTrue(values.containsKey(someValue));
             // key A is retired (its wrappings stay until remove-wrappings): list key B only
             KeystoreSettings kmsBListingB = KmsFixture.kms(server, "kms-b", "alias/app", Map.of("former-key-arns", keyB.arn()));
             server.resetCounts();
