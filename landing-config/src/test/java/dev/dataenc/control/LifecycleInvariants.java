@@ -34,12 +34,14 @@ final class LifecycleInvariants {
 
     /**
      * Every CDK that was retired (RETIRED or later) has exactly one CDK_RETIRED entry and every such entry names a
-     * CDK that is no longer in use; no CDK under which a value in {@code protectedCdks} was encrypted is retired.
+     * CDK that is no longer in use (the new CDK of a cancelled switch is RETIRED by the cancellation, audited as
+     * SWITCH_CANCELLED); no CDK under which a value in {@code protectedCdks} was encrypted is retired.
      */
     static void retirement(ControlPlane plane, Set<CdkId> protectedCdks, String why) {
         Map<CdkId, Long> retiredEntries = count(plane, AuditAction.CDK_RETIRED);
+        Map<CdkId, Long> cancelledSwitches = count(plane, AuditAction.SWITCH_CANCELLED);
         for (Cdk c : plane.registry().list()) {
-            boolean retired = !c.status().protectsData();
+            boolean retired = !c.status().protectsData() && !cancelledSwitches.containsKey(c.id());
             assertEquals(retired ? 1L : 0L, retiredEntries.getOrDefault(c.id(), 0L), "CDK " + c.id() + " is "
                     + c.status() + ": CDK_RETIRED entries (" + why + ")");
             if (protectedCdks.contains(c.id())) {
@@ -58,7 +60,7 @@ final class LifecycleInvariants {
         Map<CdkId, Long> scheduled = count(plane, AuditAction.CDK_DESTRUCTION_SCHEDULED);
         Map<CdkId, Long> cancelled = count(plane, AuditAction.CDK_DESTRUCTION_CANCELLED);
         Map<CdkId, List<AuditEvent>> destroyed = plane.audit().byAction(AuditAction.CDK_DESTROYED).stream()
-                .collect(Collectors.groupingBy(AuditEvent::cdkId));
+                .filter(e -> e.cdkId() != null).collect(Collectors.groupingBy(AuditEvent::cdkId));
         for (Cdk c : plane.registry().list()) {
             boolean onTheWay = c.status() == CdkStatus.DESTRUCTION_SCHEDULED || c.status() == CdkStatus.DESTROYED;
             assertEquals(onTheWay ? 1L : 0L, scheduled.getOrDefault(c.id(), 0L) - cancelled.getOrDefault(c.id(), 0L),
@@ -125,7 +127,7 @@ final class LifecycleInvariants {
     }
 
     private static Map<CdkId, Long> count(ControlPlane plane, AuditAction action) {
-        return plane.audit().byAction(action).stream().collect(Collectors.groupingBy(AuditEvent::cdkId,
-                Collectors.counting()));
+        return plane.audit().byAction(action).stream().filter(e -> e.cdkId() != null)
+                .collect(Collectors.groupingBy(AuditEvent::cdkId, Collectors.counting()));
     }
 }
