@@ -422,7 +422,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Phased moves away from an old cipher whose data must be re-encrypted ({@code dataenc cipher-transition}). */
     public CipherTransitions cipherTransitions() {
-        return new CipherTransitions(this, transitions, this::switcher);
+        return new CipherTransitions(this, transitions, this::switcher, options.crash());
     }
 
     /** Per-CDK encryption counts in the registry. */
@@ -706,7 +706,7 @@ public final class ControlPlane implements AutoCloseable {
      */
     public CdkRetirement retirement(CdkReferenceEvidence evidence) {
         return new CdkRetirement(registry, audit, evidence, config.cache().activeRefresh().plus(IN_FLIGHT_MARGIN),
-                blobAttestations());
+                blobAttestations(), options.crash());
     }
 
     /** Operators' attestations that no BLOB under a CDK is left (the evidence no scan can give). */
@@ -720,7 +720,7 @@ public final class ControlPlane implements AutoCloseable {
      */
     public CdkDestruction destruction() {
         return new CdkDestruction(registry, db, usage, blobAttestations(), owner.actor(), options.clock(),
-                () -> cache.get().evictAll());
+                () -> cache.get().evictAll(), options.crash());
     }
 
     /**

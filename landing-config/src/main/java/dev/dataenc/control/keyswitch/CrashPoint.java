@@ -4,8 +4,11 @@ package dev.dataenc.control.keyswitch;
  * A hook called at each step boundary of a control-plane change, named for the step just finished:
  * a keystore switch ({@code job-started}, {@code cdk-generated}, {@code cdk-activated},
  * {@code cdk-rewrapped}, {@code rewrapped}, {@code completed}), a CDK rotation ({@code rotation-checked}
- * once the new key is generated and before the locked activation, {@code rotated}) and a wrapping
- * removal ({@code wrapping-removed}, per CDK). Tests use it to kill the process exactly there, or to
+ * once the new key is generated and before the locked activation, {@code rotated}), a wrapping
+ * removal ({@code wrapping-removed}, per CDK), a retirement ({@code cdk-retired}, per CDK), a scheduled
+ * destruction ({@code destruction-scheduled}, {@code destruction-cancelled}, {@code cdk-destroyed} per CDK)
+ * and a cipher transition ({@code transition-started}, {@code cdk-rewrapped} per CDK of phase 1,
+ * {@code transition-advanced}, {@code old-wrapping-removed} per wrapping of phase 4). Tests use it to kill the process exactly there, or to
  * pause it there while another node acts (a deterministic race); in production it is {@link #NONE}.
  */
 @FunctionalInterface

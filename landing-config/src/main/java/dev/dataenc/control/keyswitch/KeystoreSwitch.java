@@ -219,6 +219,7 @@ public final class KeystoreSwitch {
             if (cdk.status().protectsData() && !hasTargetWrapping(cdk, target.name(), targetKeyId)) {
                 rewrap(cdk, target, unwrapper, detail);
                 wrapped++;
+                crash.reached("cdk-rewrapped");
             }
         }
         return wrapped;

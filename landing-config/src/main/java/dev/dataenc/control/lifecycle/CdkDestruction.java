@@ -5,6 +5,7 @@ import dev.dataenc.audit.JdbcAuditTrail;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.control.keyswitch.CrashPoint;
 import dev.dataenc.error.RegistryConflictException;
 import dev.dataenc.error.UnknownCdkException;
 import dev.dataenc.keystore.Wrapping;
@@ -52,12 +53,24 @@ public final class CdkDestruction {
     private final String actor;
     private final Clock clock;
     private final Runnable forgetKeys;
+    private final CrashPoint steps;
 
     /**
      * @param forgetKeys drops this process's cached plaintext keys (called after a CDK is scheduled or destroyed)
      */
     public CdkDestruction(JdbcCdkRegistry registry, RegistryDatabase db, CdkUsageStore usage,
                           BlobAttestations attestations, String actor, Clock clock, Runnable forgetKeys) {
+        this(registry, db, usage, attestations, actor, clock, forgetKeys, CrashPoint.NONE);
+    }
+
+    /**
+     * As {@link #CdkDestruction(JdbcCdkRegistry, RegistryDatabase, CdkUsageStore, BlobAttestations, String, Clock,
+     * Runnable)}, with a step hook called after each committed change: {@code destruction-scheduled},
+     * {@code destruction-cancelled}, {@code cdk-destroyed} (per CDK).
+     */
+    public CdkDestruction(JdbcCdkRegistry registry, RegistryDatabase db, CdkUsageStore usage,
+                          BlobAttestations attestations, String actor, Clock clock, Runnable forgetKeys,
+                          CrashPoint steps) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.db = Objects.requireNonNull(db, "db");
         this.usage = Objects.requireNonNull(usage, "usage");
@@ -65,6 +78,7 @@ public final class CdkDestruction {
         this.actor = Objects.requireNonNull(actor, "actor");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.forgetKeys = Objects.requireNonNull(forgetKeys, "forgetKeys");
+        this.steps = steps == null ? CrashPoint.NONE : steps;
     }
 
     /**
@@ -113,6 +127,7 @@ public final class CdkDestruction {
             return null;
         });
         forgetKeys.run();
+        steps.reached("destruction-scheduled");
         return new DestructionSchedule(id, due, used);
     }
 
@@ -142,6 +157,7 @@ public final class CdkDestruction {
                     "DESTRUCTION_SCHEDULED -> RETIRED: destruction cancelled; its wrappings are kept");
             return null;
         });
+        steps.reached("destruction-cancelled");
         return require(id);
     }
 
@@ -189,6 +205,7 @@ public final class CdkDestruction {
                                     + " never be decrypted again");
                     return null;
                 }));
+                steps.reached("cdk-destroyed");
             } catch (RegistryConflictException e) {
                 // cancelled by another admin between our read and the destruction: nothing to do
             }

@@ -5,6 +5,7 @@ import dev.dataenc.audit.JdbcAuditTrail;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.control.keyswitch.CrashPoint;
 import dev.dataenc.error.RegistryConflictException;
 import dev.dataenc.error.UnknownCdkException;
 import dev.dataenc.registry.JdbcCdkRegistry;
@@ -35,6 +36,7 @@ public final class CdkRetirement {
     private final CdkReferenceEvidence evidence;
     private final Duration settle;
     private final BlobAttestations blobs;
+    private final CrashPoint steps;
 
     /**
      * @param settle how long after a CDK stopped being ACTIVE a node may still encrypt under it (at least the
@@ -43,11 +45,21 @@ public final class CdkRetirement {
      */
     public CdkRetirement(JdbcCdkRegistry registry, JdbcAuditTrail audit, CdkReferenceEvidence evidence, Duration settle,
                          BlobAttestations blobs) {
+        this(registry, audit, evidence, settle, blobs, CrashPoint.NONE);
+    }
+
+    /**
+     * As {@link #CdkRetirement(JdbcCdkRegistry, JdbcAuditTrail, CdkReferenceEvidence, Duration, BlobAttestations)},
+     * with a step hook called after each retirement ({@code cdk-retired}) has been committed with its audit entry.
+     */
+    public CdkRetirement(JdbcCdkRegistry registry, JdbcAuditTrail audit, CdkReferenceEvidence evidence, Duration settle,
+                         BlobAttestations blobs, CrashPoint steps) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.evidence = Objects.requireNonNull(evidence, "evidence");
         this.settle = Objects.requireNonNull(settle, "settle");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.steps = steps == null ? CrashPoint.NONE : steps;
     }
 
     /** Why {@code cdk} must stay (not DECRYPT_ONLY, or not proven unreferenced), or empty if it may be retired. */
@@ -109,6 +121,7 @@ public final class CdkRetirement {
             throw new CdkLifecycleRefusedException(id, "CDK " + id + " cannot be retired: it changed meanwhile ("
                     + e.getMessage() + "); check 'dataenc status' and retry");
         }
+        steps.reached("cdk-retired");
         return registry.find(id).orElseThrow();
     }
 

@@ -27,6 +27,16 @@ public final class CipherTransitionStore {
 
     private final RegistryDatabase db;
 
+    /** More work (e.g. the audit entry) done in the transaction of a change, with the transition as changed. */
+    @FunctionalInterface
+    public interface AlsoInTransaction {
+        /** Does nothing. */
+        AlsoInTransaction NONE = (c, t) -> { };
+
+        /** Runs on {@code c} before the change commits; a failure rolls the change back. */
+        void run(Connection c, CipherTransition changed) throws SQLException;
+    }
+
     public CipherTransitionStore(RegistryDatabase db) {
         this.db = Objects.requireNonNull(db, "db");
     }
@@ -37,6 +47,13 @@ public final class CipherTransitionStore {
      * @throws RegistryConflictException if another transition is open
      */
     public CipherTransition start(String oldKeystore, String newKeystore, String startedBy) {
+        return start(oldKeystore, newKeystore, startedBy, AlsoInTransaction.NONE);
+    }
+
+    /**
+     * As {@link #start(String, String, String)}, running {@code also} (e.g. the audit entry) in the same transaction.
+     */
+    public CipherTransition start(String oldKeystore, String newKeystore, String startedBy, AlsoInTransaction also) {
         String id = UUID.randomUUID().toString();
         return db.write("start a cipher transition", c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_cipher_transition (id, old_keystore,"
@@ -51,7 +68,9 @@ public final class CipherTransitionStore {
                 s.setObject(6, now);
                 s.executeUpdate();
             }
-            return load(c, " WHERE id = ?", id).get(0);
+            CipherTransition started = load(c, " WHERE id = ?", id).get(0);
+            also.run(c, started);
+            return started;
         });
     }
 
@@ -98,7 +117,15 @@ public final class CipherTransitionStore {
      * @throws RegistryConflictException if another process changed it first
      */
     public CipherTransition advance(CipherTransition t, CipherPhase next) {
-        return advance(t, next, Set.of());
+        return advance(t, next, Set.of(), AlsoInTransaction.NONE);
+    }
+
+    /**
+     * As {@link #advance(CipherTransition, CipherPhase)}, running {@code also} (e.g. the audit entry) in the same
+     * transaction.
+     */
+    public CipherTransition advance(CipherTransition t, CipherPhase next, AlsoInTransaction also) {
+        return advance(t, next, Set.of(), also);
     }
 
     /**
@@ -108,10 +135,18 @@ public final class CipherTransitionStore {
      * @throws RegistryConflictException if another process changed it first
      */
     public CipherTransition refuse(CipherTransition t, Set<String> masterKeyIds) {
-        return advance(t, CipherPhase.OLD_REFUSED, masterKeyIds);
+        return refuse(t, masterKeyIds, AlsoInTransaction.NONE);
     }
 
-    private CipherTransition advance(CipherTransition t, CipherPhase next, Set<String> refusedMasterKeys) {
+    /**
+     * As {@link #refuse(CipherTransition, Set)}, running {@code also} (e.g. the audit entry) in the same transaction.
+     */
+    public CipherTransition refuse(CipherTransition t, Set<String> masterKeyIds, AlsoInTransaction also) {
+        return advance(t, CipherPhase.OLD_REFUSED, masterKeyIds, also);
+    }
+
+    private CipherTransition advance(CipherTransition t, CipherPhase next, Set<String> refusedMasterKeys,
+                                     AlsoInTransaction also) {
         return db.write("advance cipher transition " + t.id(), c -> {
             for (String id : new TreeSet<>(refusedMasterKeys)) {
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO dataenc_refused_master_key (master_key_id,"
@@ -137,7 +172,9 @@ public final class CipherTransitionStore {
                             + " run 'dataenc cipher-transition status' and retry");
                 }
             }
-            return load(c, " WHERE id = ?", t.id()).get(0);
+            CipherTransition changed = load(c, " WHERE id = ?", t.id()).get(0);
+            also.run(c, changed);
+            return changed;
         });
     }
 

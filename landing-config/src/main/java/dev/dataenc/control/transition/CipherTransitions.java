@@ -2,6 +2,7 @@ package dev.dataenc.control.transition;
 
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.ControlState;
+import dev.dataenc.control.keyswitch.CrashPoint;
 import dev.dataenc.control.keyswitch.KeystoreSwitch;
 import dev.dataenc.control.keyswitch.SwitchPlan;
 import dev.dataenc.control.lifecycle.CdkLines;
@@ -9,11 +10,12 @@ import dev.dataenc.control.lifecycle.CdkUsage;
 
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.audit.AuditTrail;
+import dev.dataenc.audit.JdbcAuditTrail;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.cdk.CdkRegistry;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.keystore.Wrapping;
+import dev.dataenc.registry.JdbcCdkRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,19 +39,30 @@ import java.util.stream.Collectors;
 public final class CipherTransitions {
 
     private final CipherTransitionStore store;
-    private final CdkRegistry registry;
+    private final JdbcCdkRegistry registry;
     private final AuditTrail audit;
     private final Supplier<KeystoreSwitch> switcher;
     private final Supplier<ControlState> state;
     private final ControlPlane plane;
+    private final CrashPoint steps;
 
     public CipherTransitions(ControlPlane plane, CipherTransitionStore store, Supplier<KeystoreSwitch> switcher) {
+        this(plane, store, switcher, CrashPoint.NONE);
+    }
+
+    /**
+     * With a step hook called after each persisted step: {@code transition-started}, {@code transition-advanced},
+     * {@code old-wrapping-removed} (per wrapping of the old cipher removed), besides the switch's own steps.
+     */
+    public CipherTransitions(ControlPlane plane, CipherTransitionStore store, Supplier<KeystoreSwitch> switcher,
+                             CrashPoint steps) {
         this.plane = Objects.requireNonNull(plane, "plane");
         this.store = Objects.requireNonNull(store, "store");
         this.registry = plane.registry();
         this.audit = plane.audit();
         this.switcher = Objects.requireNonNull(switcher, "switcher");
         this.state = () -> plane.jobs().state().orElseThrow();
+        this.steps = steps == null ? CrashPoint.NONE : steps;
     }
 
     /** The open transition, if any. */
@@ -84,8 +97,10 @@ public final class CipherTransitions {
             throw refuse(newKeystore, "the new keystore would not pass the switch guards: " + plan.refusals().stream()
                     .map(r -> r.guard() + ": " + r.message()).collect(Collectors.joining(" | ")));
         }
-        CipherTransition t = store.start(old, newKeystore, plane.actor());
-        audit.record(AuditAction.CIPHER_TRANSITION_STARTED, null, newKeystore, "from '" + old + "', transition " + t.id());
+        CipherTransition t = store.start(old, newKeystore, plane.actor(), (c, started) -> JdbcAuditTrail.insert(c,
+                plane.actor(), AuditAction.CIPHER_TRANSITION_STARTED, null, newKeystore, "from '" + old + "', transition "
+                + started.id()));
+        steps.reached("transition-started");
         return wrapUnderNew(t);
     }
 
@@ -151,8 +166,16 @@ public final class CipherTransitions {
         for (Cdk cdk : old) {
             for (Wrapping w : cdk.wrappings()) {
                 if (w.keystoreName().equals(t.oldKeystore())) {
-                    registry.removeWrapping(cdk.id(), w);
+                    registry.inTransaction("remove the wrapping by '" + t.oldKeystore() + "' from CDK " + cdk.id(), c -> {
+                        if (registry.removeWrapping(c, cdk.id(), w)) {
+                            JdbcAuditTrail.insert(c, plane.actor(), AuditAction.WRAPPING_REMOVED, cdk.id(), t.oldKeystore(),
+                                    "removed the wrapping under master key '" + w.masterKeyId() + "' of the cipher being"
+                                    + " refused (OLD_REFUSED of transition " + t.id() + ")");
+                        }
+                        return null;
+                    });
                     removed++;
+                    steps.reached("old-wrapping-removed");
                 }
             }
         }
@@ -175,9 +198,12 @@ public final class CipherTransitions {
     }
 
     private CipherTransition advanced(CipherTransition t, CipherPhase next, Set<String> refusedMasterKeys, String detail) {
-        CipherTransition n = next == CipherPhase.OLD_REFUSED ? store.refuse(t, refusedMasterKeys) : store.advance(t, next);
-        audit.record(AuditAction.CIPHER_TRANSITION_ADVANCED, null, t.newKeystore(), next + ": " + detail + "; transition "
+        CipherTransitionStore.AlsoInTransaction audited = (c, changed) -> JdbcAuditTrail.insert(c, plane.actor(),
+                AuditAction.CIPHER_TRANSITION_ADVANCED, null, t.newKeystore(), next + ": " + detail + "; transition "
                 + t.id());
+        CipherTransition n = next == CipherPhase.OLD_REFUSED ? store.refuse(t, refusedMasterKeys, audited)
+                : store.advance(t, next, audited);
+        steps.reached("transition-advanced");
         return n;
     }
 
