@@ -18,7 +18,8 @@ import java.util.Optional;
  * <ul>
  *   <li>the size is a whole number of 4096-byte blocks, at least two header blocks and one chunk;</li>
  *   <li>one of the two file headers is intact (its Fletcher-32 checksum matches);</li>
- *   <li>the file ends with an intact chunk footer, and that chunk's header is where the footer says.</li>
+ *   <li>the file ends with an intact chunk footer, and that chunk's header is where the footer says;</li>
+ *   <li>the file still holds a chunk at least as new as the one the header names.</li>
  * </ul>
  * A file cut exactly at a chunk boundary of a store that was not closed cleanly can pass; every
  * other cut is found.
@@ -58,13 +59,41 @@ final class H2StoreCheck {
             if (len <= 0 || start < 2L * BLOCK || !chunkAt(ch, start, footer.get("chunk"))) {
                 return Optional.of("its last chunk does not start where its footer says");
             }
-            // The header's own chunk pointer is not checked: H2 does not rewrite the header each time chunks
-            // move (compaction), so a whole file can name a chunk that is no longer at that block; H2 itself
-            // then reads on from the footer. Checking it refused healthy registries (H2 2.4.240).
+            // The header's chunk pointer (block) is not trusted: H2 does not rewrite the header each time chunks
+            // move (compaction), so a whole file can name a chunk that is no longer at that block (this refused
+            // healthy H2 2.4.240 files). But the header is written after the chunk it names, so a whole file
+            // always holds a chunk at least that new; a file that lost its end usually does not.
+            if (header.containsKey("chunk")) {
+                long named = Long.parseLong(header.get("chunk"), 16);
+                long newest = newestChunk(ch, size);
+                if (newest < named) {
+                    return Optional.of("its header names chunk " + header.get("chunk") + " but the newest chunk left in"
+                            + " the file is " + Long.toHexString(newest) + ": its end is missing");
+                }
+            }
             return Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.of("it has an unreadable H2 header or footer");
         }
+    }
+
+    /** The highest chunk id whose chunk header starts a block of the file (-1 if none). */
+    private static long newestChunk(FileChannel ch, long size) throws IOException {
+        long newest = -1;
+        for (long pos = 2L * BLOCK; pos < size; pos += BLOCK) {
+            String text = new String(read(ch, pos, 32), StandardCharsets.ISO_8859_1);
+            if (text.startsWith("chunk:")) {
+                int comma = text.indexOf(',');
+                if (comma > "chunk:".length()) {
+                    try {
+                        newest = Math.max(newest, Long.parseLong(text.substring("chunk:".length(), comma), 16));
+                    } catch (NumberFormatException notAChunkHeader) {
+                        // page data that happens to start with these letters
+                    }
+                }
+            }
+        }
+        return newest;
     }
 
     private static boolean chunkAt(FileChannel ch, long pos, String id) throws IOException {

@@ -24,6 +24,9 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class RegistryDatabase implements AutoCloseable {
 
+    private static final java.util.concurrent.ConcurrentMap<String, Object> MIGRATION_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final HikariDataSource dataSource;
     private final String displayUrl;
 
@@ -77,15 +80,20 @@ public final class RegistryDatabase implements AutoCloseable {
             throw new RegistryException("cannot connect to the CDK registry at " + shown + ": " + e.getMessage()
                     + ". Check the registry JDBC URL, that the database is running, and its credentials.", e);
         }
+        // one schema migration at a time per database in this JVM: two control planes starting together on a new
+        // embedded registry otherwise race in Flyway's baseline ("schema history table ... exists, and is empty")
+        Object migrationLock = MIGRATION_LOCKS.computeIfAbsent(jdbcUrl, u -> new Object());
         try {
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:dev/dataenc/registry/migration")
-                    .table("dataenc_schema_history")
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
+            synchronized (migrationLock) {
+                Flyway.configure()
+                        .dataSource(ds)
+                        .locations("classpath:dev/dataenc/registry/migration")
+                        .table("dataenc_schema_history")
+                        .baselineOnMigrate(true)
+                        .baselineVersion("0")
+                        .load()
+                        .migrate();
+            }
         } catch (FlywayException e) {
             ds.close();
             throw new RegistryException("cannot migrate the CDK registry schema at " + shown + ": " + e.getMessage(), e);
