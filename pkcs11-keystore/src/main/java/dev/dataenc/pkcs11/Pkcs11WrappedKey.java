@@ -84,15 +84,16 @@ final class Pkcs11WrappedKey {
 
     /**
      * A non-secret fingerprint of a master key, 16 hex digits: the first 8 bytes of the GCM tag over a fixed
-     * associated data with an all-zero IV and no plaintext. Tells two keys with the same label apart; reveals
-     * nothing usable about the key (not {@code E(K, 0)}, which would be GCM's hash key).
+     * associated data and one zero byte, with an all-zero IV. Tells two keys with the same label apart; reveals
+     * nothing usable about the key (not {@code E(K, 0)}, which would be GCM's hash key). (One plaintext byte, because
+     * Java 17's SunPKCS11 crashes the JVM on a GCM encryption of nothing.)
      */
     static String fingerprint(Provider token, SecretKey masterKey) throws GeneralSecurityException {
         Cipher c = Cipher.getInstance(WrapMechanism.GCM, token);
         c.init(Cipher.ENCRYPT_MODE, masterKey, new GCMParameterSpec(128, new byte[12]));
         c.updateAAD(FINGERPRINT_AAD);
-        byte[] tag = c.doFinal();
-        return HexFormat.of().formatHex(tag, 0, 8);
+        byte[] sealed = c.doFinal(new byte[1]);
+        return HexFormat.of().formatHex(sealed, 1, 9);
     }
 
     private static byte[] aad(CdkId id) {
