@@ -109,7 +109,7 @@ final class Pkcs11Token {
                     + " library (" + why + "); check setting 'library' names the HSM's PKCS#11 module", e);
         }
         try {
-            return new Pkcs11Token(library + " " + settings.slot().describe(), provider,
+            return new Pkcs11Token(settings.slot().token() + " of module " + library, provider,
                     KeyStore.getInstance("PKCS11", provider));
         } catch (GeneralSecurityException | ProviderException e) {
             throw new Pkcs11TokenAbsentException(keystore, describe + ": the token in " + settings.slot().describe()

@@ -37,6 +37,15 @@ public record SlotSelection(Kind kind, String value) {
         Objects.requireNonNull(value, "value");
     }
 
+    /** The token in words, e.g. {@code labelled 'hsm-a'}, {@code in slot 3}, {@code at slot index 0}. */
+    public String token() {
+        return switch (kind) {
+            case SLOT -> "in slot " + value;
+            case SLOT_INDEX -> "at slot index " + value;
+            case TOKEN_LABEL -> "labelled '" + value + "'";
+        };
+    }
+
     /** For messages, e.g. {@code token-label 'hsm-a'}. */
     public String describe() {
         return kind.setting() + " '" + value + "'";
