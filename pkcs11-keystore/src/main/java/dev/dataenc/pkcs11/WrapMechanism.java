@@ -10,8 +10,8 @@ import java.util.TreeSet;
  * what the token can do.
  *
  * <p>Wrapping is AES-256-GCM on the token ({@code CKM_AES_GCM}) with the CDK id as additional authenticated data.
- * AES key wrap ({@code CKM_AES_KEY_WRAP_PAD}) is not used: Java 17's SunPKCS11 does not offer it, and it has no
- * associated data to bind the CDK id with.
+ * AES key wrap ({@code CKM_AES_KEY_WRAP_PAD}) is not used: Java 17's SunPKCS11 does not offer it (nor does Java 25's
+ * for SoftHSM2 2.6, which lists it for {@code C_WrapKey} only), and it has no associated data to bind the CDK id with.
  */
 final class WrapMechanism {
 
