@@ -30,8 +30,13 @@ abstract class LocalKeystoreCommand implements Callable<Integer> {
     public final Integer call() {
         DataEncConfig c = config.load();
         KeystoreSettings s = KeystoreAdminSupport.settings(spec, c, name);
-        KeystoreAdminSupport.requireLocal(s);
+        requireType(s);
         return run(spec.commandLine().getOut(), c, s);
+    }
+
+    /** Refuses a keystore whose master key this command does not administer: by default every type but local. */
+    void requireType(KeystoreSettings s) {
+        KeystoreAdminSupport.requireLocal(s);
     }
 
     /** The command's work on keystore {@link #name}, whose settings are {@code settings}; returns the exit code. */
