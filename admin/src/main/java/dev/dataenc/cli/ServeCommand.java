@@ -54,16 +54,21 @@ final class ServeCommand implements Callable<Integer> {
     private String tlsPasswordEnv;
 
     private final Function<String, String> env;
+    private final Clock clock;
     private final Consumer<ConsoleServer> started;
 
     ServeCommand() {
-        this(System::getenv, server -> {
+        this(System::getenv, Clock.systemUTC(), server -> {
         });
     }
 
-    /** With the environment and a hook told when the console is up (tests stop it through the hook). */
-    ServeCommand(Function<String, String> env, Consumer<ConsoleServer> started) {
+    /**
+     * With the environment, the clock of the sign-in throttle, and a hook told when the console is up (tests stop it
+     * through the hook).
+     */
+    ServeCommand(Function<String, String> env, Clock clock, Consumer<ConsoleServer> started) {
         this.env = env;
+        this.clock = clock;
         this.started = started;
     }
 
@@ -79,10 +84,11 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--bind '" + bind + "' is not an address of this machine");
         }
         Optional<ConsoleSettings.Tls> tls = tls();
+        ConsoleServer.requireSafeBind(address, tls.isPresent());
         config.load(); // the data-encryption configuration must be valid before anything listens
         ConsoleSettings settings = ConsoleSettings.read(config.path(), address, port, tls, env);
         PrintWriter out = spec.commandLine().getOut();
-        try (ConsoleServer server = ConsoleServer.start(settings, Clock.systemUTC())) {
+        try (ConsoleServer server = ConsoleServer.start(settings, clock)) {
             Thread hook = new Thread(server::close, "dataenc-console-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             out.println("dataenc console: " + server.url() + " (Ctrl-C stops it)");

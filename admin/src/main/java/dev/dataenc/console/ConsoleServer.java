@@ -23,6 +23,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -64,10 +65,7 @@ public final class ConsoleServer implements AutoCloseable {
      *                          initialised; nothing was started
      */
     public static ConsoleServer start(ConsoleSettings settings, Clock clock) {
-        if (!settings.bind().isLoopbackAddress() && !settings.secure()) {
-            throw new DataEncException("refusing to serve the console on " + settings.bind().getHostAddress()
-                    + " without TLS: pass --tls-keystore <file.p12> and --tls-password-env <VAR>, or bind to 127.0.0.1");
-        }
+        requireSafeBind(settings.bind(), settings.secure());
         DataEncConfig config = ConfigLoader.load(settings.configFile());
         RegistryPresence.requireInitialized(config.registry());
         Planes planes = new Planes(settings.configFile());
@@ -114,6 +112,19 @@ public final class ConsoleServer implements AutoCloseable {
                     + settings.port() + ": " + e.getMessage(), e);
         }
         return new ConsoleServer(settings, app, runs);
+    }
+
+    /**
+     * Refuses to listen on a non-loopback address without TLS (passwords and session cookies would cross the network in
+     * clear).
+     *
+     * @throws DataEncException saying so in one line
+     */
+    public static void requireSafeBind(InetAddress bind, boolean secure) {
+        if (!bind.isLoopbackAddress() && !secure) {
+            throw new DataEncException("refusing to serve the console on " + bind.getHostAddress()
+                    + " without TLS: pass --tls-keystore <file.p12> and --tls-password-env <VAR>, or bind to 127.0.0.1");
+        }
     }
 
     private static void sessions(JavalinConfig cfg, ConsoleSettings settings) {
