@@ -62,11 +62,7 @@ public final class ConsoleFixture implements AutoCloseable {
 
     private final Path config;
     private final MovableClock clock = new MovableClock();
-    private final ConsoleServer server;
-    private final Thread serving;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-    private volatile int exitCode = -1;
+    private final Serving serving;
 
     public ConsoleFixture(Path dir) throws IOException, InterruptedException {
         StringBuilder sb = new StringBuilder("dataenc.cipher-type=platform\ndataenc.keystore.active=a\n");
@@ -86,28 +82,54 @@ public final class ConsoleFixture implements AutoCloseable {
         cli("rotate-cdk");
         cli("keystore", "disable", "c");
 
-        CompletableFuture<ConsoleServer> started = new CompletableFuture<>();
-        Map<String, String> env = Map.of("DATAENC_CONSOLE_TOKEN", TOKEN);
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public <K> K create(Class<K> cls) throws Exception {
-                if (cls == ServeCommand.class) {
-                    return (K) new ServeCommand(env::get, clock, started::complete);
+        serving = new Serving(config, clock, Map.of("DATAENC_CONSOLE_TOKEN", TOKEN), "--port", "0");
+    }
+
+    /** One {@code dataenc serve --config <file> <args>} running in a thread of this JVM. */
+    public static final class Serving implements AutoCloseable {
+        private final ConsoleServer server;
+        private final Thread thread;
+        private final StringWriter err = new StringWriter();
+        private volatile int exitCode = -1;
+
+        /** Starts it with {@code env} as its environment; returns once it listens. */
+        public Serving(Path config, Clock clock, Map<String, String> env, String... args) throws InterruptedException {
+            CompletableFuture<ConsoleServer> started = new CompletableFuture<>();
+            CommandLine.IFactory factory = new CommandLine.IFactory() {
+                @Override
+                @SuppressWarnings("unchecked")
+                public <K> K create(Class<K> cls) throws Exception {
+                    if (cls == ServeCommand.class) {
+                        return (K) new ServeCommand(env::get, clock, started::complete);
+                    }
+                    return CommandLine.defaultFactory().create(cls);
                 }
-                return CommandLine.defaultFactory().create(cls);
+            };
+            String[] full = java.util.stream.Stream.concat(java.util.stream.Stream.of("serve", "--config",
+                    config.toString()), java.util.Arrays.stream(args)).toArray(String[]::new);
+            thread = new Thread(() -> {
+                exitCode = DataencCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), false,
+                        factory, full);
+                started.completeExceptionally(new IllegalStateException("dataenc serve ended with " + exitCode + ": "
+                        + err));
+            }, "console-fixture-serve");
+            thread.start();
+            try {
+                server = started.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
             }
-        };
-        serving = new Thread(() -> {
-            exitCode = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), false, factory, "serve",
-                    "--config", config.toString(), "--port", "0");
-            started.completeExceptionally(new IllegalStateException("dataenc serve ended with " + exitCode + ": " + err));
-        }, "console-fixture-serve");
-        serving.start();
-        try {
-            server = started.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+
+        public String url() {
+            return server.url();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            server.close();
+            thread.join();
+            assertEquals(0, exitCode, () -> "dataenc serve: " + err);
         }
     }
 
@@ -142,7 +164,7 @@ public final class ConsoleFixture implements AutoCloseable {
     }
 
     public String url() {
-        return server.url();
+        return serving.url();
     }
 
     public Path config() {
@@ -153,11 +175,6 @@ public final class ConsoleFixture implements AutoCloseable {
         return clock;
     }
 
-    /** What {@code dataenc serve} printed so far. */
-    public String output() {
-        return out.toString();
-    }
-
     /** The control plane as an admin tool opens it (changes nothing on open). */
     public ControlPlane plane() {
         return ControlPlane.open(ConfigLoader.load(config), ControlPlane.Options.admin("test"));
@@ -165,8 +182,6 @@ public final class ConsoleFixture implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        server.close();
-        serving.join();
-        assertEquals(0, exitCode, () -> "dataenc serve: " + err);
+        serving.close();
     }
 }

@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -258,6 +262,49 @@ class ConsoleHttpTest {
         assertEquals(1, run.code());
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertTrue(run.err().contains("without TLS"), run.err());
+    }
+
+    @Test
+    void tlsCertificate_servesHttpsWithSecureCookieAndHsts() throws Exception {
+        Path p12 = dir.resolve("console-tls.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "console", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
+                "-storepass", "tls-test-password").redirectErrorStream(true).start();
+        String keytoolOut = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, keytool.waitFor(), keytoolOut);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            trust.load(in, "tls-test-password".toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+
+        try (ConsoleFixture.Serving https = new ConsoleFixture.Serving(console.config(), console.clock(),
+                Map.of("TLS_PASSWORD", "tls-test-password", "DATAENC_CONSOLE_TOKEN", ConsoleFixture.TOKEN), "--port", "0", "--tls-keystore", p12.toString(),
+                "--tls-password-env", "TLS_PASSWORD")) {
+            assertTrue(https.url().startsWith("https://127.0.0.1:"), https.url());
+            HttpClient client = HttpClient.newBuilder().sslContext(ssl).followRedirects(HttpClient.Redirect.NEVER).build();
+            HttpResponse<String> login = client.send(HttpRequest.newBuilder(URI.create(https.url()).resolve("/login"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, login.statusCode());
+            String cookie = login.headers().allValues("Set-Cookie").stream()
+                    .filter(c -> c.startsWith(ConsoleServer.SESSION_COOKIE + "=")).findFirst().orElseThrow();
+            assertTrue(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+                    cookie);
+            assertTrue(login.headers().firstValue("Strict-Transport-Security").isPresent());
+            URI plain = URI.create(https.url().replace("https://", "http://")).resolve("/login");
+            HttpResponse<String> refused = null;
+            try {
+                refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(plain).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException expected) {
+                // plain HTTP on the TLS port: the connection is dropped
+            }
+            assertTrue(refused == null || refused.statusCode() == 400, "plain HTTP must not be served");
+        }
     }
 
     @Test
