@@ -1,11 +1,11 @@
 package dev.dataenc.console.api;
 
 import dev.dataenc.audit.AuditEvent;
-import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.cli.CdkActions;
 import dev.dataenc.cli.SwitchAction;
 import dev.dataenc.config.CipherType;
 import dev.dataenc.config.DataEncConfig;
+import dev.dataenc.console.CdkStatuses;
 import dev.dataenc.console.Planes;
 import dev.dataenc.console.auth.Authentication;
 import dev.dataenc.console.auth.Principal;
@@ -25,11 +25,8 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 
 import java.io.IOException;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The JSON API under {@code /api/}: the same {@link ReportDocument}s as the CLI's {@code --json} (schema:
@@ -50,7 +47,7 @@ public final class ApiRoutes {
     /** Adds the routes. */
     public void addTo(RoutesConfig routes) {
         routes.get("/api/status", ctx -> look(ctx, plane -> StatusDocument.of(plane, planes.file().toString())));
-        routes.get("/api/cdks", ctx -> look(ctx, plane -> CdkListDocument.of(plane, statuses(ctx))));
+        routes.get("/api/cdks", ctx -> look(ctx, plane -> CdkListDocument.of(plane, CdkStatuses.parse(ctx.queryParams("status")))));
         routes.get("/api/audit", ctx -> {
             int limit = limit(ctx.queryParam("limit"));
             look(ctx, plane -> {
@@ -141,20 +138,5 @@ public final class ApiRoutes {
         } catch (NumberFormatException e) {
             throw new BadRequestResponse("limit must be a whole number of at least 1");
         }
-    }
-
-    private static Set<CdkStatus> statuses(Context ctx) {
-        Set<CdkStatus> wanted = EnumSet.noneOf(CdkStatus.class);
-        for (String s : ctx.queryParams("status")) {
-            for (String one : s.split(",")) {
-                try {
-                    wanted.add(CdkStatus.valueOf(one.strip().toUpperCase(Locale.ROOT).replace('-', '_')));
-                } catch (IllegalArgumentException e) {
-                    throw new BadRequestResponse("status '" + one + "' is not a CDK status; use one of "
-                            + EnumSet.allOf(CdkStatus.class));
-                }
-            }
-        }
-        return wanted;
     }
 }

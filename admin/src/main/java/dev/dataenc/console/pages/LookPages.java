@@ -3,6 +3,7 @@ package dev.dataenc.console.pages;
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.audit.AuditEvent;
 import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.console.CdkStatuses;
 import dev.dataenc.console.Planes;
 import dev.dataenc.console.auth.Authentication;
 import dev.dataenc.control.ControlPlane;
@@ -14,15 +15,11 @@ import dev.dataenc.report.KeystoreInfo;
 import dev.dataenc.report.StatusDocument;
 
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -101,26 +98,13 @@ public final class LookPages {
         List<String> statuses = ctx.queryParams("status").stream().filter(s -> !s.isBlank()).toList();
         String keystore = ctx.queryParam("keystore") == null ? "" : ctx.queryParam("keystore").strip();
         try (ControlPlane plane = planes.look(Authentication.principal(ctx))) {
-            CdkListDocument doc = CdkListDocument.of(plane, parse(statuses));
+            CdkListDocument doc = CdkListDocument.of(plane, CdkStatuses.parse(statuses));
             List<CdkInfo> shown = doc.cdks().stream().filter(c -> keystore.isEmpty()
                     || c.wrappings().stream().anyMatch(w -> w.keystore().equals(keystore))).toList();
             templates.render(ctx, "cdks", "CDKs", "/cdks", Map.of("doc", doc, "shown", shown, "keystore", keystore,
                     "keystores", plane.keystores().settings().keySet().stream().toList(),
                     "allStatuses", Arrays.stream(CdkStatus.values()).map(Enum::name).toList()));
         }
-    }
-
-    private static Set<CdkStatus> parse(List<String> statuses) {
-        Set<CdkStatus> wanted = EnumSet.noneOf(CdkStatus.class);
-        for (String s : statuses) {
-            try {
-                wanted.add(CdkStatus.valueOf(s.strip().toUpperCase(Locale.ROOT).replace('-', '_')));
-            } catch (IllegalArgumentException e) {
-                throw new BadRequestResponse("status '" + s + "' is not a CDK status; use one of "
-                        + EnumSet.allOf(CdkStatus.class));
-            }
-        }
-        return wanted;
     }
 
     private void migrations(Context ctx) {
