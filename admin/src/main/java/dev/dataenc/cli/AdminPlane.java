@@ -5,8 +5,11 @@ import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.cluster.RegistryPresence;
 import dev.dataenc.control.keyswitch.SwitchProgress;
 
-/** Opens the control plane the way every admin command does: as {@code dataenc-cli}, changing nothing on open. */
-final class AdminPlane {
+/**
+ * Opens the control plane the way every admin command does: as {@code dataenc-cli}, changing nothing on open. The web
+ * console ({@code dataenc serve}) opens it the same way, acting as its signed-in admin ({@link #openAs}).
+ */
+public final class AdminPlane {
 
     /** The actor name admin commands record in the audit trail. */
     static final String TOOL = "dataenc-cli";
@@ -35,6 +38,19 @@ final class AdminPlane {
     static ControlPlane openToLook(DataEncConfig config, SwitchProgress progress) {
         RegistryPresence.requireInitialized(config.registry());
         return open(config, progress);
+    }
+
+    /**
+     * As {@link #open(DataEncConfig, boolean)}, recording {@code actor} (e.g. {@code console:alice@127.0.0.1}) as who acts
+     * in the audit trail and in switch jobs.
+     *
+     * @param onlyLooking whether nothing will be changed: a registry that was never initialised is then refused
+     */
+    public static ControlPlane openAs(DataEncConfig config, String actor, SwitchProgress progress, boolean onlyLooking) {
+        if (onlyLooking) {
+            RegistryPresence.requireInitialized(config.registry());
+        }
+        return ControlPlane.open(config, ControlPlane.Options.admin(TOOL).withProgress(progress).withActor(actor));
     }
 
     /** {@link #openToLook} when {@code onlyLooking}, else {@link #open}. */

@@ -2,7 +2,6 @@ package dev.dataenc.cli;
 
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.report.CdkCatalog;
 import dev.dataenc.report.CdkInfo;
 import dev.dataenc.report.CdkListDocument;
 import dev.dataenc.report.WrappingInfo;
@@ -50,11 +49,11 @@ final class CdkListCommand implements Callable<Integer> {
         Set<CdkStatus> wanted = parse();
         PrintWriter out = spec.commandLine().getOut();
         try (ControlPlane plane = AdminPlane.open(config.load())) {
-            List<CdkInfo> cdks = CdkCatalog.all(plane).stream()
-                    .filter(c -> wanted.isEmpty() || wanted.contains(CdkStatus.valueOf(c.status()))).toList();
-            List<String> filter = wanted.stream().map(Enum::name).toList();
+            CdkListDocument doc = CdkListDocument.of(plane, wanted);
+            List<CdkInfo> cdks = doc.cdks();
+            List<String> filter = doc.statusFilter();
             if (json.enabled()) {
-                JsonOption.print(out, CdkListDocument.of(filter, cdks));
+                JsonOption.print(out, doc);
                 return 0;
             }
             out.println(cdks.size() + " CDK" + (cdks.size() == 1 ? "" : "s") + (filter.isEmpty() ? ""

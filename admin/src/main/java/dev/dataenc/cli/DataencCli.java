@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  * The {@code dataenc} admin command line: {@code status}, {@code switch}, {@code rotate-cdk},
  * {@code verify}, {@code audit}, {@code remove-wrappings}, {@code retire-cdks}, {@code destroy-cdk}, {@code migrate},
  * {@code cipher-transition}, the support commands {@code inspect}, {@code encrypt}, {@code decrypt} and
- * {@code cdk list}, {@code completion} and {@code demo}. Every command except {@code demo} and
+ * {@code cdk list}, {@code completion} and {@code demo}; {@code serve} runs the web console (its
+ * {@code console hash-password} hashes an admin's password). Every command except {@code demo} and
  * {@code completion} reads the data-encryption configuration named by {@code --config} (default
  * {@code $DATAENC_CONFIG}, else {@code ./dataenc.properties}) and opens the control plane without
  * changing anything; only {@code switch}, {@code rotate-cdk}, {@code remove-wrappings},
@@ -28,7 +29,8 @@ import picocli.CommandLine.Command;
                 AuditCommand.class, RemoveWrappingsCommand.class, RetireCdksCommand.class, DestroyCdkCommand.class,
                 MigrateCommand.class, CipherTransitionCommand.class, KeystoreCommand.class, PolicyCommand.class,
                 RecordCheckValuesCommand.class, InspectCommand.class, EncryptCommand.class,
-                DecryptCommand.class, CdkCommand.class, DemoCommand.class, CompletionCommand.class,
+                DecryptCommand.class, CdkCommand.class, ServeCommand.class, ConsoleCommand.class, DemoCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DataencCli {
 

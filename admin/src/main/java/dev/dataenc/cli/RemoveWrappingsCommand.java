@@ -2,13 +2,9 @@ package dev.dataenc.cli;
 
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
-import dev.dataenc.control.lifecycle.WrappingRemoval;
-import dev.dataenc.error.DataEncException;
 import dev.dataenc.report.WrappingRemovalDocument;
 
 import java.io.PrintWriter;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -48,15 +44,12 @@ final class RemoveWrappingsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DataEncConfig cfg = config.load();
         try (ControlPlane plane = AdminPlane.open(cfg, dryRun)) {
-            requireKnown(cfg, plane);
-            String active = plane.jobs().state().orElseThrow().activeKeystore();
-            if (active.equals(keystore)) {
-                throw new DataEncException("keystore '" + keystore + "' is the active keystore; its wrappings are the ones"
-                        + " in use. Switch to another keystore first (dataenc switch <keystore>), then remove these.");
-            }
-            WrappingRemoval.Result r = plane.removeWrappings(keystore, dryRun);
+            CdkActions.unknownKeystore(cfg, plane, keystore).ifPresent(why -> {
+                throw new ParameterException(spec.commandLine(), why);
+            });
+            WrappingRemovalDocument r = CdkActions.removeWrappings(plane, keystore, dryRun);
             if (json.enabled()) {
-                JsonOption.print(out, WrappingRemovalDocument.of(keystore, r));
+                JsonOption.print(out, r);
                 return 0;
             }
             String verb = dryRun ? "would remove" : "removed";
@@ -69,24 +62,5 @@ final class RemoveWrappingsCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /**
-     * A name that no configured keystore has and no wrapping in the registry carries is a typo: a usage error
-     * naming the keystores there are (a keystore removed from the configuration can still be named while
-     * wrappings by it remain).
-     */
-    private void requireKnown(DataEncConfig cfg, ControlPlane plane) {
-        if (cfg.keystores().containsKey(keystore)) {
-            return;
-        }
-        Set<String> inRegistry = new TreeSet<>();
-        plane.registry().list().forEach(c -> c.wrappings().forEach(w -> inRegistry.add(w.keystoreName())));
-        if (!inRegistry.contains(keystore)) {
-            throw new ParameterException(spec.commandLine(), "keystore '" + keystore + "' is neither configured nor"
-                    + " wraps any CDK; configured keystores: " + String.join(", ", cfg.keystores().keySet())
-                    + (inRegistry.isEmpty() ? "" : "; keystores with wrappings in the registry: "
-                    + String.join(", ", inRegistry)));
-        }
     }
 }

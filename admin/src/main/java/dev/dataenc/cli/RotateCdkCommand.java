@@ -33,10 +33,7 @@ final class RotateCdkCommand implements Callable<Integer> {
         try (ControlPlane plane = AdminPlane.open(config.load())) {
             Optional<Cdk> old = plane.registry().findActive();
             Cdk cdk = plane.rotateCdk(reason);
-            String keystore = cdk.wrappings().isEmpty() ? "?" : cdk.wrappings().get(0).keystoreName();
-            out.println("rotated: ACTIVE CDK " + old.map(c -> c.id() + " -> ").orElse("(none) -> ") + cdk.id()
-                    + " (wrapped by keystore '" + keystore + "')");
-            old.ifPresent(c -> out.println("  " + c.id() + " is now DECRYPT_ONLY: data it encrypted still decrypts"));
+            CdkActions.rotatedLines(old, cdk).forEach(out::println);
         }
         return 0;
     }

@@ -8,8 +8,6 @@ import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.keyswitch.SwitchJob;
 import dev.dataenc.control.keyswitch.SwitchOutcome;
 import dev.dataenc.control.keyswitch.SwitchPlan;
-import dev.dataenc.error.DataEncException;
-import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Wrapping;
 import dev.dataenc.report.SwitchPlanDocument;
 
@@ -89,32 +87,16 @@ final class SwitchCommand implements Callable<Integer> {
         }
         Path file = config.path();
         DataEncConfig cfg = config.load();
-        KeystoreSettings targetSettings = cfg.keystores().get(target);
-        if (targetSettings == null) {
-            throw new DataEncException("keystore '" + target + "' is not configured in " + file + " (configured: "
-                    + String.join(", ", cfg.keystores().keySet()) + "); add dataenc.keystores." + target
-                    + ".type and its settings first (docs/CONFIGURATION.md)");
-        }
-        CipherType targetType = CipherType.ofKeystoreType(targetSettings.type());
+        CipherType targetType = SwitchAction.targetType(cfg, file, target);
         try (RewrapProgressBar progress = new RewrapProgressBar(err, root != null && root.interactive());
              ControlPlane plane = dryRun ? AdminPlane.openToLook(cfg, progress) : AdminPlane.open(cfg, progress)) {
-            CipherType current = plane.jobs().state().orElseThrow().cipherType();
             if (dryRun) {
+                CipherType current = plane.jobs().state().orElseThrow().cipherType();
                 return dryRun(out, err, plane, current, targetType);
             }
-            if (confirmed.isPresent() && confirmed.get() != targetType) {
-                throw new DataEncException("--cipher-type " + confirmed.get() + " does not match keystore '" + target
-                        + "' of type '" + targetSettings.type() + "', whose cipher type is " + targetType);
-            }
-            if (current != targetType && confirmed.isEmpty()) {
-                throw new DataEncException("switching to '" + target + "' changes the cipher type " + current + " -> "
-                        + targetType + "; pass --cipher-type " + targetType + " to confirm (try --dry-run first)");
-            }
-            boolean written = !target.equals(cfg.activeKeystore()) || cfg.cipherType() != targetType;
-            SwitchOutcome outcome = ConfigFirstSwitch.run(plane, file, written, target, targetType,
-                    () -> plane.switchKeystore(target));
+            SwitchAction.Result result = SwitchAction.run(plane, file, cfg, target, confirmed);
             progress.close();
-            printOutcome(out, plane, outcome, file, written, targetType);
+            SwitchAction.outcomeLines(plane, result, file, target).forEach(out::println);
         }
         return 0;
     }
@@ -155,29 +137,6 @@ final class SwitchCommand implements Callable<Integer> {
             return DataencCli.EXIT_FAILURE;
         }
         return 0;
-    }
-
-    private void printOutcome(PrintWriter out, ControlPlane plane, SwitchOutcome outcome, Path file, boolean written,
-                              CipherType targetType) {
-        String from = outcome.job() == null ? target : outcome.job().source();
-        out.println("switch '" + from + "' -> '" + target + "': " + outcome.how());
-        if (outcome.job() == null && outcome.rewrapped() > 0) {
-            out.println("  repaired: " + outcome.rewrapped() + " CDK(s) in use had no wrapping under '" + target
-                    + "' and got a verified one");
-        }
-        if (outcome.job() != null) {
-            out.println("  CDKs re-wrapped: " + outcome.rewrapped() + " by this run; " + outcome.job().cdksRewrapped() + "/"
-                    + outcome.job().cdksTotal() + " CDKs in use have a wrapping under '" + target + "'");
-        }
-        Optional<Cdk> active = plane.registry().findActive();
-        active.ifPresent(c -> out.println("  ACTIVE CDK: " + c.id() + " wrapped by " + c.wrappings().stream()
-                .map(Wrapping::keystoreName).distinct().map(n -> "'" + n + "'").collect(Collectors.joining(", "))));
-        out.println("  configuration: " + file + (written ? " now names" : " already named") + " '" + target
-                + "' (cipher type " + targetType + ")");
-        if (outcome.job() != null && !outcome.job().source().equals(target)) {
-            out.println("  old wrappings are kept; after checking (dataenc verify) remove them with: dataenc remove-wrappings "
-                    + outcome.job().source());
-        }
     }
 
     private Optional<CipherType> parseCipherType() {

@@ -1,6 +1,10 @@
 package dev.dataenc.report;
 
+import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.control.ControlPlane;
+
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code dataenc cdk list [--status S]... --json}: the registry's CDKs, oldest first.
@@ -21,5 +25,12 @@ public record CdkListDocument(int schemaVersion, String command, List<String> st
     /** The document for {@code cdks} listed under {@code statusFilter}. */
     public static CdkListDocument of(List<String> statusFilter, List<CdkInfo> cdks) {
         return new CdkListDocument(SCHEMA_VERSION, "cdk list", statusFilter, cdks);
+    }
+
+    /** The CDKs of {@code plane} with one of the {@code wanted} statuses (all when empty), oldest first. */
+    public static CdkListDocument of(ControlPlane plane, Set<CdkStatus> wanted) {
+        List<CdkInfo> cdks = CdkCatalog.all(plane).stream()
+                .filter(c -> wanted.isEmpty() || wanted.contains(CdkStatus.valueOf(c.status()))).toList();
+        return of(wanted.stream().map(Enum::name).toList(), cdks);
     }
 }

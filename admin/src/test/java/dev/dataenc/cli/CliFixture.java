@@ -27,12 +27,12 @@ import picocli.CommandLine;
  * The CLI on a real configuration file in a temporary directory: an H2 file registry beside it and
  * {@code local} keystores {@code a} and {@code b} (PKCS#12 files created on first use).
  */
-final class CliFixture {
+public final class CliFixture {
 
-    static final String PASSWORD = "cli-test-password";
+    public static final String PASSWORD = "cli-test-password";
 
     /** One CLI run: exit code, standard output and standard error. */
-    record Run(int code, String out, String err) {
+    public record Run(int code, String out, String err) {
         String all() {
             return out + err;
         }

@@ -82,5 +82,9 @@ public enum AuditAction {
     /** An admin changed the registry's CDK rotation policy ({@code dataenc policy set}). */
     ROTATION_POLICY_CHANGED,
     /** A key check value was recorded for a CDK created before check values existed ({@code dataenc record-check-values}). */
-    CDK_CHECK_VALUE_RECORDED
+    CDK_CHECK_VALUE_RECORDED,
+    /** An admin signed in to the web console ({@code dataenc serve}). */
+    CONSOLE_SIGNED_IN,
+    /** A sign-in to the web console was refused (wrong name or password, or locked out); the password is not recorded. */
+    CONSOLE_SIGN_IN_FAILED
 }

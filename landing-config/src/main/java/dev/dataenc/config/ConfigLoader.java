@@ -60,6 +60,11 @@ public final class ConfigLoader {
     public static final String KEYSTORE_ACTIVE = "dataenc.keystore.active";
     /** Prefix of the keystore keys: {@code dataenc.keystores.<name>.type} and {@code dataenc.keystores.<name>.<setting>}. */
     public static final String KEYSTORES_PREFIX = "dataenc.keystores.";
+    /**
+     * Keys of the admin web console ({@code dataenc serve}: admin accounts, token variable); read and validated by the
+     * console, skipped here, so applications sharing the file ignore them.
+     */
+    public static final String CONSOLE_PREFIX = "dataenc.console.";
     /** The keystore setting holding its type. */
     public static final String TYPE_SETTING = "type";
     /** The keystore setting resolved against the configuration file's directory when relative. */
@@ -238,7 +243,7 @@ public final class ConfigLoader {
         DataEncConfig run(Configuration config) {
             for (Iterator<String> it = config.getKeys(); it.hasNext(); ) {
                 String key = it.next();
-                if (!key.startsWith(PREFIX)) {
+                if (!key.startsWith(PREFIX) || key.startsWith(CONSOLE_PREFIX)) {
                     continue;
                 }
                 Object raw = config.getProperty(key);

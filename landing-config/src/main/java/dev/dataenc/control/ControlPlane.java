@@ -101,9 +101,12 @@ public final class ControlPlane implements AutoCloseable {
      *                    is due (true for applications; false for admin commands that only look, so that looking never
      *                    changes anything)
      * @param clock       the time for CDK creation and status-change times and the rotation policy (tests move it)
+     * @param actor       who acts, for the audit trail and switch jobs, or null for this process's OS user, host and
+     *                    pid with {@code tool} ({@link dev.dataenc.audit.Actor#current}); the web console names its
+     *                    signed-in admin here
      */
     public record Options(String tool, CrashPoint crash, SwitchProgress progress, Duration usageFlush, boolean reconcile,
-                          Clock clock) {
+                          Clock clock, String actor) {
 
         public Options {
             Objects.requireNonNull(tool, "tool");
@@ -111,6 +114,12 @@ public final class ControlPlane implements AutoCloseable {
             Objects.requireNonNull(progress, "progress");
             Objects.requireNonNull(usageFlush, "usageFlush");
             Objects.requireNonNull(clock, "clock");
+        }
+
+        /** Options whose actor is this process's ({@code actor} null). */
+        public Options(String tool, CrashPoint crash, SwitchProgress progress, Duration usageFlush, boolean reconcile,
+                       Clock clock) {
+            this(tool, crash, progress, usageFlush, reconcile, clock, null);
         }
 
         /** Options on the system clock. */
@@ -130,32 +139,37 @@ public final class ControlPlane implements AutoCloseable {
 
         /** This with another progress listener. */
         public Options withProgress(SwitchProgress p) {
-            return new Options(tool, crash, p, usageFlush, reconcile, clock);
+            return new Options(tool, crash, p, usageFlush, reconcile, clock, actor);
         }
 
         /** This with another crash point. */
         public Options withCrash(CrashPoint c) {
-            return new Options(tool, c, progress, usageFlush, reconcile, clock);
+            return new Options(tool, c, progress, usageFlush, reconcile, clock, actor);
         }
 
         /** This with another tool name. */
         public Options withTool(String t) {
-            return new Options(t, crash, progress, usageFlush, reconcile, clock);
+            return new Options(t, crash, progress, usageFlush, reconcile, clock, actor);
         }
 
         /** This with reconciling on open switched on or off. */
         public Options withReconcile(boolean r) {
-            return new Options(tool, crash, progress, usageFlush, r, clock);
+            return new Options(tool, crash, progress, usageFlush, r, clock, actor);
         }
 
         /** This with another usage-flush (and rotation check) interval. */
         public Options withUsageFlush(Duration d) {
-            return new Options(tool, crash, progress, d, reconcile, clock);
+            return new Options(tool, crash, progress, d, reconcile, clock, actor);
+        }
+
+        /** This acting as {@code a} in the audit trail and switch jobs (null: this process's user, host and pid). */
+        public Options withActor(String a) {
+            return new Options(tool, crash, progress, usageFlush, reconcile, clock, a);
         }
 
         /** This with another clock. */
         public Options withClock(Clock c) {
-            return new Options(tool, crash, progress, usageFlush, reconcile, c);
+            return new Options(tool, crash, progress, usageFlush, reconcile, c, actor);
         }
     }
 
@@ -195,7 +209,8 @@ public final class ControlPlane implements AutoCloseable {
         this.jobs = new SwitchJobStore(db);
         this.usage = new CdkUsageStore(db);
         this.transitions = new CipherTransitionStore(db);
-        this.owner = SwitchOwner.thisProcess(options.tool());
+        this.owner = options.actor() == null ? SwitchOwner.thisProcess(options.tool())
+                : SwitchOwner.thisProcess(options.tool()).actingAs(options.actor());
         this.audit = new JdbcAuditTrail(db, owner.actor());
         this.cache.set(newCache(keystores, config));
         this.propertyKeys = UsageCountingKeySource.over(cache, CdkUsageStore.Kind.PROPERTY, ceiling);

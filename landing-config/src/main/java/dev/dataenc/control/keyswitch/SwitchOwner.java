@@ -26,6 +26,11 @@ public record SwitchOwner(String id, String actor) {
                 + UUID.randomUUID().toString().substring(0, 8), Actor.current(tool));
     }
 
+    /** This process's lease owner id, acting as {@code actor} (who signed in to the web console, say). */
+    public SwitchOwner actingAs(String actor) {
+        return new SwitchOwner(id, actor);
+    }
+
     /** True if {@code ownerId} names a process on this host that has ended. */
     public static boolean isGone(String ownerId) {
         if (ownerId == null) {

@@ -1,0 +1,71 @@
+package dev.dataenc.cli;
+
+import dev.dataenc.console.auth.PasswordHash;
+import dev.dataenc.error.DataEncException;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dataenc console hash-password}: reads a password (from the terminal without echo, asked twice; otherwise one
+ * line of standard input) and prints its Argon2id hash for {@code dataenc.console.admins.<name>.password-hash}.
+ */
+@Command(name = "hash-password", mixinStandardHelpOptions = true,
+        description = {"Read a console admin's password (without echo, or one line of standard input) and print its"
+                + " Argon2id hash for dataenc.console.admins.<name>.password-hash."})
+final class HashPasswordCommand implements Callable<Integer> {
+
+    /** The shortest password accepted. */
+    static final int MIN_LENGTH = 12;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        char[] password = read();
+        try {
+            if (password.length < MIN_LENGTH) {
+                throw new DataEncException("the password is shorter than " + MIN_LENGTH + " characters; choose a longer one");
+            }
+            spec.commandLine().getOut().println(PasswordHash.hash(password));
+            spec.commandLine().getOut().flush();
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        return 0;
+    }
+
+    private static char[] read() throws IOException {
+        Console console = System.console();
+        if (console != null) {
+            char[] first = console.readPassword("password: ");
+            char[] second = console.readPassword("again: ");
+            try {
+                if (first == null || second == null || !Arrays.equals(first, second)) {
+                    throw new DataEncException("the two passwords differ; nothing printed");
+                }
+            } finally {
+                if (second != null) {
+                    Arrays.fill(second, '\0');
+                }
+            }
+            return first;
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line = in.readLine();
+        if (line == null) {
+            throw new DataEncException("no password on standard input; pipe one line, or run it in a terminal");
+        }
+        return line.toCharArray();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.dataenc.console.auth;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * The before-handler every request passes: pages need a signed-in session (else a redirect to the sign-in page), the
+ * JSON API a session or the bearer token (else 401); a POST of a session needs its CSRF token (else 403, nothing done).
+ * The sign-in page and the static files are open.
+ */
+public final class Authentication {
+
+    /** Session attribute holding the signed-in admin's name. */
+    public static final String ADMIN = "dataenc.admin";
+    private static final String PRINCIPAL = "dataenc.principal";
+
+    private final Optional<String> token;
+
+    /** @param token the bearer token for scripts, if configured */
+    public Authentication(Optional<String> token) {
+        this.token = token;
+    }
+
+    /** The remote address (the socket's; forwarded-for headers are not trusted). */
+    public static String address(Context ctx) {
+        return ctx.req().getRemoteAddr();
+    }
+
+    /** Who made the request (set by {@link #handle}). */
+    public static Principal principal(Context ctx) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null) {
+            throw new IllegalStateException("no principal: the authentication handler did not run");
+        }
+        return p;
+    }
+
+    /** Whether the request was let through as someone's (false on the sign-in page and for refused requests). */
+    public static boolean known(Context ctx) {
+        return ctx.attribute(PRINCIPAL) != null;
+    }
+
+    /** Checks the request; answers it (redirect, 401, 403) and skips the rest when refused. */
+    public void handle(Context ctx) {
+        String path = ctx.path();
+        if (path.startsWith("/static/") || path.equals("/login")) {
+            if (ctx.method() == HandlerType.POST && !Csrf.valid(ctx)) {
+                refuse(ctx, HttpStatus.FORBIDDEN, "the form has expired or did not come from this console; reload it");
+            }
+            return;
+        }
+        boolean api = path.startsWith("/api/");
+        String authorization = ctx.header("Authorization");
+        if (authorization != null) {
+            if (token.isPresent() && authorization.startsWith("Bearer ") && MessageDigest.isEqual(
+                    token.get().getBytes(StandardCharsets.UTF_8),
+                    authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8))) {
+                ctx.attribute(PRINCIPAL, new Principal("token", address(ctx)));
+                return; // no cookie involved: no CSRF check
+            }
+            refuse(ctx, HttpStatus.UNAUTHORIZED, "the bearer token is not the one configured");
+            return;
+        }
+        String admin = ctx.req().getSession(false) == null ? null : ctx.sessionAttribute(ADMIN);
+        if (admin == null) {
+            if (api || ctx.method() != HandlerType.GET) {
+                refuse(ctx, HttpStatus.UNAUTHORIZED, "sign in first (or send the bearer token)");
+            } else {
+                ctx.redirect("/login", HttpStatus.SEE_OTHER);
+                ctx.skipRemainingHandlers();
+            }
+            return;
+        }
+        if (ctx.method() == HandlerType.POST && !Csrf.valid(ctx)) {
+            refuse(ctx, HttpStatus.FORBIDDEN, "the CSRF token is missing or wrong; reload the page; nothing was changed");
+            return;
+        }
+        ctx.attribute(PRINCIPAL, new Principal(admin, address(ctx)));
+    }
+
+    private static void refuse(Context ctx, HttpStatus status, String message) {
+        ctx.status(status);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"dataenc\"");
+        }
+        ctx.contentType("text/plain; charset=utf-8").result(message + "\n");
+        ctx.skipRemainingHandlers();
+    }
+}
