@@ -170,8 +170,16 @@ public final class BlobStoreRecordSource implements RecordSource {
         return new RecordSourceException("cannot " + what + " of " + name + ": " + e.getMessage(), new UncheckedIOException(e));
     }
 
+    /** Closes the store if it holds resources (an S3 client). */
     @Override
     public void close() {
+        if (store instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new RecordSourceException("cannot close " + name + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
