@@ -45,6 +45,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     private final S3BlobStoreSettings settings;
     private final S3Client client;
     private final Runnable beforePut;
+    private final Integer pageSize;
 
     /** A store with its own SDK client (credentials from the SDK default chain); close it to release the client. */
     public static S3BlobStore open(S3BlobStoreSettings settings) {
@@ -56,17 +57,21 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         settings.region().map(Region::of).ifPresent(b::region);
         settings.endpoint().ifPresent(b::endpointOverride);
         try {
-            return new S3BlobStore(settings, b.build(), () -> { });
+            return new S3BlobStore(settings, b.build(), () -> { }, null);
         } catch (SdkException e) {
             throw S3Errors.map(e, "create the S3 client", settings.location(), settings);
         }
     }
 
-    /** As {@link #open}, with the client given, running {@code beforePut} just before each PutObject (tests race there). */
-    S3BlobStore(S3BlobStoreSettings settings, S3Client client, Runnable beforePut) {
+    /**
+     * As {@link #open}, with the client given, running {@code beforePut} just before each PutObject (tests race
+     * there), listing {@code pageSize} keys per page (null: S3's default, 1000).
+     */
+    S3BlobStore(S3BlobStoreSettings settings, S3Client client, Runnable beforePut, Integer pageSize) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.client = Objects.requireNonNull(client, "client");
         this.beforePut = Objects.requireNonNull(beforePut, "beforePut");
+        this.pageSize = pageSize;
     }
 
     /** {@code s3://bucket/prefix}. */
@@ -92,7 +97,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         List<String> keys = new ArrayList<>();
         try {
             for (S3Object o : client.listObjectsV2Paginator(r -> r.bucket(settings.bucket())
-                    .prefix(settings.prefix().isEmpty() ? null : settings.prefix())).contents()) {
+                    .prefix(settings.prefix().isEmpty() ? null : settings.prefix()).maxKeys(pageSize)).contents()) {
                 String k = o.key().substring(settings.prefix().length());
                 if (!k.isEmpty() && !k.endsWith("/")) {
                     keys.add(k);
@@ -192,6 +197,11 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         } catch (SdkException e) {
             throw S3Errors.map(e, "PutObject", where(key), settings);
         }
+    }
+
+    /** The SDK client (tests build a second store on it). */
+    S3Client client() {
+        return client;
     }
 
     @Override
