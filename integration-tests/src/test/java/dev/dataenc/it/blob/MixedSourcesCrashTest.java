@@ -155,13 +155,18 @@ class MixedSourcesCrashTest {
                 plane.flushUsage();
             }
             assertEquals(PHASES, withData.size());
-            String[] common = {config.toString(), bucket, moto.endpoint(), files.toString()};
+            Path progress = dir.resolve("progress");
+            String[] common = {config.toString(), bucket, moto.endpoint(), files.toString(), progress.toString()};
 
             int kills = 2 + random.nextInt(2);
             int killed = 0;
             for (int k = 0; k < kills; k++) {
-                int source = random.nextInt(4);
-                long delay = random.nextInt(2500);
+                int from = MixedMigrateChild.done(progress); // the child goes on from there
+                if (from == 4) {
+                    break;
+                }
+                int source = from + random.nextInt(4 - from);
+                long delay = random.nextInt(2000);
                 String why = "seed " + seed + ", kill " + k + ": source " + source + " +" + delay + " ms";
                 boolean wasKilled = CrashingChild.runAndMaybeKill(MixedMigrateChild.class, why,
                         concat(common, String.valueOf(source), String.valueOf(delay)));
@@ -169,8 +174,11 @@ class MixedSourcesCrashTest {
                 System.out.println(why + (wasKilled ? ": killed" : ": finished before the kill"));
             }
             System.out.println("MixedSourcesCrashTest: " + killed + " of " + kills + " children killed with SIGKILL");
+            long childStart = System.nanoTime();
             assertFalse(CrashingChild.runAndMaybeKill(MixedMigrateChild.class, "seed " + seed + ", final run",
                     concat(common, "-1", "0")), "the final run completes every source");
+            System.out.println("final child: " + (System.nanoTime() - childStart) / 1_000_000 + " ms; completed runs:\n"
+                    + Files.readString(Path.of(progress + ".log")));
 
             try (ControlPlane plane = ControlPlane.open(ConfigLoader.load(config), ControlPlane.Options.admin("check"));
                  Connection c = DriverManager.getConnection(url, pg.user(), "");
