@@ -33,7 +33,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dataenc migrate}: re-encrypts the values of one table's columns under the ACTIVE CDK (or,
+ * {@code dataenc migrate}: re-encrypts the values of one table's columns (or the files under {@code --blob-dir},
+ * or the objects of {@code --s3-bucket}, through module blob-store-s3) under the ACTIVE CDK (or,
  * with {@code --encrypt-plaintext}, also encrypts plaintext values), in checkpointed batches, with a
  * progress bar. Killed or failed, the same command resumes the unfinished job; run on several nodes
  * against one PostgreSQL registry, they share its batches. {@code --dry-run} counts the values per

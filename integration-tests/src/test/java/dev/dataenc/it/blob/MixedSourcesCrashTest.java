@@ -56,7 +56,8 @@ class MixedSourcesCrashTest {
 
     private static final int PHASES = 4;
     private static final int ROWS_PER_PHASE = 5;
-    private static final int BLOBS_PER_PHASE = 3;
+    private static final int FILES_PER_PHASE = 3;
+    private static final int OBJECTS_PER_PHASE = 2;
 
     @TempDir
     Path dir;
@@ -133,13 +134,15 @@ class MixedSourcesCrashTest {
                             insert.executeUpdate();
                         }
                     }
-                    for (int b = 0; b < BLOBS_PER_PHASE; b++) {
+                    for (int b = 0; b < FILES_PER_PHASE; b++) {
                         byte[] file = new byte[500 + random.nextInt(60_000)];
                         random.nextBytes(file);
                         String name = "p" + phase + "/f" + b + ".bin";
                         Files.createDirectories(files.resolve(name).getParent());
                         Files.write(files.resolve(name), blob(plane, file, MixedMigrateChild.FILE));
                         data.files().put(name, file);
+                    }
+                    for (int b = 0; b < OBJECTS_PER_PHASE; b++) {
                         byte[] object = new byte[500 + random.nextInt(60_000)];
                         random.nextBytes(object);
                         String key = "o" + phase + "-" + b + ".bin";
