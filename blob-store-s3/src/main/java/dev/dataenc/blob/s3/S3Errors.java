@@ -25,6 +25,11 @@ final class S3Errors {
                         + s.endpoint().map(u -> " at " + u).orElse("") + " (" + operation + "): check --s3-bucket,"
                         + " --s3-region and --s3-endpoint", e);
             }
+            if ("InvalidObjectState".equals(code)) {
+                return new S3BlobStoreException("S3 cannot " + operation + " " + location + " (" + code + "): the object"
+                        + " is archived (Glacier / Deep Archive storage class); restore it (RestoreObject) and run the"
+                        + " migration again, which resumes", e);
+            }
             if (status == 403) {
                 return new S3AccessDeniedException("S3 denied " + operation + " on " + location + " (" + code + "): the"
                         + " credentials of the SDK default chain need s3:ListBucket on bucket " + s.bucket()

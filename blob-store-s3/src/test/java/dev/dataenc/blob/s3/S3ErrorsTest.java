@@ -35,6 +35,14 @@ class S3ErrorsTest {
     }
 
     @Test
+    void archivedObject_saysRestoreItRatherThanAccessDenied() {
+        S3BlobStoreException e = S3Errors.map(answer(403, "InvalidObjectState"), "GetObject", "s3://app-docs/att/x",
+                SETTINGS);
+        assertFalse(e instanceof S3AccessDeniedException);
+        assertTrue(e.getMessage().contains("restore it"), e.getMessage());
+    }
+
+    @Test
     void slowDown_throttledSayingToRunAgain() {
         S3BlobStoreException e = S3Errors.map(answer(503, "SlowDown"), "GetObject", "s3://app-docs/att/x", SETTINGS);
         assertInstanceOf(S3ThrottledException.class, e);
