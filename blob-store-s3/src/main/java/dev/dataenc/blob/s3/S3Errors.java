@@ -49,6 +49,12 @@ final class S3Errors {
             return new S3BlobStoreException("S3 failed " + operation + " on " + location + ": HTTP " + status + " "
                     + code + "; nothing was changed by this request, the migration can be run again", e);
         }
+        if (e instanceof SdkClientException && e.getMessage() != null
+                && e.getMessage().startsWith("Unable to load credentials")) {
+            return new S3BlobStoreException("no AWS credentials for S3 bucket '" + s.bucket() + "': the SDK default"
+                    + " chain found none; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with"
+                    + " a web identity, container or instance role", e);
+        }
         if (e instanceof SdkClientException && e.getMessage() != null && e.getMessage().contains("region")
                 && s.region().isEmpty()) {
             return new S3BlobStoreException("no AWS region for S3 bucket '" + s.bucket() + "': give --s3-region (or"
@@ -64,6 +70,7 @@ final class S3Errors {
             return "(no message)";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
     }
 }

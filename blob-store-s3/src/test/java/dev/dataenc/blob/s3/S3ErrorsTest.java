@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -40,6 +41,15 @@ class S3ErrorsTest {
                 SETTINGS);
         assertFalse(e instanceof S3AccessDeniedException);
         assertTrue(e.getMessage().contains("restore it"), e.getMessage());
+    }
+
+    @Test
+    void noCredentialsInTheDefaultChain_shortLineSayingWhereToPutThem() {
+        S3BlobStoreException e = S3Errors.map(SdkClientException.create("Unable to load credentials from any of the"
+                + " providers in the chain AwsCredentialsProviderChain(credentialsProviders=[...]) : [...]"),
+                "ListObjectsV2", "s3://app-docs/att/", SETTINGS);
+        assertTrue(e.getMessage().startsWith("no AWS credentials for S3 bucket 'app-docs'"), e.getMessage());
+        assertFalse(e.getMessage().contains("AwsCredentialsProviderChain"), e.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.dataenc.cli;
+package dev.dataenc.it.blob;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dataenc.blob.s3.S3Moto;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.cli.DataencCli;
 import dev.dataenc.config.ConfigLoader;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.CiphertextInfo;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code dataenc migrate --s3-bucket B --s3-prefix P --s3-region R --s3-endpoint URL --context C} against moto:
  * the objects under old CDKs re-encrypted in place, after which {@code retire-cdks} retires those CDKs with no
  * attestation (the bucket's scan is the evidence); option mistakes refused with usage errors, a missing bucket with
- * one line.
+ * one line. Here rather than beside the CLI because the CLI's module cannot depend on blob-store-s3's tests.
  */
 class MigrateS3CommandTest {
 
@@ -44,6 +46,13 @@ class MigrateS3CommandTest {
 
     @TempDir
     Path dir;
+
+    @BeforeAll
+    static void credentials() {
+        // the S3 store takes credentials from the SDK default chain (system properties first); any suit moto
+        System.setProperty("aws.accessKeyId", "AKIDMOTO");
+        System.setProperty("aws.secretAccessKey", "moto-secret");
+    }
 
     private record Run(int code, String out, String err) {
         String all() {
