@@ -138,6 +138,46 @@ class S3BlobStoreTest {
     }
 
     @Test
+    void objectRewrittenBetweenHeadAndGet_recordSourceReadsTheNewObjectInsteadOfTakingItForDeleted() throws Exception {
+        String bucket = moto.createBucket();
+        moto.put(bucket, "k", bytes("old ciphertext"));
+        S3BlobStore s3 = store(bucket, "", () -> { }, null);
+        AtomicInteger heads = new AtomicInteger();
+        BlobStore racing = new BlobStore() { // the application rewrites k right after the first HeadObject
+            @Override
+            public String name() {
+                return s3.name();
+            }
+
+            @Override
+            public List<String> keys() {
+                return s3.keys();
+            }
+
+            @Override
+            public java.util.Optional<Version> get(String key) {
+                java.util.Optional<Version> v = s3.get(key);
+                if (heads.incrementAndGet() == 1) {
+                    moto.put(bucket, key, bytes("the application's new object"));
+                }
+                return v;
+            }
+
+            @Override
+            public boolean replace(String key, Version expected, Path content) throws java.io.IOException {
+                return s3.replace(key, expected, content);
+            }
+        };
+        try (s3; BlobStoreRecordSource source = new BlobStoreRecordSource(racing, "Doc.body")) {
+            byte[][] read = new byte[1][];
+            assertTrue(source.readBinary("k", 0, (in, length) -> read[0] = in.readAllBytes()),
+                    "the object is there: not gone");
+            assertEquals(2, heads.get(), "looked up again after the conditional GetObject failed");
+            assertArrayEquals(bytes("the application's new object"), read[0]);
+        }
+    }
+
+    @Test
     void missingBucket_typedErrorNamingItAndWhatToCheck() {
         try (S3BlobStore store = moto.store("no-such-bucket-here", "")) {
             S3BucketNotFoundException e = assertThrows(S3BucketNotFoundException.class, store::keys);
