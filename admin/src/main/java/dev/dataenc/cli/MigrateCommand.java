@@ -2,6 +2,8 @@ package dev.dataenc.cli;
 
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
+import dev.dataenc.migrate.BlobStore;
+import dev.dataenc.migrate.BlobStoreProvider;
 import dev.dataenc.migrate.BlobStoreRecordSource;
 import dev.dataenc.migrate.FileSystemBlobStore;
 import dev.dataenc.migrate.Migration;
@@ -16,7 +18,9 @@ import dev.dataenc.report.MigrationRunDocument;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -29,7 +33,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dataenc migrate}: re-encrypts the values of one table's columns under the ACTIVE CDK (or,
+ * {@code dataenc migrate}: re-encrypts the values of one table's columns (or the files under {@code --blob-dir},
+ * or the objects of {@code --s3-bucket}, through module blob-store-s3) under the ACTIVE CDK (or,
  * with {@code --encrypt-plaintext}, also encrypts plaintext values), in checkpointed batches, with a
  * progress bar. Killed or failed, the same command resumes the unfinished job; run on several nodes
  * against one PostgreSQL registry, they share its batches. {@code --dry-run} counts the values per
@@ -74,8 +79,25 @@ final class MigrateCommand implements Callable<Integer> {
                     + " (temp file + atomic move); needs --context.")
     private Path blobDir;
 
+    @Option(names = "--s3-bucket", paramLabel = "<bucket>",
+            description = "Instead of a table: the objects (BLOBs) of an S3 bucket, each replaced by a conditional"
+                    + " PutObject (If-Match on its ETag); needs --context and module blob-store-s3.")
+    private String s3Bucket;
+
+    @Option(names = "--s3-prefix", paramLabel = "<prefix>", description = "With --s3-bucket: only the keys under this prefix.")
+    private String s3Prefix;
+
+    @Option(names = "--s3-region", paramLabel = "<region>",
+            description = "With --s3-bucket: the bucket's region (default: the AWS SDK's region chain).")
+    private String s3Region;
+
+    @Option(names = "--s3-endpoint", paramLabel = "<url>",
+            description = "With --s3-bucket: an S3-compatible endpoint (path-style; http only on loopback).")
+    private String s3Endpoint;
+
     @Option(names = "--context", paramLabel = "<context>",
-            description = "With --blob-dir: the exact context the application encrypts the files under (required).")
+            description = "With --blob-dir or --s3-bucket: the exact context the application encrypts the BLOBs under"
+                    + " (required).")
     private String context;
 
     @Option(names = "--from-context", paramLabel = "<old-context>",
@@ -109,21 +131,32 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (blobDir != null) {
+        if (s3Bucket == null && (s3Prefix != null || s3Region != null || s3Endpoint != null)) {
+            throw new ParameterException(spec.commandLine(), "--s3-prefix, --s3-region and --s3-endpoint go with"
+                    + " --s3-bucket <bucket>");
+        }
+        boolean blobs = blobDir != null || s3Bucket != null;
+        String option = blobDir != null ? "--blob-dir" : "--s3-bucket";
+        if (blobDir != null && s3Bucket != null) {
+            throw new ParameterException(spec.commandLine(), "give --blob-dir or --s3-bucket, not both: one source per run");
+        }
+        if (blobs) {
             if (table != null || key != null || columns != null || dbUrl != null) {
-                throw new ParameterException(spec.commandLine(), "--blob-dir migrates a directory of files: give it"
-                        + " with --context, without --table, --key, --column or --db-url");
+                throw new ParameterException(spec.commandLine(), option + " migrates " + (blobDir != null
+                        ? "a directory of files" : "the objects of a bucket") + ": give it with --context, without"
+                        + " --table, --key, --column or --db-url");
             }
             if (context == null || context.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--blob-dir needs --context <context>: the exact"
-                        + " context the application encrypts the files under; there is no default");
+                throw new ParameterException(spec.commandLine(), option + " needs --context <context>: the exact"
+                        + " context the application encrypts the " + (blobDir != null ? "files" : "objects")
+                        + " under; there is no default");
             }
             columns = List.of("blob:" + context);
         } else if (context != null) {
-            throw new ParameterException(spec.commandLine(), "--context goes with --blob-dir; for a table give each"
-                    + " column's context with --column <column>:<context>");
+            throw new ParameterException(spec.commandLine(), "--context goes with --blob-dir or --s3-bucket; for a"
+                    + " table give each column's context with --column <column>:<context>");
         }
-        if (blobDir == null && (table == null || key == null || columns == null || columns.isEmpty())) {
+        if (!blobs && (table == null || key == null || columns == null || columns.isEmpty())) {
             throw new ParameterException(spec.commandLine(), "missing required option(s): "
                     + (table == null ? "--table " : "") + (key == null ? "--key " : "")
                     + (columns == null || columns.isEmpty() ? "--column" : "").strip());
@@ -145,10 +178,12 @@ final class MigrateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         DataEncConfig cfg = config.load();
-        HostDatabase host = blobDir == null ? HostDatabase.of(cfg.registry(), dbUrl, dbUser, dbPasswordEnv) : null;
-        String where = host == null ? "blob directory " + blobDir.toAbsolutePath().normalize() : host.display();
+        HostDatabase host = blobs ? null : HostDatabase.of(cfg.registry(), dbUrl, dbUser, dbPasswordEnv);
+        BlobStore store = blobDir != null ? new FileSystemBlobStore(blobDir) : s3Bucket != null ? s3() : null;
+        String where = host != null ? host.display() : blobDir != null ? "blob directory "
+                + blobDir.toAbsolutePath().normalize() : "S3 " + store.name();
         try (ControlPlane plane = AdminPlane.open(cfg, dryRun);
-             RecordSource source = host == null ? new BlobStoreRecordSource(new FileSystemBlobStore(blobDir), context)
+             RecordSource source = store != null ? new BlobStoreRecordSource(store, context)
                      : host.builder().table(table).key(key).columns(columns).build()) {
             MigrationRequest request = MigrationRequest.of(source).withBatchSize(batchSize)
                     .withMode(encryptPlaintext ? MigrationMode.ENCRYPT_PLAINTEXT : MigrationMode.REENCRYPT)
@@ -190,5 +225,15 @@ final class MigrateCommand implements Callable<Integer> {
                 return code;
             }
         }
+    }
+
+    /** The S3 store of the --s3-* options, from module blob-store-s3 (found with ServiceLoader). */
+    private BlobStore s3() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("bucket", s3Bucket);
+        settings.put("prefix", s3Prefix);
+        settings.put("region", s3Region);
+        settings.put("endpoint", s3Endpoint);
+        return BlobStoreProvider.of("s3").open(settings);
     }
 }

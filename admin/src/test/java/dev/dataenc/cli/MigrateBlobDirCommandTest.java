@@ -76,6 +76,20 @@ class MigrateBlobDirCommandTest {
     }
 
     @Test
+    void s3OptionsMisused_usageErrors() throws Exception {
+        Path config = config();
+        Run noContext = dataenc(config, "migrate", "--s3-bucket", "app-docs");
+        assertEquals(2, noContext.code(), noContext.all());
+        assertTrue(noContext.all().contains("--s3-bucket needs --context"), noContext.all());
+        Run both = dataenc(config, "migrate", "--s3-bucket", "app-docs", "--blob-dir", dir.toString(), "--context", CONTEXT);
+        assertEquals(2, both.code(), both.all());
+        assertTrue(both.all().contains("not both"), both.all());
+        Run endpointAlone = dataenc(config, "migrate", "--blob-dir", dir.toString(), "--context", CONTEXT,
+                "--s3-endpoint", "http://127.0.0.1:9000");
+        assertEquals(2, endpointAlone.code(), endpointAlone.all());
+    }
+
+    @Test
     void migrateBlobDir_reencryptsEveryFile_thenRetireCdksRetiresTheirCdksWithoutAttestation() throws Exception {
         Path config = config();
         Path blobs = Files.createDirectories(dir.resolve("attachments/2024"));

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Where an application keeps BLOBs outside a database: named objects (files under a directory, objects in a
  * bucket), each holding one binary ciphertext. A small SPI so that {@link BlobStoreRecordSource} can migrate them
- * like a binary column. {@link FileSystemBlobStore} is the ready implementation.
+ * like a binary column. {@link FileSystemBlobStore} is the ready implementation; others (S3, module
+ * {@code blob-store-s3}) come through {@link BlobStoreProvider}.
  */
 public interface BlobStore {
 
@@ -24,7 +25,12 @@ public interface BlobStore {
         /** Its length in bytes. */
         long length();
 
-        /** Its bytes; the caller closes the stream. */
+        /**
+         * Its bytes; the caller closes the stream.
+         *
+         * @throws java.nio.file.NoSuchFileException if this version is gone (deleted, or replaced since it was read,
+         *                                           where the store can tell)
+         */
         InputStream open() throws IOException;
     }
 

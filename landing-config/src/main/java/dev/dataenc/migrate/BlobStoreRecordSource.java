@@ -87,18 +87,46 @@ public final class BlobStoreRecordSource implements RecordSource {
         return records;
     }
 
-    @Override
-    public Optional<SourceRecord> read(String key) {
-        try {
+    /** An object as it is now, opened. */
+    private record Opened(BlobStore.Version version, InputStream in) {
+    }
+
+    /** How often an object replaced between {@code get} and {@code open} is looked up again. */
+    private static final int OPEN_ATTEMPTS = 3;
+
+    /**
+     * The object under {@code key} as it is now, opened; empty if there is none. A version that is gone when opened
+     * (replaced since {@code get}, where the store can tell) is looked up again, so a record is never taken for
+     * deleted (and left out of a scan) only because the application rewrote it at that moment.
+     */
+    private Optional<Opened> open(String key) throws IOException {
+        for (int attempt = 1; ; attempt++) {
             Optional<BlobStore.Version> v = store.get(key);
             if (v.isEmpty()) {
                 return Optional.empty();
             }
+            try {
+                return Optional.of(new Opened(v.get(), v.get().open()));
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (attempt == OPEN_ATTEMPTS) {
+                    throw new IOException("it changed " + OPEN_ATTEMPTS + " times while being opened", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<SourceRecord> read(String key) {
+        try {
+            Optional<Opened> o = open(key);
+            if (o.isEmpty()) {
+                return Optional.empty();
+            }
             byte[] head;
-            try (InputStream in = v.get().open()) {
+            try (InputStream in = o.get().in()) {
                 head = in.readNBytes(CiphertextInfo.PROBE_LENGTH);
             }
-            long length = Math.max(v.get().length(), head.length);
+            long length = Math.max(o.get().version().length(), head.length);
             return Optional.of(new SourceRecord(key, List.of(BinaryCell.of(head, length).encode())));
         } catch (java.nio.file.NoSuchFileException e) {
             return Optional.empty(); // deleted between listing and reading
@@ -125,12 +153,12 @@ public final class BlobStoreRecordSource implements RecordSource {
     @Override
     public boolean readBinary(String key, int column, BinaryReader reader) {
         try {
-            Optional<BlobStore.Version> v = store.get(key);
-            if (v.isEmpty()) {
+            Optional<Opened> o = open(key);
+            if (o.isEmpty()) {
                 return false;
             }
-            try (InputStream in = v.get().open()) {
-                reader.read(in, v.get().length());
+            try (InputStream in = o.get().in()) {
+                reader.read(in, o.get().version().length());
             }
             return true;
         } catch (java.nio.file.NoSuchFileException e) {
@@ -170,8 +198,16 @@ public final class BlobStoreRecordSource implements RecordSource {
         return new RecordSourceException("cannot " + what + " of " + name + ": " + e.getMessage(), new UncheckedIOException(e));
     }
 
+    /** Closes the store if it holds resources (an S3 client). */
     @Override
     public void close() {
+        if (store instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new RecordSourceException("cannot close " + name + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
