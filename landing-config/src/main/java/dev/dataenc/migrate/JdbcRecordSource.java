@@ -549,7 +549,7 @@ public final class JdbcRecordSource implements RecordSource {
                 bindKey(more, 3, k);
                 try (InputStream in = new ChunkedBinaryStream(head, length, chunk, (offset, count) -> {
                     try {
-                        more.setLong(1, offset + 1);
+                        more.setInt(1, Math.toIntExact(offset + 1)); // bytea: int offsets (a value is < 1 GiB)
                         more.setInt(2, count);
                         try (ResultSet rs = more.executeQuery()) {
                             return rs.next() ? rs.getBytes(1) : null;
