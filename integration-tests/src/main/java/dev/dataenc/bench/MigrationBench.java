@@ -133,6 +133,7 @@ public final class MigrationBench {
     static void copy(String url, String user, String from, String to) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, user, ""); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + to + " AS SELECT * FROM " + from);
+            s.execute("ALTER TABLE " + to + " ALTER COLUMN id SET NOT NULL");
             s.execute("ALTER TABLE " + to + " ADD PRIMARY KEY (id)");
             if (c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
                 s.execute("VACUUM ANALYZE " + from);
