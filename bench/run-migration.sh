@@ -4,6 +4,9 @@
 # PostgreSQL; prints the fill time, dry-run time, records/s and the keystore calls.
 #   bench/run-migration.sh                      # 1,000,000 rows in H2 and in PostgreSQL, 4 old CDKs
 #   ROWS=200000 bench/run-migration.sh postgres # one database, fewer rows
+# Each database also runs BlobMigrationBench: BLOB_ROWS (16) BLOBs of BLOB_MIB (32) MiB in a binary column,
+# migration MB/s beside the identity baseline and the raw BLOB decrypt+encrypt rate (BLOB_ROWS=0 skips it).
+# Both benchmarks print an identity baseline: the same engine with the crypto replaced by writing each value back.
 # PostgreSQL: DATAENC_TEST_PG_URL (+ DATAENC_TEST_PG_USER) reuses a server; otherwise a private one is
 # started the way the tests do (initdb into a temporary directory, 127.0.0.1, fsync=off: the figures
 # are not bound by disk flushes) and stopped at exit. H2: embedded files, WRITE_DELAY=0.
@@ -12,6 +15,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 rows="${ROWS:-1000000}"
 cdks="${CDKS:-4}"
+blob_rows="${BLOB_ROWS:-16}"
+blob_mib="${BLOB_MIB:-32}"
 dbs="${*:-h2 postgres}"
 out="${BENCH_OUT:-$root/bench/results}"
 mkdir -p "$out"
@@ -48,7 +53,10 @@ fi
 for db in $dbs; do
   if [ "$db" = postgres ]; then
     "$java_bin" $java_opts -cp "$cp" dev.dataenc.bench.MigrationBench postgres "$rows" "$cdks" "$pg_url" "$pg_user"
+    [ "$blob_rows" = 0 ] || "$java_bin" $java_opts -cp "$cp" dev.dataenc.bench.BlobMigrationBench postgres \
+      "$blob_rows" "$blob_mib" "$pg_url" "$pg_user"
   else
     "$java_bin" $java_opts -cp "$cp" dev.dataenc.bench.MigrationBench h2 "$rows" "$cdks"
+    [ "$blob_rows" = 0 ] || "$java_bin" $java_opts -cp "$cp" dev.dataenc.bench.BlobMigrationBench h2 "$blob_rows" "$blob_mib"
   fi
 done

@@ -9,6 +9,7 @@ import dev.dataenc.envelope.CacheLimits;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Keystores;
+import dev.dataenc.migrate.IdentityBaseline;
 import dev.dataenc.migrate.JdbcRecordSource;
 import dev.dataenc.migrate.Migration;
 import dev.dataenc.migrate.MigrationPlan;
@@ -33,7 +34,11 @@ import java.util.Random;
  * with N encrypted 64-byte values spread evenly over a few old CDKs, rotates once more, then times
  * the dry run ({@link Migration#plan}) and the migration ({@link Migration#run}) to the new ACTIVE
  * CDK on a freshly opened control plane (cold CDK cache, as the CLI runs), and counts the keystore
- * calls that cache made (unwraps): O(number of CDKs), not O(records). Checks a sample afterwards.
+ * calls that cache made (unwraps): O(number of CDKs), not O(records). Checks a sample afterwards. Then runs the
+ * identity baseline ({@link IdentityBaseline}) over a copy of the same rows ({@code bench_customer_base}, made
+ * before the migration): the same engine, reads, compare-and-set writes and batches with the crypto replaced by
+ * writing each value back unchanged, so that the ratio shows what the crypto costs. The baseline runs second
+ * (JIT and database caches warm), which makes the ratio conservative.
  *
  * <pre>
  * MigrationBench h2 [rows] [cdks]
@@ -79,7 +84,9 @@ public final class MigrationBench {
 
         long t0 = System.nanoTime();
         fill(config, hostUrl, user, rows, cdks);
+        copy(hostUrl, user, "bench_customer", "bench_customer_base");
         System.out.printf("fill: %.1f s%n", secs(t0));
+        double rate;
 
         try (ControlPlane plane = ControlPlane.open(config, ControlPlane.Options.admin("bench"));
              JdbcRecordSource source = JdbcRecordSource.connect(hostUrl, user, "").table("bench_customer").key("id")
@@ -96,8 +103,9 @@ public final class MigrationBench {
             MigrationResult result = migration.run(request);
             double run = secs(t2);
             long calls = plane.status().cache().keystoreCalls() - callsBefore;
+            rate = result.job().counts().records() / run;
             System.out.printf("migrate: %.1f s, %,d records, %,d re-encrypted, %,.0f records/s%n", run,
-                    result.job().counts().records(), result.job().counts().migrated(), result.job().counts().records() / run);
+                    result.job().counts().records(), result.job().counts().migrated(), rate);
             System.out.printf("keystore calls (CDK cache unwraps) during dry run + migration: %d, for %d CDKs%n",
                     calls, cdks + 1);
             System.out.printf("references left under old CDKs: %s%n", result.references().map(r -> {
@@ -106,6 +114,31 @@ public final class MigrationBench {
                 return m.toString();
             }).orElse("?"));
             check(plane.propertyCipher(), hostUrl, user, rows, plan.target().toString());
+        }
+        try (ControlPlane plane = ControlPlane.open(config, ControlPlane.Options.admin("bench"));
+             JdbcRecordSource base = JdbcRecordSource.connect(hostUrl, user, "").table("bench_customer_base").key("id")
+                     .column("email:" + CONTEXT).build()) {
+            long t3 = System.nanoTime();
+            MigrationResult result = IdentityBaseline.migration(plane).run(MigrationRequest.of(base));
+            double run = secs(t3);
+            double baseRate = result.job().counts().records() / run;
+            System.out.printf("identity baseline (same engine, crypto replaced by writing each value back): %.1f s, %,d"
+                    + " records, %,d rewritten, %,.0f records/s%n", run, result.job().counts().records(),
+                    result.job().counts().migrated(), baseRate);
+            System.out.printf("migrate / baseline: %.2fx%n", rate / baseRate);
+        }
+    }
+
+    /** {@code CREATE TABLE to AS SELECT * FROM from} with the same primary key: the same rows for the baseline. */
+    static void copy(String url, String user, String from, String to) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, ""); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + to + " AS SELECT * FROM " + from);
+            s.execute("ALTER TABLE " + to + " ALTER COLUMN id SET NOT NULL");
+            s.execute("ALTER TABLE " + to + " ADD PRIMARY KEY (id)");
+            if (c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+                s.execute("VACUUM ANALYZE " + from);
+                s.execute("VACUUM ANALYZE " + to);
+            }
         }
     }
 
@@ -167,7 +200,7 @@ public final class MigrationBench {
         return s + "x".repeat(64 - s.length());
     }
 
-    private static String newDatabase(String base, String user, String what) throws SQLException {
+    static String newDatabase(String base, String user, String what) throws SQLException {
         String name = "dataenc_bench_" + what + "_" + ProcessHandle.current().pid();
         try (Connection c = DriverManager.getConnection(base + "postgres", user, ""); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name);
@@ -176,7 +209,7 @@ public final class MigrationBench {
         return base + name;
     }
 
-    private static double secs(long since) {
+    static double secs(long since) {
         return (System.nanoTime() - since) / 1e9;
     }
 }

@@ -47,11 +47,18 @@ final class BinaryReencryption {
     private final PropertyCipher properties;
     private final BlobCipher blobs;
     private final RecordSource source;
+    private final boolean identity;
 
     BinaryReencryption(PropertyCipher properties, BlobCipher blobs, RecordSource source) {
+        this(properties, blobs, source, false);
+    }
+
+    /** @param identity benchmarks only ({@link Migration#identityRewrite()}): the value is copied, not re-encrypted */
+    BinaryReencryption(PropertyCipher properties, BlobCipher blobs, RecordSource source, boolean identity) {
         this.properties = properties;
         this.blobs = blobs;
         this.source = source;
+        this.identity = identity;
     }
 
     /**
@@ -122,6 +129,12 @@ final class BinaryReencryption {
         }
         Path file = tempFile();
         try {
+            if (identity) {
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    bin.transferTo(out);
+                }
+                return new Outcome(new BinaryWrite("-", 0, digest.digest(), file), null);
+            }
             Outcome o = cell.kind() == BinaryCell.Kind.PROPERTY
                     ? property(bin, context, fromContext, current, cell, file)
                     : blob(bin, context, fromContext, current, cell, file);

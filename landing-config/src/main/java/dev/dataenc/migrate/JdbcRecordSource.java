@@ -33,17 +33,23 @@ import javax.sql.DataSource;
  * ciphertexts or BLOBs ({@link SourceColumn.Kind#BINARY}, detected from the column type). Binary values are read as a
  * header and a length in batch reads, streamed one at a time when migrated, and written by a compare-and-set on their
  * SHA-256 digest under a row lock ({@code column:context}; required, there is no default).
+ * No binary value is ever whole in this JVM's memory: on PostgreSQL (whose driver materialises a {@code bytea}
+ * whole) a value is read one chunk at a time ({@code SUBSTRING(col FROM ? FOR ?)}, {@value #DEFAULT_CHUNK} bytes
+ * each) within one REPEATABLE READ transaction, so that every chunk comes from the same snapshot; elsewhere it is
+ * read through the driver's LOB stream, and the header of a value in a batch read from the first bytes of that
+ * stream (H2's {@code SUBSTRING} would load a BLOB whole). Writes stream the new ciphertext from its temporary file.
  * The CDK registry's own tables ({@code dataenc_*}) are refused.
  *
  * <p>Table and column names are looked up in the database metadata when the source is built and
  * only the names found there are used in SQL, quoted; a name that does not exist is a
  * {@link RecordSourceException} listing what does. Text writes are compare-and-set
- * ({@code UPDATE t SET col = ? WHERE key = ? AND col = ?}), one transaction per call. A PostgreSQL {@code bytea}
- * value is held by the driver whole while it is read (one value at a time); an H2 BLOB is streamed.
+ * ({@code UPDATE t SET col = ? WHERE key = ? AND col = ?}), one transaction per call.
  */
 public final class JdbcRecordSource implements RecordSource {
 
     private static final int FETCH_SIZE = 1000;
+    /** Bytes per read of a PostgreSQL binary value: a smaller value is read in one query. */
+    static final int DEFAULT_CHUNK = 1024 * 1024;
     private static final String REGISTRY_PREFIX = "dataenc_";
     private static final String REGISTRY_MARKER = "dataenc_cdk";
 
@@ -60,10 +66,12 @@ public final class JdbcRecordSource implements RecordSource {
     private final String selectList;
 
     private final String digestFunction;
+    private final boolean postgres;
+    private final int chunk;
 
     private JdbcRecordSource(DataSource dataSource, HikariDataSource owned, String name, List<SourceColumn> columns,
                              String table, String key, List<String> quotedColumns, KeyType keyType,
-                             String digestFunction) {
+                             String digestFunction, boolean postgres, int chunk) {
         this.dataSource = dataSource;
         this.owned = owned;
         this.name = name;
@@ -73,11 +81,14 @@ public final class JdbcRecordSource implements RecordSource {
         this.quotedColumns = List.copyOf(quotedColumns);
         this.keyType = keyType;
         this.digestFunction = digestFunction;
+        this.postgres = postgres;
+        this.chunk = chunk;
         List<String> select = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             String q = quotedColumns.get(i);
-            select.add(columns.get(i).binary() ? "SUBSTRING(" + q + " FROM 1 FOR " + CiphertextInfo.PROBE_LENGTH
-                    + "), OCTET_LENGTH(" + q + ")" : q);
+            // PostgreSQL slices a TOASTed value on the server; elsewhere the header is read from the LOB stream
+            select.add(!columns.get(i).binary() ? q : postgres ? "SUBSTRING(" + q + " FROM 1 FOR "
+                    + CiphertextInfo.PROBE_LENGTH + "), OCTET_LENGTH(" + q + ")" : q + ", OCTET_LENGTH(" + q + ")");
         }
         this.selectList = key + ", " + String.join(", ", select);
     }
@@ -120,6 +131,7 @@ public final class JdbcRecordSource implements RecordSource {
         private String key;
         private final List<String> columnSpecs = new ArrayList<>();
         private String name;
+        private int chunk = DEFAULT_CHUNK;
 
         private Builder(DataSource dataSource, HikariDataSource owned) {
             this.dataSource = dataSource;
@@ -156,6 +168,15 @@ public final class JdbcRecordSource implements RecordSource {
             return this;
         }
 
+        /** Bytes per chunk when a PostgreSQL binary value is read (tests make it small to cross chunk bounds). */
+        Builder chunkSize(int bytes) {
+            if (bytes < CiphertextInfo.PROBE_LENGTH) {
+                throw new IllegalArgumentException("chunk size " + bytes + " is below " + CiphertextInfo.PROBE_LENGTH);
+            }
+            this.chunk = bytes;
+            return this;
+        }
+
         /**
          * Checks the table, key and columns against the database metadata.
          *
@@ -168,7 +189,7 @@ public final class JdbcRecordSource implements RecordSource {
                             + " column (column or column:context); got table=" + table + ", key=" + key + ", columns="
                             + columnSpecs);
                 }
-                return new JdbcTableInspector(dataSource).inspect(table, key, columnSpecs, name, owned);
+                return new JdbcTableInspector(dataSource).inspect(table, key, columnSpecs, name, owned, chunk);
             } catch (RuntimeException e) {
                 if (owned != null) {
                     owned.close();
@@ -187,7 +208,7 @@ public final class JdbcRecordSource implements RecordSource {
         }
 
         JdbcRecordSource inspect(String tableSpec, String keySpec, List<String> columnSpecs, String name,
-                                 HikariDataSource owned) {
+                                 HikariDataSource owned, int chunk) {
             try (Connection c = dataSource.getConnection()) {
                 DatabaseMetaData md = c.getMetaData();
                 TableMetadata t = TableMetadata.find(c, tableSpec);
@@ -244,7 +265,7 @@ public final class JdbcRecordSource implements RecordSource {
                 String digest = product.contains("postgres") ? "sha256(%s)" : product.contains("h2")
                         ? "HASH('SHA-256', %s)" : null;
                 return new JdbcRecordSource(dataSource, owned, sourceName, columns, qualified, quote(quote, k.name()),
-                        quoted, keyType, digest);
+                        quoted, keyType, digest, product.contains("postgres"), chunk);
             } catch (SQLException e) {
                 throw new RecordSourceException("cannot read the metadata of table " + tableSpec + ": " + e.getMessage(), e);
             }
@@ -461,6 +482,9 @@ public final class JdbcRecordSource implements RecordSource {
     @Override
     public boolean readBinary(String k, int column, BinaryReader reader) {
         requireBinary(column);
+        if (postgres) {
+            return readChunked(k, column, reader);
+        }
         String q = quotedColumns.get(column);
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
@@ -489,6 +513,65 @@ public final class JdbcRecordSource implements RecordSource {
                         + columns.get(column).name() + " of " + name + ": " + e.getMessage(), e);
             } finally {
                 c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw failure("read the value of record " + k + ", column " + columns.get(column).name(), e);
+        }
+    }
+
+    /**
+     * PostgreSQL: the length and the first chunk in one query (all of a small value), then one query per further
+     * chunk, all in one read-only REPEATABLE READ transaction so that they come from one snapshot even when the
+     * application writes the record meanwhile (the compare-and-set then loses, as it should).
+     */
+    private boolean readChunked(String k, int column, BinaryReader reader) {
+        String q = quotedColumns.get(column);
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+            try (PreparedStatement first = c.prepareStatement("SELECT OCTET_LENGTH(" + q + "), SUBSTRING(" + q
+                    + " FROM 1 FOR ?) FROM " + table + " WHERE " + key + " = ?");
+                 PreparedStatement more = c.prepareStatement("SELECT SUBSTRING(" + q + " FROM ? FOR ?) FROM " + table
+                         + " WHERE " + key + " = ?")) {
+                first.setInt(1, chunk);
+                bindKey(first, 2, k);
+                long length;
+                byte[] head;
+                try (ResultSet rs = first.executeQuery()) {
+                    if (!rs.next() || (head = rs.getBytes(2)) == null) {
+                        c.commit();
+                        return false;
+                    }
+                    length = rs.getLong(1);
+                }
+                bindKey(more, 3, k);
+                try (InputStream in = new ChunkedBinaryStream(head, length, chunk, (offset, count) -> {
+                    try {
+                        more.setInt(1, Math.toIntExact(offset + 1)); // bytea: int offsets (a value is < 1 GiB)
+                        more.setInt(2, count);
+                        try (ResultSet rs = more.executeQuery()) {
+                            return rs.next() ? rs.getBytes(1) : null;
+                        }
+                    } catch (SQLException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                })) {
+                    reader.read(in, length);
+                }
+                c.commit();
+                return true;
+            } catch (IOException e) {
+                c.rollback();
+                throw new RecordSourceException("cannot read the value of record " + k + ", column "
+                        + columns.get(column).name() + " of " + name + ": " + e.getMessage(), e);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+                c.setTransactionIsolation(isolation);
             }
         } catch (SQLException e) {
             throw failure("read the value of record " + k + ", column " + columns.get(column).name(), e);
@@ -613,7 +696,7 @@ public final class JdbcRecordSource implements RecordSource {
         int at = 2;
         for (SourceColumn column : columns) {
             if (column.binary()) {
-                byte[] head = rs.getBytes(at++);
+                byte[] head = postgres ? rs.getBytes(at++) : head(rs, at++);
                 long length = rs.getLong(at++);
                 values.add(head == null ? null : BinaryCell.of(head, length).encode());
             } else {
@@ -621,6 +704,15 @@ public final class JdbcRecordSource implements RecordSource {
             }
         }
         return new SourceRecord(keyOf(rs), values);
+    }
+
+    /** The first bytes of a binary value, read from the driver's stream (a LOB is not loaded whole); null for NULL. */
+    private static byte[] head(ResultSet rs, int index) throws SQLException {
+        try (InputStream in = rs.getBinaryStream(index)) {
+            return in == null ? null : in.readNBytes(CiphertextInfo.PROBE_LENGTH);
+        } catch (IOException e) {
+            throw new SQLException("cannot read the header of a binary value: " + e.getMessage(), e);
+        }
     }
 
     private String keyOf(ResultSet rs) throws SQLException {

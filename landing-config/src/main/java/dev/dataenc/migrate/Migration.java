@@ -76,6 +76,7 @@ public final class Migration {
     private final MigrationStore store;
     private final Options options;
     private final SwitchOwner owner;
+    private boolean identityRewrite;
 
     /** A migration through {@code plane}'s cipher, registry and audit trail, with default options. */
     public Migration(ControlPlane plane) {
@@ -87,6 +88,17 @@ public final class Migration {
         this.options = Objects.requireNonNull(options, "options");
         this.store = new MigrationStore(plane.database());
         this.owner = SwitchOwner.thisProcess("dataenc-migrate");
+    }
+
+    /**
+     * Benchmarks only, and reachable only from this package (no configuration or CLI option leads here): the same
+     * engine over the same records, with the crypto replaced by an identity re-write. Each value that would be
+     * re-encrypted is read as usual and written back unchanged by the same compare-and-set, in the same batches and
+     * write chunks, so that a benchmark shows what the crypto costs. Values stay under their old CDKs.
+     */
+    Migration identityRewrite() {
+        this.identityRewrite = true;
+        return this;
     }
 
     /** The persisted jobs and batches. */
@@ -235,7 +247,7 @@ public final class Migration {
         current.add(job.target());
         plane.registry().findActive().map(Cdk::id).ifPresent(current::add);
         RecordProcessor processor = new RecordProcessor(plane.propertyCipher(), plane.blobCipher(), request.source(), job.mode(),
-                request.writeChunk(), current, options.crash(), job.fromContext());
+                request.writeChunk(), current, options.crash(), job.fromContext(), identityRewrite);
         long[] done = {doneBefore};
         try {
             ValueCounts counts = processor.process(batch.range(), records -> {

@@ -42,17 +42,20 @@ final class RecordProcessor {
     private final CrashPoint crash;
     private final String fromContext;
     private final Set<CdkId> current = ConcurrentHashMap.newKeySet();
+    private final boolean identity;
 
     /**
      * @param current     CDKs whose ciphertexts count as migrated (the target and the ACTIVE CDK)
      * @param fromContext re-binding: the context values that fail with their column's context are decrypted with
      *                    (then re-encrypted with the column's); null for none. When set, values under the current
      *                    CDKs are decrypted too, since their CDK alone does not say which context they are bound to.
+     * @param identity    benchmarks only ({@link Migration#identityRewrite()}): values are written back unchanged
      */
     RecordProcessor(PropertyCipher cipher, BlobCipher blobs, RecordSource source, MigrationMode mode, int writeChunk,
-                    Set<CdkId> current, CrashPoint crash, String fromContext) {
+                    Set<CdkId> current, CrashPoint crash, String fromContext, boolean identity) {
         this.cipher = cipher;
-        this.binary = new BinaryReencryption(cipher, blobs, source);
+        this.identity = identity;
+        this.binary = new BinaryReencryption(cipher, blobs, source, identity);
         this.source = source;
         this.mode = mode;
         this.writeChunk = writeChunk;
@@ -151,6 +154,9 @@ final class RecordProcessor {
             if (current.contains(PropertyCipher.cdkIdOf(value))) {
                 tally.alreadyTarget++;
                 return Optional.empty();
+            }
+            if (identity) {
+                return Optional.of(new Pending(new ValueWrite(key, col, value, value), false));
             }
             plain = cipher.decryptString(value, context);
         } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
