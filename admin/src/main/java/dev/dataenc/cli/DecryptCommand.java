@@ -96,7 +96,9 @@ final class DecryptCommand implements Callable<Integer> {
                 bytes = decryptBlob(plane, target);
             } else {
                 byte[] ciphertext = read.text() != null ? CiphertextInput.binaryOf(read.text()) : Files.readAllBytes(in);
-                plaintext = plane.propertyCipher().decrypt(ciphertext, context);
+                plaintext = info.kind() == CiphertextInfo.Kind.DETERMINISTIC
+                        ? plane.deterministicCipher().decrypt(ciphertext, context)
+                        : plane.propertyCipher().decrypt(ciphertext, context);
                 bytes = plaintext.length;
                 if (target != null) {
                     try (OutputStream file = target.stream()) {

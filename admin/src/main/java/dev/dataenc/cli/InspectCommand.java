@@ -46,7 +46,7 @@ final class InspectCommand implements Callable<Integer> {
     private JsonOption json;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "<value|@file|->",
-            description = "A text-form ciphertext (dataenc:v1:...), @<file>, or - for standard input.")
+            description = "A text-form ciphertext (dataenc:v1:... or dataenc:d1:...), @<file>, or - for standard input.")
     private String input;
 
     @Option(names = "--file", paramLabel = "<path>", description = "A file holding a ciphertext (text, binary or BLOB).")
@@ -106,8 +106,11 @@ final class InspectCommand implements Callable<Integer> {
         if (d.file() != null) {
             out.println("file:             " + d.file());
         }
+        boolean deterministic = d.kind().equals("DETERMINISTIC");
         out.println("kind:             " + d.kind() + (d.kind().equals("BLOB") ? " (streaming, segmented)"
-                : " value") + ", " + (d.encoding().equals("TEXT") ? "text form (dataenc:v1:...)" : "binary"));
+                : deterministic ? " value (searchable: equal values have equal ciphertexts)" : " value") + ", "
+                + (d.encoding().equals("TEXT") ? "text form (" + (deterministic ? "dataenc:d1:" : "dataenc:v1:") + "...)"
+                : "binary"));
         out.println("format version:   " + d.formatVersion());
         out.println("suite:            " + d.suiteId() + " = " + d.suite());
         out.println("CDK:              " + d.cdkId());

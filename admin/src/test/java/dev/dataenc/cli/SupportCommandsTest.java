@@ -88,6 +88,28 @@ class SupportCommandsTest {
     }
 
     @Test
+    void inspectAndDecrypt_deterministicValue_recogniseItsFormat() throws IOException {
+        CliFixture cli = cli();
+        String text;
+        try (ControlPlane plane = cli.plane()) {
+            text = plane.deterministicCipher().encryptString(EMAIL, CONTEXT);
+        }
+
+        Run r = cli.dataenc("inspect", text);
+        Run dec = cli.dataenc("decrypt", "--context", CONTEXT, "--print-plaintext", text);
+
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("kind:             DETERMINISTIC value (searchable"), r.out());
+        assertTrue(r.out().contains("text form (dataenc:d1:...)"), r.out());
+        assertTrue(r.out().contains("suite:            3 = AES-SIV"), r.out());
+        assertTrue(r.out().contains("CDK:              " + active(cli)), r.out());
+        assertTrue(r.out().contains(EMAIL.length() + " bytes of plaintext"), r.out());
+        assertFalse(r.all().contains(EMAIL), "inspect decrypts nothing");
+        assertEquals(0, dec.code(), dec.all());
+        assertEquals(EMAIL + System.lineSeparator(), dec.out());
+    }
+
+    @Test
     void inspect_blobFile_showsSegmentSizeAndCount_fromTheFileLength() throws IOException {
         CliFixture cli = cli();
         Path plain = dir.resolve("invoice.pdf");

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * What the header and length of a dataenc ciphertext say about it, read without any key: its kind
- * (property value or BLOB), encoding, format version, algorithm suite, CDK id and, for a BLOB, the
+ * (property value, deterministic property value or BLOB), encoding, format version, algorithm suite, CDK id and, for a BLOB, the
  * segment size and the number of segments. Nothing is decrypted or authenticated, so a ciphertext
  * whose payload was altered still parses here; only {@link PropertyCipher} and {@link BlobCipher}
  * can tell that. Used by {@code dataenc inspect}. None of it is secret.
@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param kind            a property value or a BLOB
  * @param encoding        the text form ({@value PropertyFormat#TEXT_PREFIX}...) or binary
  * @param formatVersion   the format version byte (1)
- * @param suiteId         the algorithm suite byte (1: property AES-256-GCM; 2: BLOB segmented AES-256-GCM)
+ * @param suiteId         the algorithm suite byte (1: property AES-256-GCM; 2: BLOB segmented AES-256-GCM;
+ *                        3: deterministic AES-SIV)
  * @param cdkId           the CDK it was made under
  * @param ciphertextBytes length of the binary form in bytes
  * @param plaintextBytes  length of the plaintext it holds (derived from the lengths)
@@ -32,12 +33,17 @@ public record CiphertextInfo(Kind kind, Encoding encoding, int formatVersion, in
         /** A property value ({@link PropertyCipher}). */
         PROPERTY,
         /** A streaming, segmented BLOB ({@link BlobCipher}). */
-        BLOB
+        BLOB,
+        /** A deterministic (searchable) property value ({@link DeterministicCipher}). */
+        DETERMINISTIC
     }
 
     /** How a ciphertext is written down. */
     public enum Encoding {
-        /** {@value PropertyFormat#TEXT_PREFIX} followed by unpadded base64url. */
+        /**
+         * {@value PropertyFormat#TEXT_PREFIX} (or {@value DeterministicFormat#TEXT_PREFIX} for a deterministic
+         * value) followed by unpadded base64url.
+         */
         TEXT,
         /** The raw bytes. */
         BINARY
@@ -62,6 +68,7 @@ public record CiphertextInfo(Kind kind, Encoding encoding, int formatVersion, in
         return switch (suiteId) {
             case PropertyFormat.SUITE_AES256_GCM -> "AES-256-GCM (96-bit random IV, 128-bit tag)";
             case BlobFormat.SUITE_AES256_GCM_HKDF_SEGMENTED -> "AES-256-GCM segmented, HKDF-SHA256 per-BLOB key";
+            case DeterministicFormat.SUITE_AES_SIV -> "AES-SIV-CMAC-512 deterministic (searchable), HKDF-SHA256 key";
             default -> "unknown suite " + suiteId;
         };
     }
@@ -73,8 +80,15 @@ public record CiphertextInfo(Kind kind, Encoding encoding, int formatVersion, in
      * @throws MalformedCiphertextException if it is not a readable dataenc text ciphertext
      */
     public static CiphertextInfo ofText(String text) {
-        byte[] binary = PropertyFormat.decodeText(Objects.requireNonNull(text, "text").strip());
+        String stripped = Objects.requireNonNull(text, "text").strip();
+        byte[] binary = stripped.startsWith(DeterministicFormat.TEXT_PREFIX)
+                ? DeterministicFormat.decodeText(stripped) : PropertyFormat.decodeText(stripped);
         CiphertextInfo info = ofBinary(binary, binary.length);
+        if ((info.kind == Kind.DETERMINISTIC) != stripped.startsWith(DeterministicFormat.TEXT_PREFIX)) {
+            throw new MalformedCiphertextException("dataenc text ciphertext does not match its prefix: it holds a "
+                    + (info.kind == Kind.DETERMINISTIC ? "deterministic" : "randomised " + info.kind.name().toLowerCase())
+                    + " ciphertext (suite " + info.suiteId + ") under the prefix of the other kind; it was altered");
+        }
         return new CiphertextInfo(info.kind, Encoding.TEXT, info.formatVersion, info.suiteId, info.cdkId,
                 info.ciphertextBytes, info.plaintextBytes, info.segmentSize, info.segmentCount);
     }
@@ -97,6 +111,11 @@ public record CiphertextInfo(Kind kind, Encoding encoding, int formatVersion, in
         byte[] probe = head.length > length ? Arrays.copyOf(head, (int) length) : head;
         if (probe.length > 2 && probe[0] == BlobFormat.MAGIC && probe[2] == BlobFormat.SUITE_AES256_GCM_HKDF_SEGMENTED) {
             return blob(BlobFormat.parse(probe), length);
+        }
+        if (probe.length > 2 && probe[0] == PropertyFormat.MAGIC && probe[2] == DeterministicFormat.SUITE_AES_SIV) {
+            CdkId id = DeterministicFormat.readHeader(probe);
+            return new CiphertextInfo(Kind.DETERMINISTIC, Encoding.BINARY, PropertyFormat.VERSION_1,
+                    DeterministicFormat.SUITE_AES_SIV, id, length, length - DeterministicFormat.OVERHEAD, 0, 0);
         }
         // every other input is judged as a property ciphertext: that parser names what is wrong
         // (empty, foreign first byte, unknown version or suite, too short); probe holds all of a

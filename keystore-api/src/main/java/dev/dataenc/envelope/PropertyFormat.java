@@ -82,7 +82,12 @@ final class PropertyFormat {
 
     /** The text form of a binary ciphertext. */
     static String encodeText(byte[] ct) {
-        return TEXT_PREFIX + ENCODER.encodeToString(ct);
+        return encodeText(TEXT_PREFIX, ct);
+    }
+
+    /** The text form of a binary ciphertext under another text prefix (the deterministic suite's). */
+    static String encodeText(String prefix, byte[] ct) {
+        return prefix + ENCODER.encodeToString(ct);
     }
 
     /**
@@ -92,39 +97,55 @@ final class PropertyFormat {
      * @throws MalformedCiphertextException saying what is wrong and what was expected
      */
     static byte[] decodeText(String text) {
-        if (!text.startsWith(TEXT_PREFIX)) {
+        return decodeText(TEXT_PREFIX, text);
+    }
+
+    /**
+     * As {@link #decodeText(String)} for a text form with the given prefix.
+     *
+     * @throws MalformedCiphertextException saying what is wrong and what was expected
+     */
+    static byte[] decodeText(String prefix, String text) {
+        if (!text.startsWith(prefix)) {
+            String other = prefix.equals(TEXT_PREFIX) ? DeterministicFormat.TEXT_PREFIX : TEXT_PREFIX;
+            if (text.startsWith(other)) {
+                throw new MalformedCiphertextException("the value is a " + (other.equals(TEXT_PREFIX)
+                        ? "randomised dataenc property ciphertext ('" + TEXT_PREFIX + "'); decrypt it with PropertyCipher"
+                        : "deterministic (searchable) dataenc ciphertext ('" + other + "'); decrypt it with"
+                        + " DeterministicCipher") + ", not as '" + prefix + "'");
+            }
             if (text.startsWith("dataenc:")) {
                 throw new MalformedCiphertextException("unsupported dataenc text form: the value starts with"
-                        + " 'dataenc:' but not '" + TEXT_PREFIX + "'; was it written by a newer dataenc version?");
+                        + " 'dataenc:' but not '" + prefix + "'; was it written by a newer dataenc version?");
             }
             throw new MalformedCiphertextException("not a dataenc text ciphertext: the value (" + text.length()
-                    + " characters) does not start with '" + TEXT_PREFIX + "'; was this value ever encrypted?");
+                    + " characters) does not start with '" + prefix + "'; was this value ever encrypted?");
         }
-        int start = TEXT_PREFIX.length();
+        int start = prefix.length();
         int len = text.length() - start;
         if (text.indexOf('=', start) >= 0) {
-            throw malformedBase64("it contains '=' padding, which the text form does not use", null);
+            throw malformedBase64(prefix, "it contains '=' padding, which the text form does not use", null);
         }
         if (len % 4 == 1) {
-            throw malformedBase64("its length " + len + " is not a possible base64 length", null);
+            throw malformedBase64(prefix, "its length " + len + " is not a possible base64 length", null);
         }
         if (len > 0) {
             int last = base64urlValue(text.charAt(text.length() - 1));
             int unusedBitsMask = len % 4 == 2 ? 0x0F : len % 4 == 3 ? 0x03 : 0;
             if (last >= 0 && (last & unusedBitsMask) != 0) {
-                throw malformedBase64("it is not canonical (the unused bits of the last character are not zero)",
+                throw malformedBase64(prefix, "it is not canonical (the unused bits of the last character are not zero)",
                         null);
             }
         }
         try {
             return DECODER.decode(text.substring(start));
         } catch (IllegalArgumentException e) {
-            throw malformedBase64(e.getMessage(), e);
+            throw malformedBase64(prefix, e.getMessage(), e);
         }
     }
 
-    private static MalformedCiphertextException malformedBase64(String why, Exception cause) {
-        return new MalformedCiphertextException("dataenc text ciphertext is damaged: after '" + TEXT_PREFIX
+    private static MalformedCiphertextException malformedBase64(String prefix, String why, Exception cause) {
+        return new MalformedCiphertextException("dataenc text ciphertext is damaged: after '" + prefix
                 + "' expected unpadded base64url (A-Z a-z 0-9 - _), but " + why, cause);
     }
 

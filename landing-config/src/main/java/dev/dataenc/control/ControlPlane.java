@@ -45,11 +45,13 @@ import dev.dataenc.audit.AuditAction;
 import dev.dataenc.audit.AuditTrail;
 import dev.dataenc.audit.JdbcAuditTrail;
 import dev.dataenc.cdk.Cdk;
+import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.config.DataEncConfigException;
 import dev.dataenc.config.RotationPolicy;
 import dev.dataenc.envelope.BlobCipher;
+import dev.dataenc.envelope.DeterministicCipher;
 import dev.dataenc.envelope.CdkCache;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.DataEncException;
@@ -62,6 +64,8 @@ import dev.dataenc.registry.RegistryDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -187,6 +191,7 @@ public final class ControlPlane implements AutoCloseable {
     private final UsageCountingKeySource blobKeys;
     private final PropertyCipher propertyCipher;
     private final BlobCipher blobCipher;
+    private final DeterministicCipher deterministicCipher;
     private final ScheduledExecutorService flusher;
     private volatile DataEncConfig config;
     private volatile KeystoreSet keystores;
@@ -220,6 +225,8 @@ public final class ControlPlane implements AutoCloseable {
         this.blobKeys.onScheduledRefused(alarm);
         this.propertyCipher = new PropertyCipher(propertyKeys);
         this.blobCipher = new BlobCipher(blobKeys);
+        // counted as property values, against the same ceiling: consistent with PropertyCipher (see docs/FORMAT.md)
+        this.deterministicCipher = new DeterministicCipher(propertyKeys, this::cdksInUse);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dataenc-usage-flush");
             t.setDaemon(true);
@@ -458,6 +465,22 @@ public final class ControlPlane implements AutoCloseable {
     /** Encrypts and decrypts BLOBs with the ACTIVE CDK. */
     public BlobCipher blobCipher() {
         return blobCipher;
+    }
+
+    /**
+     * Deterministic (searchable) property encryption with the ACTIVE CDK; its lookups cover every CDK that may still
+     * protect data (ACTIVE and DECRYPT_ONLY, read from the registry at each lookup).
+     */
+    public DeterministicCipher deterministicCipher() {
+        return deterministicCipher;
+    }
+
+    /** The CDKs whose ciphertexts may still be stored: the ACTIVE one first, then DECRYPT_ONLY ones, newest first. */
+    private List<CdkId> cdksInUse() {
+        List<Cdk> newestFirst = new ArrayList<>(registry.list());
+        Collections.reverse(newestFirst);
+        return newestFirst.stream().filter(c -> c.status().protectsData())
+                .sorted(Comparator.comparing(c -> c.status() != CdkStatus.ACTIVE)).map(Cdk::id).toList();
     }
 
     /** The configuration in force. */

@@ -5,13 +5,15 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 
 import dev.dataenc.envelope.BlobCipher;
+import dev.dataenc.envelope.DeterministicCipher;
 import dev.dataenc.envelope.PropertyCipher;
 
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Guice wiring for a host application: binds {@link PropertyCipher} and {@link BlobCipher} (and the
+ * Guice wiring for a host application: binds {@link PropertyCipher}, {@link BlobCipher} and
+ * {@link DeterministicCipher} (and the
  * {@link DataEncService} behind them) from a data-encryption configuration file. Keystore types are
  * found with {@link java.util.ServiceLoader}, so adding a keystore jar is enough to use its type.
  *
@@ -48,5 +50,11 @@ public final class DataEncModule extends AbstractModule {
     @Singleton
     BlobCipher blobCipher(DataEncService service) {
         return service.blobCipher();
+    }
+
+    @Provides
+    @Singleton
+    DeterministicCipher deterministicCipher(DataEncService service) {
+        return service.deterministicCipher();
     }
 }

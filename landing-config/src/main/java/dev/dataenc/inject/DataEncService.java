@@ -7,6 +7,7 @@ import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.config.DataEncConfigException;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.BlobCipher;
+import dev.dataenc.envelope.DeterministicCipher;
 import dev.dataenc.envelope.PropertyCipher;
 
 import java.nio.file.Path;
@@ -68,6 +69,17 @@ public final class DataEncService implements AutoCloseable {
     /** Encrypts property values (e.g. database columns) under the ACTIVE CDK. */
     public PropertyCipher propertyCipher() {
         return plane.propertyCipher();
+    }
+
+    /**
+     * Deterministic (searchable) encryption of property values under the ACTIVE CDK, for columns that are queried by
+     * equality: {@code encryptString(value, context)} always gives the same text for the same value, context and CDK,
+     * and {@code lookupStrings(value, context)} gives the value's ciphertexts under every CDK still in use (ACTIVE and
+     * DECRYPT_ONLY), so that {@code where email in (:candidates)} finds rows written before a rotation or a keystore
+     * switch. It reveals which rows hold equal values: see "Deterministic encryption" in docs/JPA.md before using it.
+     */
+    public DeterministicCipher deterministicCipher() {
+        return plane.deterministicCipher();
     }
 
     /** Encrypts BLOBs (streams of any size) under the ACTIVE CDK. */

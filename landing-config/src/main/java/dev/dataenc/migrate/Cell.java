@@ -1,7 +1,6 @@
 package dev.dataenc.migrate;
 
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.MalformedCiphertextException;
 
 /**
@@ -30,11 +29,11 @@ record Cell(State state, CdkId cdk, boolean blob) {
                 case BLOB -> new Cell(State.CIPHERTEXT, b.cdk(), true);
             };
         }
-        if (!PropertyCipher.isEncrypted(value)) {
+        if (!TextCiphers.isEncrypted(value)) {
             return new Cell(State.PLAINTEXT, null, false);
         }
         try {
-            return new Cell(State.CIPHERTEXT, PropertyCipher.cdkIdOf(value), false);
+            return new Cell(State.CIPHERTEXT, TextCiphers.cdkIdOf(value), false);
         } catch (MalformedCiphertextException e) {
             return new Cell(State.MALFORMED, null, false);
         }

@@ -1,7 +1,6 @@
 package dev.dataenc.migrate;
 
 import dev.dataenc.cdk.CdkId;
-import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.CdkDestroyedException;
 import dev.dataenc.error.DecryptionFailedException;
 import dev.dataenc.error.MalformedCiphertextException;
@@ -48,7 +47,7 @@ public record ContextCheck(int sampled, List<String> problems) {
         return String.join("; ", problems);
     }
 
-    static ContextCheck of(PropertyCipher cipher, List<SourceColumn> columns, List<Map<CdkId, List<String>>> samples,
+    static ContextCheck of(TextCiphers cipher, List<SourceColumn> columns, List<Map<CdkId, List<String>>> samples,
                            String fromContext) {
         return of(cipher, null, columns, samples, fromContext);
     }
@@ -57,7 +56,7 @@ public record ContextCheck(int sampled, List<String> problems) {
      * @param binary   opens and tries the values of binary columns (whose samples are record keys); may be null when
      *                 no column is binary
      */
-    static ContextCheck of(PropertyCipher cipher, BinaryReencryption binary, List<SourceColumn> columns,
+    static ContextCheck of(TextCiphers cipher, BinaryReencryption binary, List<SourceColumn> columns,
                            List<Map<CdkId, List<String>>> samples, String fromContext) {
         int sampled = 0;
         List<String> problems = new ArrayList<>();
@@ -108,9 +107,9 @@ public record ContextCheck(int sampled, List<String> problems) {
     }
 
     /** True if it decrypts with the context (or the old one), false if neither, null if it says nothing. */
-    private static Boolean decrypts(PropertyCipher cipher, String ciphertext, String context, String fromContext) {
+    private static Boolean decrypts(TextCiphers cipher, String ciphertext, String context, String fromContext) {
         try {
-            cipher.decryptString(ciphertext, context);
+            cipher.decrypt(ciphertext, context);
             return true;
         } catch (DecryptionFailedException e) {
             if (fromContext == null) {
@@ -120,7 +119,7 @@ public record ContextCheck(int sampled, List<String> problems) {
             return null;
         }
         try {
-            cipher.decryptString(ciphertext, fromContext);
+            cipher.decrypt(ciphertext, fromContext);
             return true;
         } catch (DecryptionFailedException e) {
             return false;

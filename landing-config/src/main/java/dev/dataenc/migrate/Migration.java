@@ -122,8 +122,12 @@ public final class Migration {
                 store.running(request.source().name()), check(request, survey));
     }
 
+    private TextCiphers texts() {
+        return new TextCiphers(plane.propertyCipher(), plane.deterministicCipher());
+    }
+
     private ContextCheck check(MigrationRequest request, SourceSurvey survey) {
-        return ContextCheck.of(plane.propertyCipher(), new BinaryReencryption(plane.propertyCipher(), plane.blobCipher(),
+        return ContextCheck.of(texts(), new BinaryReencryption(plane.propertyCipher(), plane.blobCipher(),
                 request.source()), request.source().columns(), survey.samples(), request.fromContext());
     }
 
@@ -246,7 +250,7 @@ public final class Migration {
         Set<CdkId> current = new HashSet<>();
         current.add(job.target());
         plane.registry().findActive().map(Cdk::id).ifPresent(current::add);
-        RecordProcessor processor = new RecordProcessor(plane.propertyCipher(), plane.blobCipher(), request.source(), job.mode(),
+        RecordProcessor processor = new RecordProcessor(texts(), plane.blobCipher(), request.source(), job.mode(),
                 request.writeChunk(), current, options.crash(), job.fromContext(), identityRewrite);
         long[] done = {doneBefore};
         try {

@@ -3,7 +3,6 @@ package dev.dataenc.migrate;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.control.keyswitch.CrashPoint;
 import dev.dataenc.envelope.BlobCipher;
-import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.DecryptionFailedException;
 import dev.dataenc.error.MalformedCiphertextException;
 import dev.dataenc.error.UnknownCdkException;
@@ -16,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Migrates the records of one key range: for each value, decides (null, plaintext, already under the
- * target, or under an older CDK), re-encrypts under the ACTIVE CDK, verifies the new ciphertext
+ * target, or under an older CDK), re-encrypts under the ACTIVE CDK (a deterministic value deterministically,
+ * see {@link TextCiphers}), verifies the new ciphertext
  * decrypts to the same plaintext, and writes it by compare-and-set. A lost compare-and-set (the
  * application wrote the value meanwhile) is re-read: nothing more is done if the value is now under
  * the ACTIVE CDK, NULL or gone; otherwise it is migrated again (a few times at most). Plaintext is
@@ -34,7 +34,7 @@ final class RecordProcessor {
         void written(int records);
     }
 
-    private final PropertyCipher cipher;
+    private final TextCiphers text;
     private final BinaryReencryption binary;
     private final RecordSource source;
     private final MigrationMode mode;
@@ -51,11 +51,11 @@ final class RecordProcessor {
      *                    CDKs are decrypted too, since their CDK alone does not say which context they are bound to.
      * @param identity    benchmarks only ({@link Migration#identityRewrite()}): values are written back unchanged
      */
-    RecordProcessor(PropertyCipher cipher, BlobCipher blobs, RecordSource source, MigrationMode mode, int writeChunk,
+    RecordProcessor(TextCiphers text, BlobCipher blobs, RecordSource source, MigrationMode mode, int writeChunk,
                     Set<CdkId> current, CrashPoint crash, String fromContext, boolean identity) {
-        this.cipher = cipher;
+        this.text = text;
         this.identity = identity;
-        this.binary = new BinaryReencryption(cipher, blobs, source, identity);
+        this.binary = new BinaryReencryption(text.random(), blobs, source, identity);
         this.source = source;
         this.mode = mode;
         this.writeChunk = writeChunk;
@@ -139,31 +139,31 @@ final class RecordProcessor {
         if (source.columns().get(col).binary()) {
             return prepareBinary(key, col, value, context, tally);
         }
-        if (!PropertyCipher.isEncrypted(value)) {
+        if (!TextCiphers.isEncrypted(value)) {
             if (mode != MigrationMode.ENCRYPT_PLAINTEXT) {
                 tally.plaintext++;
                 return Optional.empty();
             }
-            return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(value, context, key, col)), true));
+            return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(value, context, key, col, null)), true));
         }
         if (fromContext != null) {
             return rebind(key, col, value, context, tally);
         }
         String plain;
         try {
-            if (current.contains(PropertyCipher.cdkIdOf(value))) {
+            if (current.contains(TextCiphers.cdkIdOf(value))) {
                 tally.alreadyTarget++;
                 return Optional.empty();
             }
             if (identity) {
                 return Optional.of(new Pending(new ValueWrite(key, col, value, value), false));
             }
-            plain = cipher.decryptString(value, context);
+            plain = text.decrypt(value, context);
         } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
             tally.unreadable++;
             return Optional.empty();
         }
-        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col)), false));
+        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col, value)), false));
     }
 
     /** A binary value: classified from its cell, then re-encrypted as a stream into a temporary file. */
@@ -202,14 +202,14 @@ final class RecordProcessor {
     private Optional<Pending> rebind(String key, int col, String value, String context, Tally tally) {
         String plain;
         try {
-            plain = cipher.decryptString(value, context);
-            if (current.contains(PropertyCipher.cdkIdOf(value))) {
+            plain = text.decrypt(value, context);
+            if (current.contains(TextCiphers.cdkIdOf(value))) {
                 tally.alreadyTarget++;
                 return Optional.empty();
             }
         } catch (DecryptionFailedException wrongContext) {
             try {
-                plain = cipher.decryptString(value, fromContext);
+                plain = text.decrypt(value, fromContext);
             } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
                 tally.unreadable++;
                 return Optional.empty();
@@ -218,18 +218,19 @@ final class RecordProcessor {
             tally.unreadable++;
             return Optional.empty();
         }
-        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col)), false));
+        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col, value)), false));
     }
 
-    private String encryptVerified(String plain, String context, String key, int col) {
-        String fresh = cipher.encryptString(plain, context);
-        if (!plain.equals(cipher.decryptString(fresh, context))) {
+    /** Encrypts in the kind of {@code like} (deterministic stays deterministic), and checks it decrypts back. */
+    private String encryptVerified(String plain, String context, String key, int col, String like) {
+        String fresh = text.encryptLike(plain, context, like);
+        if (!plain.equals(text.decrypt(fresh, context))) {
             throw new MigrationException("verification failed for record " + key + ", column "
                     + source.columns().get(col).name() + ": the new ciphertext does not decrypt to the value it was made"
                     + " from. Nothing was written for it; check the keystore and the key cache, then run the migration"
                     + " again.");
         }
-        current.add(PropertyCipher.cdkIdOf(fresh));
+        current.add(TextCiphers.cdkIdOf(fresh));
         return fresh;
     }
 
@@ -329,11 +330,11 @@ final class RecordProcessor {
     }
 
     private boolean needsWork(String value) {
-        if (!PropertyCipher.isEncrypted(value)) {
+        if (!TextCiphers.isEncrypted(value)) {
             return mode == MigrationMode.ENCRYPT_PLAINTEXT;
         }
         try {
-            if (!current.contains(PropertyCipher.cdkIdOf(value))) {
+            if (!current.contains(TextCiphers.cdkIdOf(value))) {
                 return true;
             }
         } catch (MalformedCiphertextException e) {
@@ -343,7 +344,7 @@ final class RecordProcessor {
             return false;
         }
         try {
-            cipher.decryptString(value, source.columns().get(0).context());
+            text.decrypt(value, source.columns().get(0).context());
             return false;
         } catch (DecryptionFailedException e) {
             return true; // still bound to the old context
