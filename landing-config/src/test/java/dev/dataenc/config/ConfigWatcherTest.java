@@ -60,8 +60,15 @@ class ConfigWatcherTest {
         return dir.resolve("dataenc.properties");
     }
 
+    /**
+     * Writes the file as an editor that saves atomically does (temporary file, then rename), so a poll never sees it
+     * half written: a plain truncate-and-write let a poll on a loaded machine read a partial file and deliver a
+     * spurious configuration error first.
+     */
     private void write(List<String> lines) throws IOException {
-        Files.write(file(), lines, StandardCharsets.UTF_8);
+        Path tmp = dir.resolve("dataenc.properties.tmp");
+        Files.write(tmp, lines, StandardCharsets.UTF_8);
+        Files.move(tmp, file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private Object next() throws InterruptedException {
