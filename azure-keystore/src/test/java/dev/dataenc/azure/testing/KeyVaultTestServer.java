@@ -90,6 +90,8 @@ public final class KeyVaultTestServer implements AutoCloseable {
     private final Set<String> forbidden = new HashSet<>();
     private final AtomicInteger throttled = new AtomicInteger();
     private volatile int retryAfterSeconds = 1;
+    private volatile long lastThrottleNanos;
+    private volatile long shortestWaitAfterThrottleNanos = Long.MAX_VALUE;
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final KeyPairGenerator rsa;
 
@@ -158,6 +160,12 @@ public final class KeyVaultTestServer implements AutoCloseable {
         require(name).forEach(v -> v.enabled = enabled);
     }
 
+    /** Enables or disables one version of a key. */
+    public synchronized void setEnabled(String name, String version, boolean enabled) {
+        require(name).stream().filter(v -> v.version.equals(version)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no version " + version)).enabled = enabled;
+    }
+
     /** Sets the expiry of every version of a key (null = none). */
     public synchronized void setExpiresOn(String name, OffsetDateTime when) {
         require(name).forEach(v -> v.expiresOn = when);
@@ -202,10 +210,21 @@ public final class KeyVaultTestServer implements AutoCloseable {
         }
     }
 
-    /** Answers the next {@code n} authorized requests 429 with {@code Retry-After: seconds}. */
+    /** Answers the next {@code n} authorized requests 429 with {@code Retry-After: seconds}; resets {@link #shortestWaitAfterThrottleMillis}. */
     public void throttle(int n, int seconds) {
         retryAfterSeconds = seconds;
+        lastThrottleNanos = 0;
+        shortestWaitAfterThrottleNanos = Long.MAX_VALUE;
         throttled.set(n);
+    }
+
+    /**
+     * The shortest time between a 429 answer and the next authorized request, in milliseconds (a lower bound the
+     * client must keep: Retry-After), or -1 when no request followed a 429 yet.
+     */
+    public long shortestWaitAfterThrottleMillis() {
+        long n = shortestWaitAfterThrottleNanos;
+        return n == Long.MAX_VALUE ? -1 : n / 1_000_000;
     }
 
     /** Requests received for an operation ({@code getKey}, {@code wrapKey}, {@code unwrapKey}, {@code getDeletedKey}, {@code challenge}, {@code throttled}). */
@@ -253,8 +272,14 @@ public final class KeyVaultTestServer implements AutoCloseable {
                     return;
                 }
             }
+            long last = lastThrottleNanos;
+            if (last != 0) {
+                shortestWaitAfterThrottleNanos = Math.min(shortestWaitAfterThrottleNanos, System.nanoTime() - last);
+                lastThrottleNanos = 0;
+            }
             if (throttled.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 count("throttled");
+                lastThrottleNanos = System.nanoTime();
                 ex.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds));
                 send(ex, 429, error("Throttled", "Request was not processed because too many requests were received."
                         + " Reason: VaultRequestTypeLimitReached"));
