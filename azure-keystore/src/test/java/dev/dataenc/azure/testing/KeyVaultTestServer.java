@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
 import javax.crypto.IllegalBlockSizeException;
+import javax.crypto.KeyGenerator;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import reactor.core.publisher.Mono;
@@ -54,13 +55,14 @@ import reactor.core.publisher.Mono;
  *       resource="https://vault.azure.net"}; the SDK then asks the credential for a token and sends again;</li>
  *   <li>{@code GET /keys/{name}} (current version), {@code GET /keys/{name}/{version}}, {@code GET /deletedkeys/{name}},
  *       {@code GET /deletedkeys};</li>
- *   <li>{@code POST /keys/{name}/{version}/wrapkey} and {@code unwrapkey}, RSA-OAEP-256 with the JCE (SHA-256 and
- *       MGF1-SHA-256); a ciphertext that does not decrypt is 400 {@code BadParameter};</li>
+ *   <li>{@code POST /keys/{name}/{version}/wrapkey} and {@code unwrapkey} with the JCE: RSA-OAEP-256 (SHA-256 and
+ *       MGF1-SHA-256) for RSA keys, A256KW (RFC 3394) for oct-HSM keys as on a Managed HSM; another algorithm, or a
+ *       ciphertext that does not decrypt, is 400 {@code BadParameter};</li>
  *   <li>a disabled version refuses every cryptographic operation (403, inner code {@code KeyDisabled}); an expired or
  *       not-yet-valid version refuses wrapKey but still unwraps, as Key Vault documents for date-controlled
  *       operations.</li>
  * </ul>
- * Admin hooks: {@link #createRsaKey}, {@link #rotate}, {@link #setEnabled}, {@link #setExpiresOn},
+ * Admin hooks: {@link #createRsaKey}, {@link #createOctHsmKey}, {@link #rotate}, {@link #setEnabled}, {@link #setExpiresOn},
  * {@link #setNotBefore}, {@link #delete} (soft delete), {@link #purge}, {@link #recover}, {@link #forbid} (403 as for
  * a missing role), {@link #throttle} (429 with Retry-After). {@link #requests(String)} counts requests per operation.
  */
@@ -138,16 +140,33 @@ public final class KeyVaultTestServer implements AutoCloseable {
 
     /** Creates an RSA-2048 key (or a new version of it) and returns its version. */
     public synchronized String createRsaKey(String name) {
-        SimulatedKeyVersion v = new SimulatedKeyVersion(UUID.randomUUID().toString().replace("-", ""),
-                rsa.generateKeyPair(), OffsetDateTime.now());
+        return add(name, new SimulatedKeyVersion(newVersion(), rsa.generateKeyPair(), null, OffsetDateTime.now()));
+    }
+
+    /** Creates an oct-HSM AES-256 key, as on a Managed HSM (or a new version of it), and returns its version. */
+    public synchronized String createOctHsmKey(String name) {
+        try {
+            KeyGenerator g = KeyGenerator.getInstance("AES");
+            g.init(256);
+            return add(name, new SimulatedKeyVersion(newVersion(), null, g.generateKey(), OffsetDateTime.now()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String add(String name, SimulatedKeyVersion v) {
         keys.computeIfAbsent(name, n -> new ArrayList<>()).add(v);
         return v.version;
+    }
+
+    private static String newVersion() {
+        return UUID.randomUUID().toString().replace("-", "");
     }
 
     /** Adds a new current version to an existing key (what a key rotation does) and returns it. */
     public synchronized String rotate(String name) {
         require(name);
-        return createRsaKey(name);
+        return require(name).get(0).aes != null ? createOctHsmKey(name) : createRsaKey(name);
     }
 
     /** The full key id of a version. */
@@ -342,8 +361,9 @@ public final class KeyVaultTestServer implements AutoCloseable {
             send(ex, 403, error("Forbidden", refusal, "KeyDisabled"));
             return;
         }
-        if (!"RSA-OAEP-256".equals(req.path("alg").asText())) {
-            send(ex, 400, error("BadParameter", "Unsupported algorithm in the test double: " + req.path("alg").asText()));
+        String alg = req.path("alg").asText();
+        if (!(v.aes == null ? "RSA-OAEP-256" : "A256KW").equals(alg)) {
+            send(ex, 400, error("BadParameter", "Algorithm " + alg + " is not supported for this key"));
             return;
         }
         byte[] in;
@@ -353,14 +373,18 @@ public final class KeyVaultTestServer implements AutoCloseable {
             send(ex, 400, error("BadParameter", "The value is not base64url"));
             return;
         }
-        Cipher c = Cipher.getInstance("RSA/ECB/OAEPPadding");
-        OAEPParameterSpec oaep = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
         byte[] out;
         try {
-            if (wrap) {
-                c.init(Cipher.ENCRYPT_MODE, v.pair.getPublic(), oaep);
+            Cipher c;
+            if (v.aes != null) {
+                c = Cipher.getInstance("AES/KW/NoPadding");
+                c.init(wrap ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, v.aes);
             } else {
-                c.init(Cipher.DECRYPT_MODE, v.pair.getPrivate(), oaep);
+                c = Cipher.getInstance("RSA/ECB/OAEPPadding");
+                OAEPParameterSpec oaep = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
+                        PSource.PSpecified.DEFAULT);
+                c.init(wrap ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, wrap ? v.pair.getPublic() : v.pair.getPrivate(),
+                        oaep);
             }
             out = c.doFinal(in);
         } catch (BadPaddingException | IllegalBlockSizeException e) {
@@ -413,13 +437,15 @@ public final class KeyVaultTestServer implements AutoCloseable {
     private ObjectNode bundle(String name, SimulatedKeyVersion v) {
         ObjectNode b = JSON.createObjectNode();
         ObjectNode key = b.putObject("key");
-        RSAPublicKey pub = (RSAPublicKey) v.pair.getPublic();
         key.put("kid", keyId(name, v.version));
-        key.put("kty", "RSA");
+        key.put("kty", v.aes == null ? "RSA" : "oct-HSM");
         ArrayNode ops = key.putArray("key_ops");
         List.of("encrypt", "decrypt", "wrapKey", "unwrapKey").forEach(ops::add);
-        key.put("n", B64.encodeToString(unsigned(pub.getModulus())));
-        key.put("e", B64.encodeToString(unsigned(pub.getPublicExponent())));
+        if (v.aes == null) {
+            RSAPublicKey pub = (RSAPublicKey) v.pair.getPublic();
+            key.put("n", B64.encodeToString(unsigned(pub.getModulus())));
+            key.put("e", B64.encodeToString(unsigned(pub.getPublicExponent())));
+        }
         ObjectNode a = b.putObject("attributes");
         a.put("enabled", v.enabled);
         if (v.notBefore != null) {
