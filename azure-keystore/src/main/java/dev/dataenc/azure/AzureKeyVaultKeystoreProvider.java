@@ -3,6 +3,9 @@ package dev.dataenc.azure;
 import dev.dataenc.keystore.Keystore;
 import dev.dataenc.keystore.KeystoreProvider;
 import dev.dataenc.keystore.KeystoreSettings;
+import java.net.URI;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
@@ -28,10 +31,24 @@ public final class AzureKeyVaultKeystoreProvider implements KeystoreProvider {
         return AzureKeyVaultKeystore.TYPE;
     }
 
+    /**
+     * Opens the keystore with the clients given to the constructor, else the first {@link AzureClientsSource} that
+     * answers for the vault, else {@link AzureClients#defaults()}.
+     */
     @Override
     public Keystore create(KeystoreSettings settings) {
-        AzureKeyVaultSettings.parse(settings);
-        return AzureKeyVaultKeystore.open(settings, clients != null ? clients : AzureClients.defaults());
+        AzureKeyVaultSettings parsed = AzureKeyVaultSettings.parse(settings);
+        return AzureKeyVaultKeystore.open(settings, clients != null ? clients : clientsFor(parsed.vaultUrl()));
+    }
+
+    private static AzureClients clientsFor(URI vaultUrl) {
+        for (AzureClientsSource source : ServiceLoader.load(AzureClientsSource.class)) {
+            Optional<AzureClients> c = source.clientsFor(vaultUrl);
+            if (c.isPresent()) {
+                return c.get();
+            }
+        }
+        return AzureClients.defaults();
     }
 
     @Override

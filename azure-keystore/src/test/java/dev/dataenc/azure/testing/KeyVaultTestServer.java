@@ -79,6 +79,7 @@ public final class KeyVaultTestServer implements AutoCloseable {
         }
     }
 
+    private static final Set<String> RUNNING = ConcurrentHashMap.newKeySet();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -119,6 +120,7 @@ public final class KeyVaultTestServer implements AutoCloseable {
             KeyVaultTestServer server = new KeyVaultTestServer(s, ex);
             s.createContext("/", server::handle);
             s.start();
+            RUNNING.add(server.base);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -496,8 +498,14 @@ public final class KeyVaultTestServer implements AutoCloseable {
         ex.getResponseBody().write(b);
     }
 
+    /** True when a server of this JVM is running at the vault URL. */
+    public static boolean isRunning(String vaultUrl) {
+        return RUNNING.contains(vaultUrl);
+    }
+
     @Override
     public void close() {
+        RUNNING.remove(base);
         https.stop(0);
         executor.shutdownNow();
     }
