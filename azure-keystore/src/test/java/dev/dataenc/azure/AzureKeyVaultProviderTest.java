@@ -1,6 +1,7 @@
 package dev.dataenc.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.keystore.DataKey;
@@ -25,5 +26,8 @@ class AzureKeyVaultProviderTest {
                 assertEquals(id, back.cdkId());
             }
         }
+        // the SDK met the bearer challenge (401 WWW-Authenticate) before sending the token; it caches the challenge
+        // per vault host for the process, so only the first client of the JVM is challenged
+        assertTrue(AzureKeyVaultFixture.server().requests("challenge") >= 1);
     }
 }
