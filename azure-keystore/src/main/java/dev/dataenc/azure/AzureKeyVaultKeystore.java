@@ -59,6 +59,7 @@ public final class AzureKeyVaultKeystore implements Keystore {
     private final String name;
     private final AzureKeyVaultSettings settings;
     private final AzureClients clients;
+    private final RetryOptions retry;
     private final KeyClient keys;
     private final KeyInspector inspector;
     private final String masterKeyId;
@@ -68,12 +69,13 @@ public final class AzureKeyVaultKeystore implements Keystore {
     private final Map<String, CryptographyClient> crypto = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private AzureKeyVaultKeystore(String name, AzureKeyVaultSettings settings, AzureClients clients, KeyClient keys,
-                                  KeyInspector inspector, String masterKeyId, String version, AzureWrappedKey.Alg alg,
+    private AzureKeyVaultKeystore(String name, AzureKeyVaultSettings settings, AzureClients clients, RetryOptions retry,
+                                  KeyClient keys, KeyInspector inspector, String masterKeyId, String version, AzureWrappedKey.Alg alg,
                                   Set<String> acceptedIds) {
         this.name = name;
         this.settings = settings;
         this.clients = clients;
+        this.retry = retry;
         this.keys = keys;
         this.inspector = inspector;
         this.masterKeyId = masterKeyId;
@@ -100,9 +102,15 @@ public final class AzureKeyVaultKeystore implements Keystore {
     }
 
     static AzureKeyVaultKeystore open(KeystoreSettings s, AzureClients clients, Clock clock) {
+        return open(s, clients, clock, Duration.ofMillis(500));
+    }
+
+    /** As {@link #open(KeystoreSettings, AzureClients)} with the retries' first backoff (tests: a short one). */
+    static AzureKeyVaultKeystore open(KeystoreSettings s, AzureClients clients, Clock clock, Duration baseDelay) {
         AzureKeyVaultSettings settings = AzureKeyVaultSettings.parse(s);
+        RetryOptions retry = retryOptions(baseDelay);
         KeyClientBuilder b = new KeyClientBuilder().vaultUrl(settings.vaultUrl().toString())
-                .credential(clients.credential()).httpClient(clients.httpClient()).retryOptions(retryOptions());
+                .credential(clients.credential()).httpClient(clients.httpClient()).retryOptions(retry);
         if (settings.loopback()) {
             b.disableChallengeResourceVerification();
         }
@@ -130,7 +138,7 @@ public final class AzureKeyVaultKeystore implements Keystore {
         for (String former : settings.formerKeyNames()) {
             accepted.add(base + former);
         }
-        return new AzureKeyVaultKeystore(s.name(), settings, clients, keys, inspector, masterKeyId,
+        return new AzureKeyVaultKeystore(s.name(), settings, clients, retry, keys, inspector, masterKeyId,
                 kid.substring(cut + 1), alg, Set.copyOf(accepted));
     }
 
@@ -152,9 +160,9 @@ public final class AzureKeyVaultKeystore implements Keystore {
                 + ", which cannot wrap keys; use an RSA or RSA-HSM key (or an oct-HSM key on a Managed HSM)");
     }
 
-    private static RetryOptions retryOptions() {
+    private static RetryOptions retryOptions(Duration baseDelay) {
         return new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(MAX_RETRIES)
-                .setBaseDelay(Duration.ofMillis(500)).setMaxDelay(Duration.ofSeconds(30)));
+                .setBaseDelay(baseDelay).setMaxDelay(Duration.ofSeconds(30)));
     }
 
     @Override
@@ -262,7 +270,7 @@ public final class AzureKeyVaultKeystore implements Keystore {
     private CryptographyClient client(String kid) {
         return crypto.computeIfAbsent(kid, k -> {
             CryptographyClientBuilder b = new CryptographyClientBuilder().keyIdentifier(k)
-                    .credential(clients.credential()).httpClient(clients.httpClient()).retryOptions(retryOptions())
+                    .credential(clients.credential()).httpClient(clients.httpClient()).retryOptions(retry)
                     .disableKeyCaching();
             if (settings.loopback()) {
                 b.disableChallengeResourceVerification();
