@@ -41,6 +41,9 @@ final class AzureErrors {
         if (status >= 500) {
             return KeyCondition.SERVICE_ERROR;
         }
+        if (status >= 400) {
+            return KeyCondition.REJECTED;
+        }
         return KeyCondition.UNREACHABLE;
     }
 

@@ -282,15 +282,14 @@ public final class AzureKeyVaultKeystore implements Keystore {
     private KeystoreUnavailableException unavailable(String kid, String op, RuntimeException e) {
         KeyCondition c = AzureErrors.byStatus(e);
         String detail = AzureErrors.describe(e);
+        String keyName = kid.substring(kid.lastIndexOf("/keys/") + "/keys/".length(), kid.lastIndexOf('/'));
         if (c == KeyCondition.FORBIDDEN || c == KeyCondition.NOT_FOUND) {
-            String keyName = kid.substring(masterKeyId.lastIndexOf("/keys/") + "/keys/".length(), kid.lastIndexOf('/'));
             KeyInspector.Finding f = inspector.inspect(keyName, kid.substring(kid.lastIndexOf('/') + 1));
             if (f.condition() != KeyCondition.ENABLED && f.condition() != KeyCondition.FORBIDDEN) {
                 c = f.condition();
                 detail = detail + "; " + f.detail();
             }
         }
-        String keyName = kid.substring(kid.lastIndexOf("/keys/") + "/keys/".length(), kid.lastIndexOf('/'));
         return new KeystoreUnavailableException(name, c.state(), describe(name) + ": cannot " + op + " with key " + kid
                 + ": " + c.state() + " (" + detail + "); " + c.hint(vaultName(settings), keyName) + "; "
                 + c.state().remedy(), e);

@@ -25,6 +25,8 @@ enum KeyCondition {
     NO_CREDENTIAL(MasterKeyState.UNREACHABLE),
     /** 429 still after the retries (each waited as long as Retry-After said). */
     THROTTLED(MasterKeyState.UNAVAILABLE),
+    /** Another 4xx: the vault refused the request itself (for example an algorithm the key type does not take). */
+    REJECTED(MasterKeyState.UNAVAILABLE),
     /** 5xx from the service. */
     SERVICE_ERROR(MasterKeyState.UNAVAILABLE),
     /** No HTTP answer at all (DNS, TLS, connection, timeout). */
@@ -65,6 +67,8 @@ enum KeyCondition {
                     + " AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or workload identity variables)";
             case THROTTLED -> "Key Vault throttled the requests (429) through every retry; retry later and lower the"
                     + " request rate (cache size, fewer CDK creations), or raise the vault's limits";
+            case REJECTED -> "Key Vault refused the request itself; check that the key's type and operations allow"
+                    + " wrapKey/unwrapKey with RSA-OAEP-256 (RSA keys) or A256KW (oct-HSM keys)";
             case SERVICE_ERROR -> "Key Vault answered with a server error; retry later and check Azure service health";
             case UNREACHABLE -> "Key Vault could not be reached; check the vault-url, DNS, proxy, firewall and private"
                     + " endpoint";

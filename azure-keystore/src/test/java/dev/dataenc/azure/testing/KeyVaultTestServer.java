@@ -199,11 +199,9 @@ public final class KeyVaultTestServer implements AutoCloseable {
 
     /** Soft-deletes a key: it is found among the deleted keys until purged or recovered. */
     public synchronized void delete(String name) {
-        deleted.put(name, keys.remove(name));
+        deleted.put(name, require(name));
+        keys.remove(name);
         deletedOn.put(name, OffsetDateTime.now());
-        if (deleted.get(name) == null) {
-            throw new IllegalArgumentException("no key " + name);
-        }
     }
 
     /** Purges a soft-deleted key: gone for good. */
