@@ -8,6 +8,7 @@ import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ProxySelector;
 import java.net.URISyntaxException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -34,9 +35,10 @@ public final class JdkAzureHttpClient implements HttpClient {
         this.client = client;
     }
 
-    /** A client that trusts the JVM's default trust store. */
+    /** A client that trusts the JVM's default trust store and uses its proxy settings ({@code https.proxyHost}, ...). */
     public static JdkAzureHttpClient create() {
-        return new JdkAzureHttpClient(java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT).build());
+        return new JdkAzureHttpClient(java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT)
+                .proxy(ProxySelector.getDefault()).build());
     }
 
     /** A client that trusts what the given SSL context trusts (tests: a self-signed loopback certificate). */
