@@ -37,8 +37,11 @@ public final class JdkAzureHttpClient implements HttpClient {
 
     /** A client that trusts the JVM's default trust store and uses its proxy settings ({@code https.proxyHost}, ...). */
     public static JdkAzureHttpClient create() {
-        return new JdkAzureHttpClient(java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT)
-                .proxy(ProxySelector.getDefault()).build());
+        java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (ProxySelector.getDefault() != null) {
+            b.proxy(ProxySelector.getDefault());
+        }
+        return new JdkAzureHttpClient(b.build());
     }
 
     /** A client that trusts what the given SSL context trusts (tests: a self-signed loopback certificate). */
