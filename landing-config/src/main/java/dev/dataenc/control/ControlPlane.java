@@ -221,6 +221,19 @@ public final class ControlPlane implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         RegistryDatabase db = RegistryDatabase.open(config.registry().url(), config.registry().user(),
                 config.registry().password());
+        return open(config, db, options);
+    }
+
+    /**
+     * As {@link #open(DataEncConfig, Options)} on a registry database opened by the caller (e.g. over the
+     * application's own {@link javax.sql.DataSource}, {@link RegistryDatabase#over}); {@code config.registry()} is
+     * then not used. The plane closes {@code db} when it closes, or when opening fails.
+     *
+     * @throws DataEncException if the active keystore cannot be opened or the registry refuses the configuration
+     */
+    public static ControlPlane open(DataEncConfig config, RegistryDatabase db, Options options) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(db, "db");
         KeystoreSet keystores = KeystoreSet.open(config.keystores());
         ControlPlane plane = null;
         try {
