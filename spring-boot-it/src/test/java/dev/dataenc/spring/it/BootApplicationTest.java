@@ -37,11 +37,14 @@ class BootApplicationTest {
     @TempDir
     static Path dir;
 
+    private static KeystoreSettings PRIMARY;
+
     @BeforeAll
     static void createKeystore() {
         // what "dataenc keystore create" does: the starter opens keystores, it never creates them
-        LocalKeystore.createMasterKey(KeystoreSettings.of("primary", "local",
-                Map.of("path", dir.resolve("primary.p12").toString(), "password", "it-keystore-password")));
+        PRIMARY = KeystoreSettings.of("primary", "local",
+                Map.of("path", dir.resolve("primary.p12").toString(), "password", "it-keystore-password"));
+        LocalKeystore.createMasterKey(PRIMARY);
     }
 
     private static String[] args(String db, String... extra) {
@@ -63,8 +66,9 @@ class BootApplicationTest {
         return a.toArray(String[]::new);
     }
 
+    /** One context start does it all (each start opens the keystore: 600,000 PBKDF2 iterations); ends with the key disabled. */
     @Test
-    void customerEmail_encryptedInTheTableAndReadBack() {
+    void customerEmail_encryptedInTheTableAndReadBack_healthDownOnceTheMasterKeyIsDisabled() throws Exception {
         try (ConfigurableApplicationContext ctx = SpringApplication.run(CustomerApp.class, args("app1"))) {
             assertEquals(System.getProperty("boot.expected.boot"), SpringBootVersion.getVersion());
             CustomerRepository customers = ctx.getBean(CustomerRepository.class);
@@ -82,7 +86,36 @@ class BootApplicationTest {
             assertEquals(1, tables(jdbc, "DATAENC_SCHEMA_HISTORY"), "the registry lives in the application's DataSource");
             assertEquals(0, tables(jdbc, "FLYWAY_SCHEMA_HISTORY"), "Boot's own Flyway did not run on the application's database");
             assertEquals(0, ctx.getBeanNamesForType(Flyway.class).length, "no Flyway bean for the application");
+
+            Object health = ctx.getBean("dataEncHealthIndicator");
+            assertEquals("UP", status(health));
+            try (LocalKeystore admin = LocalKeystore.open(PRIMARY)) {
+                admin.disableMasterKey(); // as "dataenc keystore disable primary" would, from another process
+            }
+            assertEquals("DOWN", status(health));
+            assertEquals("DISABLED", details(health).get("masterKeyState"));
         }
+    }
+
+    /** The status code of a Boot 3 or Boot 4 HealthIndicator's health() (the API moved between them). */
+    private static String status(Object indicator) throws Exception {
+        Object health = health(indicator);
+        Object status = health.getClass().getMethod("getStatus").invoke(health);
+        return (String) status.getClass().getMethod("getCode").invoke(status);
+    }
+
+    private static Map<?, ?> details(Object indicator) throws Exception {
+        Object health = health(indicator);
+        return (Map<?, ?>) health.getClass().getMethod("getDetails").invoke(health);
+    }
+
+    private static Object health(Object indicator) throws Exception {
+        for (Class<?> i : indicator.getClass().getInterfaces()) {
+            if (i.getSimpleName().equals("HealthIndicator")) {
+                return i.getMethod("health").invoke(indicator);
+            }
+        }
+        throw new AssertionError(indicator + " is no HealthIndicator");
     }
 
     @Test
