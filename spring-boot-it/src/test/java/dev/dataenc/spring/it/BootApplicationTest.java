@@ -6,6 +6,9 @@ import dev.dataenc.inject.DataEncService;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.local.LocalKeystore;
 
+import dev.dataenc.metrics.DataEncMetrics;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +75,8 @@ class BootApplicationTest {
         try (ConfigurableApplicationContext ctx = SpringApplication.run(CustomerApp.class, args("app1"))) {
             assertEquals(System.getProperty("boot.expected.boot"), SpringBootVersion.getVersion());
             CustomerRepository customers = ctx.getBean(CustomerRepository.class);
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            ctx.getBean(DataEncMetrics.class).bindTo(meters);
 
             customers.save(1, "ada@example.com");
 
@@ -79,6 +84,8 @@ class BootApplicationTest {
             assertNotEquals("ada@example.com", stored);
             assertFalse(stored.contains("ada"), "the column holds ciphertext");
             assertEquals("ada@example.com", customers.email(1));
+            assertEquals(1, meters.get("dataenc.operations").tag("cipher", "property").tag("operation", "encrypt")
+                    .tag("outcome", "success").functionTimer().count(), "metered with Boot's Micrometer");
             assertNotNull(ctx.getBean(BlobCipher.class));
             assertNotNull(ctx.getBean(DataEncService.class));
 
@@ -124,6 +131,10 @@ class BootApplicationTest {
         assertJar(Class.forName("com.zaxxer.hikari.HikariDataSource"),
                 "HikariCP-" + System.getProperty("boot.expected.hikaricp") + ".jar");
         assertJar(Class.forName("org.h2.Driver"), "h2-" + System.getProperty("boot.expected.h2") + ".jar");
+        assertJar(Class.forName("io.micrometer.core.instrument.MeterRegistry"),
+                "micrometer-core-" + System.getProperty("boot.expected.micrometer") + ".jar");
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("org.apache.commons.lang3.ObjectUtils"),
+                "dataenc brings no commons-lang3 (Boot 3.5's 3.17 broke commons-configuration2 before)");
     }
 
     @Test
