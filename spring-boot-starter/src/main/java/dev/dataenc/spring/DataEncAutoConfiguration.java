@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 
 import java.nio.file.Path;
@@ -32,13 +33,16 @@ import javax.sql.DataSource;
 public class DataEncAutoConfiguration {
 
     /**
-     * The service; Spring calls {@link DataEncService#close()} when the context closes.
+     * The service; Spring calls {@link DataEncService#close()} when the context closes. It is created after the
+     * application's database initialisation (its Flyway migrations, {@code schema.sql}), so a registry kept in the
+     * application's DataSource never gets there first.
      *
      * @throws DataEncConfigException if the properties are invalid (same messages as for the file), or
      *         {@code use-application-datasource} is set without a DataSource bean
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
+    @DependsOnDatabaseInitialization
     public DataEncService dataEncService(DataEncProperties properties, ObjectProvider<DataSource> dataSource) {
         if (properties.getConfigFile() != null && !properties.getConfigFile().isBlank()) {
             return DataEncService.start(Path.of(properties.getConfigFile()));

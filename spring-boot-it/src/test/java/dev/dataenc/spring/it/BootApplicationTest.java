@@ -99,8 +99,37 @@ class BootApplicationTest {
             try (LocalKeystore admin = LocalKeystore.open(PRIMARY)) {
                 admin.disableMasterKey(); // as "dataenc keystore disable primary" would, from another process
             }
-            assertEquals("DOWN", status(health));
-            assertEquals("DISABLED", details(health).get("masterKeyState"));
+            try {
+                assertEquals("DOWN", status(health));
+                assertEquals("DISABLED", details(health).get("masterKeyState"));
+            } finally {
+                try (LocalKeystore admin = LocalKeystore.open(PRIMARY)) {
+                    admin.enableMasterKey(); // for the other tests
+                }
+            }
+        }
+    }
+
+    @Test
+    void applicationWithFlywayMigrations_boot3RunsThemBeforeDataenc_boot4NeedsSpringBootFlyway() {
+        try (ConfigurableApplicationContext ctx = SpringApplication.run(CustomerApp.class,
+                args("app4", "--spring.flyway.locations=classpath:it-migration"))) {
+            JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+            assertEquals(1, tables(jdbc, "DATAENC_SCHEMA_HISTORY"));
+            if (SpringBootVersion.getVersion().startsWith("3.")) {
+                // the application has migrations: the guard leaves Boot's Flyway on, and dataenc starts after it
+                assertEquals(1, tables(jdbc, "APP_NOTE"), "the application's V1 migration ran");
+                Long appFirst = jdbc.queryForObject("SELECT MIN(\"installed_rank\") FROM \"flyway_schema_history\"",
+                        Long.class);
+                assertEquals(1L, appFirst);
+                Boolean ordered = jdbc.queryForObject("SELECT (SELECT MAX(\"installed_on\") FROM \"flyway_schema_history\")"
+                        + " <= (SELECT MIN(\"installed_on\") FROM \"dataenc_schema_history\")", Boolean.class);
+                assertTrue(Boolean.TRUE.equals(ordered), "the application's migrations ran before dataenc's");
+            } else {
+                // Boot 4's Flyway auto-configuration lives in spring-boot-flyway, which dataenc does not bring
+                assertEquals(0, tables(jdbc, "APP_NOTE"));
+                assertEquals(0, tables(jdbc, "FLYWAY_SCHEMA_HISTORY"));
+            }
         }
     }
 
