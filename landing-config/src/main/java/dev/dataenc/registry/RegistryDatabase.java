@@ -64,6 +64,7 @@ public final class RegistryDatabase implements AutoCloseable {
 
     private static void migrate(DataSource ds) {
         Flyway.configure()
+                .loggers("slf4j") // like the rest of dataenc: the host's SLF4J backend decides (silent without one)
                 .dataSource(ds)
                 .locations("classpath:dev/dataenc/registry/migration")
                 .table("dataenc_schema_history")
