@@ -48,6 +48,7 @@ public final class BlobCipher {
     private final DataKeySource keys;
     private final int segmentSize;
     private final int maxReadSegmentSize;
+    private final OperationObserver observer;
 
     /**
      * A BLOB cipher with the default segment size of 64 KiB: small enough to keep memory per
@@ -69,7 +70,21 @@ public final class BlobCipher {
         this(keys, segmentSize, Math.max(DEFAULT_MAX_READ_SEGMENT_SIZE, segmentSize));
     }
 
+    /**
+     * A BLOB cipher with the default segment size that reports each whole-BLOB {@link #encrypt(InputStream,
+     * OutputStream, String) encrypt} and {@link #decrypt(InputStream, OutputStream, String) decrypt} to
+     * {@code observer} (streams opened with {@link #encryptingStream} or {@link #decryptingStream} are not observed).
+     */
+    public BlobCipher(DataKeySource keys, OperationObserver observer) {
+        this(keys, BlobFormat.DEFAULT_SEGMENT_SIZE, DEFAULT_MAX_READ_SEGMENT_SIZE, observer);
+    }
+
     private BlobCipher(DataKeySource keys, int segmentSize, int maxReadSegmentSize) {
+        this(keys, segmentSize, maxReadSegmentSize, OperationObserver.NONE);
+    }
+
+    private BlobCipher(DataKeySource keys, int segmentSize, int maxReadSegmentSize, OperationObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.segmentSize = BlobFormat.checkSegmentSize(segmentSize);
         this.maxReadSegmentSize = BlobFormat.checkSegmentSize(maxReadSegmentSize);
@@ -84,7 +99,7 @@ public final class BlobCipher {
      * @throws IllegalArgumentException if {@code max} is not from 4 KiB to 16 MiB
      */
     public BlobCipher withMaxReadSegmentSize(int max) {
-        return new BlobCipher(keys, segmentSize, max);
+        return new BlobCipher(keys, segmentSize, max, observer);
     }
 
     /** The plaintext segment size this cipher encrypts with. */
@@ -151,6 +166,18 @@ public final class BlobCipher {
      * @return the number of plaintext bytes encrypted
      */
     public long encrypt(InputStream plaintext, OutputStream ciphertext, String context) throws IOException {
+        long start = System.nanoTime();
+        try {
+            long n = encryptUnobserved(plaintext, ciphertext, context);
+            observer.cipherOperation("blob", "encrypt", System.nanoTime() - start, null);
+            return n;
+        } catch (IOException | RuntimeException e) {
+            observer.cipherOperation("blob", "encrypt", System.nanoTime() - start, e);
+            throw e;
+        }
+    }
+
+    private long encryptUnobserved(InputStream plaintext, OutputStream ciphertext, String context) throws IOException {
         Objects.requireNonNull(plaintext, "plaintext");
         EncryptingOutputStream enc = encryptingStream(ciphertext, context);
         try {
@@ -170,6 +197,18 @@ public final class BlobCipher {
      * @return the number of plaintext bytes written
      */
     public long decrypt(InputStream ciphertext, OutputStream plaintext, String context) throws IOException {
+        long start = System.nanoTime();
+        try {
+            long n = decryptUnobserved(ciphertext, plaintext, context);
+            observer.cipherOperation("blob", "decrypt", System.nanoTime() - start, null);
+            return n;
+        } catch (IOException | RuntimeException e) {
+            observer.cipherOperation("blob", "decrypt", System.nanoTime() - start, e);
+            throw e;
+        }
+    }
+
+    private long decryptUnobserved(InputStream ciphertext, OutputStream plaintext, String context) throws IOException {
         Objects.requireNonNull(plaintext, "plaintext");
         DecryptingInputStream dec = new DecryptingInputStream(ciphertext, context, keys, maxReadSegmentSize);
         try {

@@ -86,6 +86,7 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
+    private final OperationObserver observer;
 
     /** A cache over {@code registry} that unwraps with {@code keystores}, timed by {@link System#nanoTime()}. */
     public CdkCache(CdkRegistry registry, Collection<Keystore> keystores, CacheLimits limits) {
@@ -104,7 +105,8 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
     private CdkCache(Builder b) {
         this.registry = b.registry;
         this.keystores = List.copyOf(b.keystores);
-        this.unwrapper = new CdkUnwrapper(keystores);
+        this.observer = b.observer;
+        this.unwrapper = new CdkUnwrapper(keystores, observer);
         this.activeKeystore = b.activeKeystore;
         this.legacyPolicy = b.legacyPolicy;
         this.nanoTime = b.nanoTime;
@@ -307,7 +309,7 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
                     + " New data is encrypted only under a CDK that the active keystore's master key protects: finish"
                     + " the keystore switch, or rotate the CDK ('dataenc rotate-cdk'). Decryption is not affected.");
         }
-        return new CdkUnwrapper(List.of(ks)).unwrap(cdk);
+        return new CdkUnwrapper(List.of(ks), observer).unwrap(cdk);
     }
 
     /** Destroys expired entries, then the oldest-loaded ones while there are more than maxEntries. */
@@ -416,6 +418,7 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
         private Supplier<String> activeKeystore;
         private LegacyCdkPolicy legacyPolicy = LegacyCdkPolicy.WARN;
         private Duration unknownTtl = Duration.ofSeconds(DEFAULT_UNKNOWN_TTL_SECONDS);
+        private OperationObserver observer = OperationObserver.NONE;
 
         private Builder(CdkRegistry registry, Collection<Keystore> keystores) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -477,6 +480,12 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
         }
 
         /** The cache. */
+        /** Reports each keystore call (unwrap) to {@code observer}; default {@link OperationObserver#NONE}. */
+        public Builder observer(OperationObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
         public CdkCache build() {
             return new CdkCache(this);
         }

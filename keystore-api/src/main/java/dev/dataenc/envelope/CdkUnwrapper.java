@@ -33,10 +33,17 @@ public final class CdkUnwrapper {
 
     private final List<Keystore> keystores;
     private final LongAdder attempts = new LongAdder();
+    private final OperationObserver observer;
 
     /** An unwrapper over the given keystores (tried in this order for each wrapping). */
     public CdkUnwrapper(Collection<Keystore> keystores) {
+        this(keystores, OperationObserver.NONE);
+    }
+
+    /** An unwrapper over the given keystores that reports each keystore call to {@code observer}. */
+    public CdkUnwrapper(Collection<Keystore> keystores, OperationObserver observer) {
         this.keystores = List.copyOf(Objects.requireNonNull(keystores, "keystores"));
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /**
@@ -66,9 +73,13 @@ public final class CdkUnwrapper {
                 }
                 tried = true;
                 attempts.increment();
+                long start = System.nanoTime();
                 try {
-                    return VerifiedUnwrap.unwrap(ks, cdk, w);
+                    DataKey key = VerifiedUnwrap.unwrap(ks, cdk, w);
+                    observer.keystoreCall(ks.name(), "unwrap", System.nanoTime() - start, null);
+                    return key;
                 } catch (CdkCheckFailedException e) {
+                    observer.keystoreCall(ks.name(), "unwrap", System.nanoTime() - start, e);
                     LOG.warn("CDK {}: {} by keystore '{}' yields a key that is not this CDK's (check value mismatch);"
                             + " it was not used", cdk.id(), describe(w), ks.name());
                     checkFailure = checkFailure == null ? e : checkFailure;
@@ -78,6 +89,7 @@ public final class CdkUnwrapper {
                     }
                     last = e;
                 } catch (RuntimeException e) {
+                    observer.keystoreCall(ks.name(), "unwrap", System.nanoTime() - start, e);
                     if (last != null) {
                         e.addSuppressed(last);
                     }

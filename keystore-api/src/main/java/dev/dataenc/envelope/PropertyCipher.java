@@ -43,10 +43,17 @@ public final class PropertyCipher {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DataKeySource keys;
+    private final OperationObserver observer;
 
     /** A cipher that takes its keys from {@code keys} (typically a {@link CdkCache}). */
     public PropertyCipher(DataKeySource keys) {
+        this(keys, OperationObserver.NONE);
+    }
+
+    /** A cipher that takes its keys from {@code keys} and reports each encryption and decryption to {@code observer}. */
+    public PropertyCipher(DataKeySource keys, OperationObserver observer) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /**
@@ -60,6 +67,18 @@ public final class PropertyCipher {
      * @throws CdkUnavailableException if no configured keystore can unwrap it
      */
     public byte[] encrypt(byte[] plaintext, String context) {
+        long start = System.nanoTime();
+        try {
+            byte[] out = encryptUnobserved(plaintext, context);
+            observer.cipherOperation("property", "encrypt", System.nanoTime() - start, null);
+            return out;
+        } catch (RuntimeException e) {
+            observer.cipherOperation("property", "encrypt", System.nanoTime() - start, e);
+            throw e;
+        }
+    }
+
+    private byte[] encryptUnobserved(byte[] plaintext, String context) {
         Objects.requireNonNull(plaintext, "plaintext");
         byte[] contextBytes = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "context");
         byte[] out = new byte[OVERHEAD + plaintext.length];
@@ -93,6 +112,18 @@ public final class PropertyCipher {
      * @throws dev.dataenc.error.TextEncodingException if the context holds an unpaired surrogate
      */
     public byte[] decrypt(byte[] ciphertext, String context) {
+        long start = System.nanoTime();
+        try {
+            byte[] out = decryptUnobserved(ciphertext, context);
+            observer.cipherOperation("property", "decrypt", System.nanoTime() - start, null);
+            return out;
+        } catch (RuntimeException e) {
+            observer.cipherOperation("property", "decrypt", System.nanoTime() - start, e);
+            throw e;
+        }
+    }
+
+    private byte[] decryptUnobserved(byte[] ciphertext, String context) {
         Objects.requireNonNull(ciphertext, "ciphertext");
         Objects.requireNonNull(context, "context");
         CdkId id = PropertyFormat.readHeader(ciphertext);

@@ -1,12 +1,6 @@
 package dev.dataenc.config;
 
-import org.apache.commons.configuration2.PropertiesConfiguration;
-import org.apache.commons.configuration2.convert.DisabledListDelimiterHandler;
-import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.commons.configuration2.io.FileHandler;
-
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +10,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Edits the configuration file in place, keeping its comments, blank lines, key order and
- * separators (commons-configuration's {@code PropertiesConfigurationLayout}). Writes are atomic:
+ * separators (only the values of the keys set change). Writes are atomic:
  * the new content goes to a temporary file in the same directory, is flushed to disk and then
  * renamed over the file, so readers (such as a {@link ConfigWatcher}) see the old or the new
  * file, never a half-written one. A symbolic link is followed: the real file is replaced in its own
@@ -58,20 +54,19 @@ public final class ConfigFile {
             throw new DataEncConfigException(ConfigLoader.KEYSTORE_ACTIVE, "Cannot make '" + keystoreName
                     + "' the active keystore in " + target + ": not a valid keystore name");
         }
-        PropertiesConfiguration config = new PropertiesConfiguration();
-        config.setListDelimiterHandler(DisabledListDelimiterHandler.INSTANCE);
-        config.setIncludesAllowed(false);
-        FileHandler handler = new FileHandler(config);
-        handler.setEncoding("UTF-8");
+        String text;
+        Map<String, List<String>> values;
         try {
-            handler.load(target.toFile());
-        } catch (ConfigurationException e) {
+            text = Files.readString(target, StandardCharsets.UTF_8);
+            values = PropertiesText.parse(text);
+        } catch (IOException e) {
             throw ConfigLoader.unparsable(target, e);
         }
 
         String typeKey = ConfigLoader.KEYSTORES_PREFIX + keystoreName + "." + ConfigLoader.TYPE_SETTING;
-        Object keystoreType = config.getProperty(typeKey);
-        if (!(keystoreType instanceof String ksType) || ksType.isBlank()) {
+        List<String> types = values.getOrDefault(typeKey, List.of());
+        String ksType = types.size() == 1 ? types.get(0) : null;
+        if (ksType == null || ksType.isBlank()) {
             throw new DataEncConfigException(ConfigLoader.KEYSTORE_ACTIVE, "Cannot make '" + keystoreName
                     + "' the active keystore in " + target + ": it has no single " + typeKey + "; configure the keystore first");
         }
@@ -82,15 +77,10 @@ public final class ConfigFile {
                     + "' needs cipher type '" + needed + "'");
         }
 
-        config.setProperty(ConfigLoader.KEYSTORE_ACTIVE, keystoreName);
-        config.setProperty(ConfigLoader.CIPHER_TYPE, type.configValue());
-        StringWriter out = new StringWriter();
-        try {
-            handler.save(out);
-        } catch (ConfigurationException e) {
-            throw new DataEncConfigException(null, "Cannot write " + target + ": " + e.getMessage(), e);
-        }
-        writeAtomically(target, out.toString());
+        PropertiesText edit = PropertiesText.of(text);
+        edit.set(ConfigLoader.KEYSTORE_ACTIVE, keystoreName);
+        edit.set(ConfigLoader.CIPHER_TYPE, type.configValue());
+        writeAtomically(target, edit.text());
     }
 
     /**

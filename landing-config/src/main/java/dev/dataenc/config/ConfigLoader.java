@@ -9,34 +9,31 @@ import dev.dataenc.keystore.Keystores;
 import dev.dataenc.registry.RegistryUrlPolicy;
 import dev.dataenc.registry.UnsafeRegistryUrlException;
 
-import org.apache.commons.configuration2.Configuration;
-import org.apache.commons.configuration2.PropertiesConfiguration;
-import org.apache.commons.configuration2.builder.FileBasedConfigurationBuilder;
-import org.apache.commons.configuration2.builder.fluent.Parameters;
-import org.apache.commons.configuration2.builder.fluent.PropertiesBuilderParameters;
-import org.apache.commons.configuration2.convert.DisabledListDelimiterHandler;
-import org.apache.commons.configuration2.ex.ConfigurationException;
-
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Reads and validates the data-encryption configuration, a {@code .properties} file (UTF-8).
- * Every key is documented in {@code docs/CONFIGURATION.md}.
+ * Reads and validates the data-encryption configuration, a {@code .properties} file (UTF-8), or the same
+ * keys given in code ({@link #fromMap}, {@link #fromProperties}, {@link DataEncSettings}): both go through
+ * the same validation and give the same {@link DataEncConfigException}s. Every key is documented in
+ * {@code docs/CONFIGURATION.md}.
  *
  * <p>Validation happens up front and is complete: every problem in the file (unknown or
  * misspelt keys, missing or invalid values, unknown keystore types or settings, a cipher type
@@ -44,7 +41,8 @@ import java.util.regex.Pattern;
  * collected and reported in one {@link DataEncConfigException}, one line per problem naming
  * the file, the key and what would be valid. Secret values never appear in messages.
  *
- * <p>Values are taken literally: no list splitting at commas, no {@code ${...}} interpolation,
+ * <p>The file has {@link Properties} syntax (a backslash escapes the next character: write {@code \\}
+ * for one). Values are taken literally: no list splitting at commas, no {@code ${...}} interpolation,
  * no {@code include}. Keys outside {@code dataenc.} are ignored, so the file may be shared.
  * Relative keystore {@code path} settings are resolved against the directory of the
  * configuration file. Keystores are not opened here; a wrong keystore password or a missing
@@ -137,7 +135,56 @@ public final class ConfigLoader {
      * @throws DataEncConfigException listing every problem, or naming the file and why it cannot be read
      */
     public static DataEncConfig load(Path file, Function<String, String> env) {
-        return validate(file, read(file), env);
+        Path abs = file.toAbsolutePath();
+        Path parent = abs.getParent();
+        return new Validation(abs, parent != null ? parent : abs.getRoot(), env).run(read(file));
+    }
+
+    /**
+     * Validates settings given in code, the same keys and rules as the file's (see {@code docs/CONFIGURATION.md}),
+     * looking up environment variables with {@link System#getenv(String)}.
+     *
+     * @param settings  key to value, e.g. {@code dataenc.keystore.active -> primary}; keys outside {@code dataenc.} are ignored
+     * @param baseDir   the directory relative keystore paths resolve against, and where the default H2 registry lives
+     * @return the validated configuration ({@link DataEncConfig#source()} is {@code null})
+     * @throws DataEncConfigException listing every problem, exactly as for a file with these lines
+     */
+    public static DataEncConfig fromMap(Map<String, String> settings, Path baseDir) {
+        return fromMap(settings, baseDir, System::getenv);
+    }
+
+    /**
+     * As {@link #fromMap(Map, Path)} with its own environment lookup (for the {@code *-env} keys).
+     *
+     * @param settings key to value
+     * @param baseDir  the directory relative paths resolve against
+     * @param env      environment variable lookup
+     * @return the validated configuration
+     * @throws DataEncConfigException listing every problem
+     */
+    public static DataEncConfig fromMap(Map<String, String> settings, Path baseDir, Function<String, String> env) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(baseDir, "baseDir");
+        Objects.requireNonNull(env, "env");
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        settings.forEach((k, v) -> values.put(Objects.requireNonNull(k, "key"), List.of(v == null ? "" : v)));
+        return new Validation(null, baseDir.toAbsolutePath().normalize(), env).run(values);
+    }
+
+    /**
+     * As {@link #fromMap(Map, Path)} for a {@link Properties} object (string keys and values only).
+     *
+     * @param settings the properties, e.g. loaded by the application from its own source
+     * @param baseDir  the directory relative paths resolve against
+     * @return the validated configuration
+     * @throws DataEncConfigException listing every problem
+     */
+    public static DataEncConfig fromProperties(Properties settings, Path baseDir) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String name : settings.stringPropertyNames()) {
+            map.put(name, settings.getProperty(name));
+        }
+        return fromMap(map, baseDir);
     }
 
     /**
@@ -175,27 +222,17 @@ public final class ConfigLoader {
                 + file.toAbsolutePath() + ": it " + reason + ". Point to an existing properties file (see docs/CONFIGURATION.md)."));
     }
 
-    /** The builder parameters every reader of the file uses: UTF-8, no list splitting, no includes. */
-    static PropertiesBuilderParameters parameters(Path file) {
-        return new Parameters().properties()
-                .setFile(file.toFile())
-                .setEncoding("UTF-8")
-                .setListDelimiterHandler(DisabledListDelimiterHandler.INSTANCE)
-                .setIncludesAllowed(false)
-                .setThrowExceptionOnMissing(false);
-    }
-
-    private static PropertiesConfiguration read(Path file) {
+    private static Map<String, List<String>> read(Path file) {
         Optional<DataEncConfigException> unreadable = checkReadable(file);
         if (unreadable.isPresent()) {
             throw unreadable.get();
         }
         ConfigFilePermissions.check(file);
-        FileBasedConfigurationBuilder<PropertiesConfiguration> builder =
-                new FileBasedConfigurationBuilder<>(PropertiesConfiguration.class).configure(parameters(file));
         try {
-            return builder.getConfiguration();
-        } catch (ConfigurationException | RuntimeException e) {
+            return PropertiesText.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (CharacterCodingException e) {
+            throw unparsable(file, new IOException("it is not UTF-8 text", e));
+        } catch (IOException | RuntimeException e) {
             throw unparsable(file, e);
         }
     }
@@ -210,19 +247,6 @@ public final class ConfigLoader {
                 + ": " + root + ". Check that it is a readable properties file.", e);
     }
 
-    /**
-     * Validates a parsed configuration.
-     *
-     * @param file   the file it came from (named in messages; relative paths resolve against its directory)
-     * @param config the parsed file
-     * @param env    environment variable lookup
-     * @return the validated configuration
-     * @throws DataEncConfigException listing every problem
-     */
-    static DataEncConfig validate(Path file, Configuration config, Function<String, String> env) {
-        return new Validation(file, env).run(config);
-    }
-
     /** One validation run: collects problems while reading the values. */
     private static final class Validation {
         private final Path file;
@@ -233,25 +257,25 @@ public final class ConfigLoader {
         /** Keystore name to its type, for keystores whose type is registered (even if other settings are wrong). */
         private final Map<String, String> knownTypes = new LinkedHashMap<>();
 
-        Validation(Path file, Function<String, String> env) {
-            this.file = file.toAbsolutePath();
-            Path parent = this.file.getParent();
-            this.dir = parent != null ? parent : this.file.getRoot();
+        /** @param file the file named in messages, or null for settings given in code; @param dir resolves relative paths */
+        Validation(Path file, Path dir, Function<String, String> env) {
+            this.file = file;
+            this.dir = dir;
             this.env = env;
         }
 
-        DataEncConfig run(Configuration config) {
-            for (Iterator<String> it = config.getKeys(); it.hasNext(); ) {
-                String key = it.next();
+        DataEncConfig run(Map<String, List<String>> config) {
+            for (Map.Entry<String, List<String>> e : config.entrySet()) {
+                String key = e.getKey();
                 if (!key.startsWith(PREFIX) || key.startsWith(CONSOLE_PREFIX)) {
                     continue;
                 }
-                Object raw = config.getProperty(key);
-                if (raw instanceof Collection<?> c) {
-                    problem(key, "is set " + c.size() + " times; keep exactly one line for it");
+                List<String> all = e.getValue();
+                if (all.size() > 1) {
+                    problem(key, "is set " + all.size() + " times; keep exactly one line for it");
                     continue;
                 }
-                String value = raw == null ? "" : raw.toString();
+                String value = all.isEmpty() || all.get(0) == null ? "" : all.get(0);
                 values.put(key, isSecret(key) ? value : value.trim()); // spaces may be part of a password
             }
 

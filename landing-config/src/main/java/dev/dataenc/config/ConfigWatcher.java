@@ -1,7 +1,5 @@
 package dev.dataenc.config;
 
-import org.apache.commons.configuration2.io.FileHandler;
-import org.apache.commons.configuration2.reloading.FileHandlerReloadingDetector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +17,7 @@ import java.util.function.Function;
 
 /**
  * Watches the configuration file and tells a {@link ConfigListener} when it changed: every
- * interval a commons-configuration {@link FileHandlerReloadingDetector} checks the file (its
+ * interval a stamp of the file is compared with the last one (its
  * modification time, size and identity, so an atomic replace is seen even within the same
  * millisecond); on a change the file is loaded and validated with {@link ConfigLoader} and the
  * listener gets {@link ConfigListener#configChanged} or, when it is invalid or gone,
@@ -70,9 +68,7 @@ public final class ConfigWatcher implements AutoCloseable {
         }
         this.listener = Objects.requireNonNull(listener, "listener");
         this.env = Objects.requireNonNull(env, "env");
-        FileHandler handler = new FileHandler();
-        handler.setFile(this.file.toFile());
-        this.detector = new StampDetector(handler, this.file);
+        this.detector = new StampDetector(this.file);
     }
 
     /**
@@ -164,24 +160,36 @@ public final class ConfigWatcher implements AutoCloseable {
     }
 
     /**
-     * Reports a stamp of modification time (full precision), size and file identity instead of the
-     * millisecond modification time alone.
+     * A stamp of modification time (full precision), size and file identity instead of the millisecond
+     * modification time alone; a change of stamp means the file must be read again.
      */
-    private static final class StampDetector extends FileHandlerReloadingDetector {
+    private static final class StampDetector {
         private final Path path;
+        private long last;
 
-        StampDetector(FileHandler handler, Path path) {
-            super(handler, 0);
+        StampDetector(Path path) {
             this.path = path;
         }
 
-        @Override
-        protected long getLastModificationDate() {
+        void refresh() {
+            last = stamp();
+        }
+
+        boolean isReloadingRequired() {
+            long now = stamp();
+            return now != 0 && now != last;
+        }
+
+        void reloadingPerformed() {
+            last = stamp();
+        }
+
+        private long stamp() {
             try {
                 BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
                 long h = a.lastModifiedTime().to(TimeUnit.NANOSECONDS) * 31 + a.size();
                 h = h * 31 + Objects.hashCode(a.fileKey());
-                return (h & Long.MAX_VALUE) | 1L; // > 0: the detector treats 0 as "no file"
+                return (h & Long.MAX_VALUE) | 1L; // never 0, which means "no file"
             } catch (IOException e) {
                 return 0;
             }

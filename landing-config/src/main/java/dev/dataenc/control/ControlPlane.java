@@ -178,6 +178,11 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private final RegistryDatabase db;
+    /** Counts of cipher operations and keystore calls, for metrics ({@code dev.dataenc.metrics.DataEncMetrics}). */
+    private final dev.dataenc.metrics.OperationStats stats = new dev.dataenc.metrics.OperationStats();
+    /** The counters of caches replaced by a configuration change, so {@link #cacheStats()} only grows. */
+    private final java.util.concurrent.atomic.AtomicReference<dev.dataenc.envelope.CacheStats> retiredCacheStats =
+            new java.util.concurrent.atomic.AtomicReference<>(new dev.dataenc.envelope.CacheStats(0, 0, 0, 0, 0));
     private final JdbcCdkRegistry registry;
     private final SwitchJobStore jobs;
     private final CdkUsageStore usage;
@@ -223,8 +228,8 @@ public final class ControlPlane implements AutoCloseable {
         DestructionAlarm alarm = new DestructionAlarm(audit, options.clock());
         this.propertyKeys.onScheduledRefused(alarm);
         this.blobKeys.onScheduledRefused(alarm);
-        this.propertyCipher = new PropertyCipher(propertyKeys);
-        this.blobCipher = new BlobCipher(blobKeys);
+        this.propertyCipher = new PropertyCipher(propertyKeys, stats);
+        this.blobCipher = new BlobCipher(blobKeys, stats);
         // counted as property values, against the same ceiling: consistent with PropertyCipher (see docs/FORMAT.md)
         this.deterministicCipher = new DeterministicCipher(propertyKeys, this::cdksInUse);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -243,6 +248,19 @@ public final class ControlPlane implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         RegistryDatabase db = RegistryDatabase.open(config.registry().url(), config.registry().user(),
                 config.registry().password());
+        return open(config, db, options);
+    }
+
+    /**
+     * As {@link #open(DataEncConfig, Options)} on a registry database opened by the caller (e.g. over the
+     * application's own {@link javax.sql.DataSource}, {@link RegistryDatabase#over}); {@code config.registry()} is
+     * then not used. The plane closes {@code db} when it closes, or when opening fails.
+     *
+     * @throws DataEncException if the active keystore cannot be opened or the registry refuses the configuration
+     */
+    public static ControlPlane open(DataEncConfig config, RegistryDatabase db, Options options) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(db, "db");
         KeystoreSet keystores = KeystoreSet.open(config.keystores());
         ControlPlane plane = null;
         try {
@@ -385,7 +403,8 @@ public final class ControlPlane implements AutoCloseable {
      * check value. The active keystore is read from the registry once per key load, not per message.
      */
     private CdkCache newCache(KeystoreSet set, DataEncConfig c) {
-        return CdkCache.builder(registry, set.opened()).limits(c.cache()).activeKeystore(this::encryptingKeystore).build();
+        return CdkCache.builder(registry, set.opened()).limits(c.cache()).activeKeystore(this::encryptingKeystore)
+                .observer(stats).build();
     }
 
     /** The keystore whose wrapping of the ACTIVE CDK encryption must use; null when the registry has no state yet. */
@@ -483,6 +502,24 @@ public final class ControlPlane implements AutoCloseable {
                 .sorted(Comparator.comparing(c -> c.status() != CdkStatus.ACTIVE)).map(Cdk::id).toList();
     }
 
+    /** Counts and durations of cipher operations and keystore calls since this plane opened. */
+    public dev.dataenc.metrics.OperationStats operationStats() {
+        return stats;
+    }
+
+    /**
+     * The CDK cache's counters since this plane opened (including caches replaced by configuration changes, so
+     * the counts never go down); {@code entries} is the current cache's.
+     */
+    public dev.dataenc.envelope.CacheStats cacheStats() {
+        return sumStats(retiredCacheStats.get(), cache.get().stats());
+    }
+
+    private static dev.dataenc.envelope.CacheStats sumStats(dev.dataenc.envelope.CacheStats a, dev.dataenc.envelope.CacheStats b) {
+        return new dev.dataenc.envelope.CacheStats(a.hits() + b.hits(), a.misses() + b.misses(),
+                a.keystoreCalls() + b.keystoreCalls(), a.evictions() + b.evictions(), b.entries());
+    }
+
     /** The configuration in force. */
     public DataEncConfig config() {
         return config;
@@ -566,6 +603,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         KeystoreSet old = keystores;
         CdkCache oldCache = cache.get();
+        retiredCacheStats.accumulateAndGet(oldCache.stats(), ControlPlane::sumStats);
         keystores = nextKeystores;
         config = inForce;
         fileConfig = next;

@@ -23,7 +23,36 @@ import java.util.Objects;
 public final class DataEncService implements AutoCloseable {
 
     private final ControlPlane plane;
+    /** Null when started from a configuration built in code. */
     private final ConfigWatcher watcher;
+
+    /**
+     * Starts from a configuration built in code ({@link dev.dataenc.config.DataEncSettings},
+     * {@link ConfigLoader#fromMap}): the same as {@link #start(Path)} but with no file to watch, so the
+     * configuration stays as given until the service is closed.
+     *
+     * @throws dev.dataenc.error.DataEncException if the registry or the active keystore cannot be opened
+     */
+    public static DataEncService start(DataEncConfig config) {
+        Objects.requireNonNull(config, "config");
+        return new DataEncService(ControlPlane.open(config, ControlPlane.Options.app()), null);
+    }
+
+    /**
+     * As {@link #start(DataEncConfig)} with the CDK registry in the application's own database: its tables
+     * ({@code dataenc_*}, history {@code dataenc_schema_history}) are migrated into {@code registry}, and
+     * {@code config.registry()} is not used. The data source stays open when the service closes.
+     *
+     * @param config   the configuration
+     * @param registry the application's data source (H2 or PostgreSQL)
+     * @throws dev.dataenc.error.DataEncException if the registry or the active keystore cannot be opened
+     */
+    public static DataEncService start(DataEncConfig config, javax.sql.DataSource registry) {
+        Objects.requireNonNull(config, "config");
+        ControlPlane plane = ControlPlane.open(config,
+                dev.dataenc.registry.RegistryDatabase.over(registry, "application DataSource"), ControlPlane.Options.app());
+        return new DataEncService(plane, null);
+    }
 
     private DataEncService(ControlPlane plane, ConfigWatcher watcher) {
         this.plane = plane;
@@ -95,7 +124,9 @@ public final class DataEncService implements AutoCloseable {
     /** Stops watching the file and closes the control plane. */
     @Override
     public void close() {
-        watcher.close();
+        if (watcher != null) {
+            watcher.close();
+        }
         plane.close();
     }
 

@@ -27,12 +27,51 @@ public final class RegistryDatabase implements AutoCloseable {
     private static final java.util.concurrent.ConcurrentMap<String, Object> MIGRATION_LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final HikariDataSource dataSource;
+    private final DataSource dataSource;
     private final String displayUrl;
+    /** Closes what this object opened (its own pool); nothing for a data source owned by the application. */
+    private final Runnable closer;
 
-    private RegistryDatabase(HikariDataSource dataSource, String displayUrl) {
+    private RegistryDatabase(DataSource dataSource, String displayUrl, Runnable closer) {
         this.dataSource = dataSource;
         this.displayUrl = displayUrl;
+        this.closer = closer;
+    }
+
+    /**
+     * The registry in a database the application already has a pool for (e.g. Spring Boot's {@code DataSource}):
+     * the registry's tables ({@code dataenc_*}, history table {@code dataenc_schema_history}) are migrated into it.
+     * {@link #close()} leaves the data source open: its owner closes it.
+     *
+     * @param dataSource the application's data source (H2 or PostgreSQL)
+     * @param name       how messages name it, e.g. {@code "application DataSource"}; no credentials
+     * @throws RegistryException naming it when the schema cannot be migrated
+     */
+    public static RegistryDatabase over(DataSource dataSource, String name) {
+        java.util.Objects.requireNonNull(dataSource, "dataSource");
+        java.util.Objects.requireNonNull(name, "name");
+        Object migrationLock = MIGRATION_LOCKS.computeIfAbsent("datasource:" + System.identityHashCode(dataSource),
+                u -> new Object());
+        try {
+            synchronized (migrationLock) {
+                migrate(dataSource);
+            }
+        } catch (FlywayException e) {
+            throw new RegistryException("cannot migrate the CDK registry schema in the " + name + ": " + e.getMessage(), e);
+        }
+        return new RegistryDatabase(dataSource, name, () -> { });
+    }
+
+    private static void migrate(DataSource ds) {
+        Flyway.configure()
+                .loggers("slf4j") // like the rest of dataenc: the host's SLF4J backend decides (silent without one)
+                .dataSource(ds)
+                .locations("classpath:dev/dataenc/registry/migration")
+                .table("dataenc_schema_history")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
     }
 
     /**
@@ -49,11 +88,13 @@ public final class RegistryDatabase implements AutoCloseable {
      *
      * @throws UnsafeRegistryUrlException if the URL's scheme or an option is not allowed ({@link RegistryUrlPolicy})
      * @throws RegistryFileException if an existing H2 registry file is empty, cut off or unreadable
+     * @throws RegistryDriverMissingException if no JDBC driver for the URL is on the class path (the application adds it)
      * @throws RegistryException naming the URL (without credentials) when it cannot be reached or migrated
      */
     public static RegistryDatabase open(String jdbcUrl, String user, String password) {
         RegistryUrlPolicy.check(jdbcUrl);
         String shown = jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1****");
+        RegistryDriver.require(jdbcUrl, shown);
         Optional<H2RegistryFile> h2 = H2RegistryFile.of(jdbcUrl);
         if (h2.isPresent()) {
             h2.get().checkOrCreate(user, password);
@@ -85,20 +126,13 @@ public final class RegistryDatabase implements AutoCloseable {
         Object migrationLock = MIGRATION_LOCKS.computeIfAbsent(jdbcUrl, u -> new Object());
         try {
             synchronized (migrationLock) {
-                Flyway.configure()
-                        .dataSource(ds)
-                        .locations("classpath:dev/dataenc/registry/migration")
-                        .table("dataenc_schema_history")
-                        .baselineOnMigrate(true)
-                        .baselineVersion("0")
-                        .load()
-                        .migrate();
+                migrate(ds);
             }
         } catch (FlywayException e) {
             ds.close();
             throw new RegistryException("cannot migrate the CDK registry schema at " + shown + ": " + e.getMessage(), e);
         }
-        return new RegistryDatabase(ds, shown);
+        return new RegistryDatabase(ds, shown, ds::close);
     }
 
     /**
@@ -179,7 +213,7 @@ public final class RegistryDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        closer.run();
     }
 
     @Override

@@ -1,0 +1,40 @@
+package dev.dataenc.envelope;
+
+/**
+ * Told about every cipher operation and keystore call, for metrics (e.g. {@code dev.dataenc.metrics.DataEncMetrics}).
+ * Called on the caller's thread after the operation; implementations must be fast, thread-safe and never throw.
+ * It sees names, durations and exception types only: never keys, plaintext or ciphertext.
+ */
+public interface OperationObserver {
+
+    /** Observes nothing. */
+    OperationObserver NONE = new OperationObserver() {
+        @Override
+        public void cipherOperation(String cipher, String operation, long nanos, Throwable failure) {
+        }
+
+        @Override
+        public void keystoreCall(String keystore, String operation, long nanos, Throwable failure) {
+        }
+    };
+
+    /**
+     * A cipher operation finished.
+     *
+     * @param cipher    {@code property} or {@code blob}
+     * @param operation {@code encrypt} or {@code decrypt}
+     * @param nanos     how long it took
+     * @param failure   why it failed, or {@code null} when it succeeded
+     */
+    void cipherOperation(String cipher, String operation, long nanos, Throwable failure);
+
+    /**
+     * A call to a keystore finished.
+     *
+     * @param keystore  the keystore's configured name
+     * @param operation {@code unwrap}
+     * @param nanos     how long it took
+     * @param failure   why it failed, or {@code null} when it succeeded
+     */
+    void keystoreCall(String keystore, String operation, long nanos, Throwable failure);
+}

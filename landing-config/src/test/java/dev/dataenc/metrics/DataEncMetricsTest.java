@@ -1,0 +1,109 @@
+package dev.dataenc.metrics;
+
+import dev.dataenc.cdk.Cdk;
+import dev.dataenc.config.DataEncConfig;
+import dev.dataenc.config.DataEncSettings;
+import dev.dataenc.control.ActiveKeystoreHealth;
+import dev.dataenc.envelope.BlobCipher;
+import dev.dataenc.envelope.CdkUnwrapper;
+import dev.dataenc.envelope.PropertyCipher;
+import dev.dataenc.error.CdkUnavailableException;
+import dev.dataenc.error.DecryptionFailedException;
+import dev.dataenc.inject.DataEncService;
+import dev.dataenc.keystore.KeystoreSettings;
+import dev.dataenc.keystore.MasterKeyState;
+import dev.dataenc.local.LocalKeystore;
+import dev.dataenc.testing.KeystoreFiles;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** dataenc's meters in a real {@link SimpleMeterRegistry}, over a real service (H2 registry, local keystore). */
+class DataEncMetricsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void operationsCacheKeystoreAndCdkAge_areMetered_andHealthFollowsTheMasterKey() throws Exception {
+        Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
+                "master-key", "mk-metrics");
+        KeystoreSettings settings = KeystoreFiles.provide(KeystoreSettings.of("primary", "local", ks));
+        DataEncConfig config = DataEncSettings.in(dir).cipherType("platform").keystore("primary", "local", ks)
+                .activeKeystore("primary").build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        try (DataEncService service = DataEncService.start(config)) {
+            new DataEncMetrics(service).bindTo(registry);
+            PropertyCipher cipher = service.propertyCipher();
+            String a = cipher.encryptString("ada@example.com", "Customer.email");
+            cipher.encryptString("bob@example.com", "Customer.email");
+            cipher.encryptString("cy@example.com", "Customer.email");
+            cipher.decryptString(a, "Customer.email");
+            cipher.decryptString(a, "Customer.email");
+            assertThrows(DecryptionFailedException.class, () -> cipher.decryptString(a, "Customer.phone"));
+            BlobCipher blobs = service.blobCipher();
+            blobs.encrypt(new ByteArrayInputStream(new byte[10_000]), new ByteArrayOutputStream(), "Doc.body");
+
+            assertEquals(3, timer(registry, "dataenc.operations", "cipher", "property", "encrypt", "success").count());
+            assertEquals(2, timer(registry, "dataenc.operations", "cipher", "property", "decrypt", "success").count());
+            assertEquals(1, timer(registry, "dataenc.operations", "cipher", "property", "decrypt", "failure").count());
+            assertEquals(1, timer(registry, "dataenc.operations", "cipher", "blob", "encrypt", "success").count());
+            assertEquals(0, timer(registry, "dataenc.operations", "cipher", "blob", "decrypt", "success").count());
+            assertTrue(timer(registry, "dataenc.operations", "cipher", "property", "encrypt", "success")
+                    .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0);
+            assertEquals(1, registry.get("dataenc.failures").tag("type", "DecryptionFailedException")
+                    .functionCounter().count());
+            assertTrue(counter(registry, "dataenc.cache.requests", "result", "hit") >= 6, "every operation after the first load hits");
+            assertTrue(counter(registry, "dataenc.cache.requests", "result", "miss") >= 1);
+            assertTrue(timer(registry, "dataenc.keystore.calls", "keystore", "primary", "unwrap", "success").count() >= 1);
+            assertEquals(1, registry.get("dataenc.cache.size").gauge().value());
+            double age = registry.get("dataenc.cdk.active.age").gauge().value();
+            assertTrue(age >= 0 && age < Duration.ofDays(1).toSeconds(), "age " + age);
+            assertEquals(Duration.ofDays(90).toSeconds(), registry.get("dataenc.cdk.active.max.age").gauge().value());
+            assertEquals(new ActiveKeystoreHealth(true, "primary", MasterKeyState.ENABLED, ""),
+                    ActiveKeystoreHealth.of(service.controlPlane()));
+
+            try (LocalKeystore admin = LocalKeystore.open(settings)) {
+                admin.disableMasterKey(); // as "dataenc keystore disable primary" would
+            }
+            ActiveKeystoreHealth down = ActiveKeystoreHealth.of(service.controlPlane());
+            assertFalse(down.up());
+            assertEquals(MasterKeyState.DISABLED, down.state());
+
+            // a cache miss now needs the keystore, which refuses: counted as a keystore error of 'primary'
+            Cdk active = service.controlPlane().registry().findActive().orElseThrow();
+            try (LocalKeystore disabled = LocalKeystore.open(settings)) {
+                assertThrows(CdkUnavailableException.class, () -> new CdkUnwrapper(List.of(disabled),
+                        service.controlPlane().operationStats()).unwrap(active));
+            }
+            assertEquals(1, timer(registry, "dataenc.keystore.calls", "keystore", "primary", "unwrap", "failure").count());
+        }
+    }
+
+    private static FunctionTimer timer(SimpleMeterRegistry r, String name, String subjectTag, String subject,
+                                       String operation, String outcome) {
+        return r.get(name).tag(subjectTag, subject).tag("operation", operation).tag("outcome", outcome).functionTimer();
+    }
+
+    private static double counter(SimpleMeterRegistry r, String name, String tag, String value) {
+        FunctionCounter c = r.get(name).tag(tag, value).functionCounter();
+        return c.count();
+    }
+}

@@ -1,0 +1,1 @@
+CREATE TABLE app_note (id BIGINT PRIMARY KEY, body VARCHAR(100));
