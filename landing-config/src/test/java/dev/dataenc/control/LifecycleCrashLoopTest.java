@@ -1,8 +1,12 @@
 package dev.dataenc.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dataenc.audit.AuditAction;
+import dev.dataenc.audit.AuditEvent;
+import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.DataEncConfig;
@@ -29,7 +33,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -125,6 +132,15 @@ class LifecycleCrashLoopTest {
             // n schedules, one cancel, n - 1 destructions (plus leftovers scheduled by an earlier killed run)
             killAndCheck("destroy", 2 * retired, "iteration " + i);
         }
+        // One more round that is not killed, so a cancel surely happens: if every killed run stopped before its
+        // cancel (seed 12105274818705), the oldest CDK stayed scheduled and nothing was left to show the cancel
+        try (ControlPlane plane = open(clock, "a", false)) {
+            oldRows(plane, 2);
+            migrate(plane);
+            plane.retireCdks(new ScanEvidence(plane.database()), false);
+        }
+        assertFalse(CrashingChild.runAndMaybeKill(LifecycleOpCrashChild.class, "destroy, not killed, seed " + seed,
+                dir.toString(), registry.url(), registry.user(), "destroy", Integer.toString(Integer.MAX_VALUE)));
         MutableClock later = new MutableClock();
         later.advance(Duration.ofDays(CdkDestruction.MIN_WAITING_DAYS + 1L));
         try (ControlPlane plane = open(later, "a", true)) {
@@ -134,6 +150,23 @@ class LifecycleCrashLoopTest {
             assertTrue(plane.registry().list().stream().anyMatch(c -> c.status() == CdkStatus.DESTROYED));
             assertTrue(plane.registry().list().stream().anyMatch(c -> c.status() == CdkStatus.RETIRED
                     && !c.wrappings().isEmpty()), "the cancelled one stays RETIRED with its wrappings");
+            // and each CDK ends as its last destruction entry says: cancelled -> RETIRED with wrappings, else DESTROYED
+            List<AuditEvent> events = new ArrayList<>();
+            for (AuditAction a : List.of(AuditAction.CDK_DESTRUCTION_SCHEDULED, AuditAction.CDK_DESTRUCTION_CANCELLED)) {
+                events.addAll(plane.audit().byAction(a));
+            }
+            events.sort(Comparator.comparingLong(AuditEvent::seq));
+            Map<CdkId, AuditAction> last = new LinkedHashMap<>();
+            events.forEach(e -> last.put(e.cdkId(), e.action()));
+            last.forEach((id, action) -> {
+                Cdk cdk = plane.registry().find(id).orElseThrow();
+                if (action == AuditAction.CDK_DESTRUCTION_CANCELLED) {
+                    assertEquals(CdkStatus.RETIRED, cdk.status(), id + " was cancelled last (seed " + seed + ")");
+                    assertFalse(cdk.wrappings().isEmpty(), id + " was cancelled last (seed " + seed + ")");
+                } else {
+                    assertEquals(CdkStatus.DESTROYED, cdk.status(), id + " was scheduled last (seed " + seed + ")");
+                }
+            });
         }
         System.out.println("destroy-cdk: " + kills + " kills, seed " + seed);
     }
