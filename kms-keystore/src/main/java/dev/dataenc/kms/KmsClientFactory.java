@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.kms.KmsClientBuilder;
  * endpoint override, credentials (static or the SDK's default chain), the
  * {@code url-connection-client} HTTP client with connect/socket timeouts, API call and attempt
  * timeouts, and the SDK's <em>standard</em> retry strategy with {@code max-attempts} and
- * jittered exponential backoff (separate bases for throttling and other transient errors).
+ * jittered exponential backoff (separate bases for throttling and other transient errors), and the
+ * {@code max-requests-per-second} limit ({@link RequestPacer}) on every attempt.
  */
 final class KmsClientFactory {
 
@@ -33,7 +34,9 @@ final class KmsClientFactory {
                 .overrideConfiguration(o -> o
                         .apiCallTimeout(s.apiTimeout())
                         .apiCallAttemptTimeout(s.apiCallAttemptTimeout())
-                        .retryStrategy(retryStrategy(s)));
+                        .retryStrategy(retryStrategy(s))
+                        .executionInterceptors(s.maxRequestsPerSecond() > 0
+                                ? java.util.List.of(new RequestPacer(s.maxRequestsPerSecond())) : java.util.List.of()));
         s.endpoint().ifPresent(b::endpointOverride);
         s.credentials().ifPresent(c -> {
             AwsCredentials creds = c.sessionToken().isEmpty()

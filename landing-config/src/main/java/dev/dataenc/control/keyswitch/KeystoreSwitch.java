@@ -214,15 +214,19 @@ public final class KeystoreSwitch {
     private int rewrapMissing(Keystore target, java.util.function.Function<Wrapping, String> detail) {
         String targetKeyId = target.describe().masterKeyId();
         CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
-        int wrapped = 0;
+        List<Cdk> todo = new ArrayList<>();
         for (Cdk cdk : registry.list()) {
             if (cdk.status().protectsData() && !hasTargetWrapping(cdk, target.name(), targetKeyId)) {
-                rewrap(cdk, target, unwrapper, detail);
-                wrapped++;
-                crash.reached("cdk-rewrapped");
+                todo.add(cdk);
             }
         }
-        return wrapped;
+        int[] wrapped = {0};
+        BoundedRewrap.run(todo, BoundedRewrap.concurrency(target, keystores.opened(), todo),
+                cdk -> rewrap(cdk, target, unwrapper, detail), cdk -> {
+                    wrapped[0]++;
+                    crash.reached("cdk-rewrapped");
+                });
+        return wrapped[0];
     }
 
     /** Finishes an unfinished switch if there is one (called on start). */
@@ -366,34 +370,39 @@ public final class KeystoreSwitch {
         }
     }
 
-    /** One pass over the registry: every CDK in use without a wrapping under the target gets one. */
+    /**
+     * One pass over the registry: every CDK in use without a wrapping under the target gets one. The keystore calls
+     * run on up to {@link BoundedRewrap#concurrency} threads, each CDK's wrapping committed on its own once they
+     * returned; this thread records the progress (and renews the lease) after each commit.
+     */
     private int rewrapRound(SwitchJob start, Keystore target, String targetKeyId) {
-        SwitchJob job = start;
         List<Cdk> todo = new ArrayList<>();
-        int total = 0;
+        int inUse = 0;
         for (Cdk cdk : registry.list()) {
             if (!cdk.status().protectsData()) {
                 continue;
             }
-            total++;
+            inUse++;
             if (!hasTargetWrapping(cdk, target.name(), targetKeyId)) {
                 todo.add(cdk);
             }
         }
-        int done = total - todo.size();
-        job = jobs.advance(job, job.phase(), total, done, lease);
-        progress.rewrapStarted(total, done);
+        int total = inUse;
+        int[] done = {total - todo.size()};
+        SwitchJob[] job = {jobs.advance(start, start.phase(), total, done[0], lease)};
+        progress.rewrapStarted(total, done[0]);
         CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
-        String jobId = job.id();
-        for (Cdk cdk : todo) {
-            rewrap(cdk, target, unwrapper, w -> "added a verified wrapping under master key '" + w.masterKeyId() + "'"
-                    + (w.masterKeyVersion().isEmpty() ? "" : " version " + w.masterKeyVersion()) + " beside "
-                    + cdk.wrappings().size() + " existing; job " + jobId);
-            done++;
-            job = jobs.advance(job, job.phase(), total, done, lease);
-            progress.rewrapped(done, total);
-            crash.reached("cdk-rewrapped");
-        }
+        String jobId = start.id();
+        BoundedRewrap.run(todo, BoundedRewrap.concurrency(target, keystores.opened(), todo),
+                cdk -> rewrap(cdk, target, unwrapper, w -> "added a verified wrapping under master key '"
+                        + w.masterKeyId() + "'" + (w.masterKeyVersion().isEmpty() ? "" : " version "
+                        + w.masterKeyVersion()) + " beside " + cdk.wrappings().size() + " existing; job " + jobId),
+                cdk -> {
+                    done[0]++;
+                    job[0] = jobs.advance(job[0], job[0].phase(), total, done[0], lease);
+                    progress.rewrapped(done[0], total);
+                    crash.reached("cdk-rewrapped");
+                });
         progress.rewrapFinished();
         return todo.size();
     }
@@ -419,10 +428,14 @@ public final class KeystoreSwitch {
         }
     }
 
-    /** Wraps {@code cdk} under {@code target}, verifies it, and stores it with its audit entry in one transaction. */
+    /**
+     * Wraps {@code cdk} under {@code target}, verifies it, and stores it with its audit entry in one transaction (step
+     * {@code cdk-wrapped} in between: the keystore calls returned, nothing is stored yet). Runs on a re-wrap worker.
+     */
     private Wrapping rewrap(Cdk cdk, Keystore target, CdkUnwrapper unwrapper,
                             java.util.function.Function<Wrapping, String> detail) {
         Wrapping wrapping = wrapVerified(cdk, target, unwrapper);
+        crash.reached("cdk-wrapped");
         registry.inTransaction("add a wrapping to CDK " + cdk.id(), c -> {
             if (registry.addWrapping(c, cdk.id(), wrapping)) {
                 audit.record(c, AuditAction.CDK_REWRAPPED, cdk.id(), target.name(), detail.apply(wrapping));
