@@ -18,16 +18,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Runs the re-wrap of many CDKs on at most {@code concurrency} threads. Each CDK's work (keystore calls, then
- * the commit of its verified wrapping in its own transaction) runs on a worker; the caller's thread is told of
- * each CDK whose work returned, in completion order, and records progress there (one writer of the job row). No
- * more than {@code concurrency} CDKs are ever in flight: the next is handed out only when one finished. The first
- * failure stops handing out CDKs; the ones in flight finish (each either commits its wrapping or does not), then
- * it is thrown. With concurrency 1 everything runs on the caller's thread, one CDK after the other.
+ * Re-wraps many CDKs with at most {@code concurrency} keystore round trips in flight. Workers make the keystore
+ * calls of one CDK each (wrap and verify); the caller's thread commits what they returned, every wrapping that
+ * is ready in one small transaction (at most {@code concurrency} CDKs), so a wrapping reaches the registry only
+ * after its keystore calls returned and the registry has one writer per switch. The next CDK is handed out only
+ * when one finished, so no more than {@code concurrency} are ever in flight. The first failure stops handing
+ * out CDKs; the ones in flight finish and are still committed (each is verified) unless a commit failed, then
+ * the failure is thrown. With concurrency 1 everything runs on the caller's thread, one CDK after the other.
  */
 final class BoundedRewrap {
+
+    /**
+     * A CDK's verified new wrapping, not yet stored.
+     *
+     * @param cdk      the CDK as read before the re-wrap
+     * @param wrapping its new wrapping under the target
+     */
+    record Wrapped(Cdk cdk, Wrapping wrapping) {
+    }
 
     private BoundedRewrap() {
     }
@@ -53,16 +64,15 @@ final class BoundedRewrap {
     }
 
     /**
-     * Runs {@code work} for every CDK, at most {@code concurrency} at once, and {@code done} on this thread for each
-     * whose work returned.
+     * Runs {@code wrap} for every CDK, at most {@code concurrency} at once, and {@code commit} on this thread for
+     * each group of results that are ready (in completion order; a group of one when sequential).
      *
-     * @throws RuntimeException the first failure of {@code work} or {@code done}, after the CDKs in flight finished
+     * @throws RuntimeException the first failure of {@code wrap} or {@code commit}, after the CDKs in flight finished
      */
-    static void run(List<Cdk> todo, int concurrency, Consumer<Cdk> work, Consumer<Cdk> done) {
+    static void run(List<Cdk> todo, int concurrency, Function<Cdk, Wrapping> wrap, Consumer<List<Wrapped>> commit) {
         if (concurrency <= 1 || todo.size() <= 1) {
             for (Cdk cdk : todo) {
-                work.accept(cdk);
-                done.accept(cdk);
+                commit.accept(List.of(new Wrapped(cdk, wrap.apply(cdk))));
             }
             return;
         }
@@ -72,77 +82,47 @@ final class BoundedRewrap {
             t.setDaemon(true);
             return t;
         });
-        CompletionService<Cdk> completions = new ExecutorCompletionService<>(pool);
-        List<Future<Cdk>> inFlight = new ArrayList<>();
+        CompletionService<Wrapped> completions = new ExecutorCompletionService<>(pool);
         RuntimeException failure = null;
+        boolean commitFailed = false;
         int next = 0;
         int running = 0;
         try {
-            while (next < todo.size() && running < concurrency) {
-                inFlight.add(submit(completions, work, todo.get(next++)));
-                running++;
-            }
-            while (running > 0) {
-                Future<Cdk> finished;
-                try {
-                    finished = completions.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure = first(failure, new DataEncException("interrupted while re-wrapping CDKs", e));
-                    break;
-                }
-                running--;
-                inFlight.remove(finished);
-                try {
-                    Cdk cdk = finished.get();
-                    if (failure == null) {
-                        done.accept(cdk);
-                    }
-                } catch (ExecutionException e) {
-                    failure = first(failure, unwrap(e));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // cannot happen: the future is done
-                } catch (RuntimeException e) {
-                    failure = first(failure, e);
-                }
-                if (failure == null && next < todo.size()) {
-                    inFlight.add(submit(completions, work, todo.get(next++)));
+            while (running > 0 || (failure == null && next < todo.size())) {
+                while (failure == null && next < todo.size() && running < concurrency) {
+                    Cdk cdk = todo.get(next++);
+                    completions.submit(() -> new Wrapped(cdk, wrap.apply(cdk)));
                     running++;
                 }
+                List<Wrapped> ready = new ArrayList<>();
+                Future<Wrapped> f = completions.take();
+                do {
+                    running--;
+                    try {
+                        ready.add(f.get());
+                    } catch (ExecutionException e) {
+                        failure = first(failure, cause(e));
+                    }
+                    f = completions.poll();
+                } while (f != null);
+                if (!ready.isEmpty() && !commitFailed) {
+                    try {
+                        commit.accept(ready);
+                    } catch (RuntimeException e) {
+                        commitFailed = true;
+                        failure = first(failure, e);
+                    }
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = first(failure, new DataEncException("interrupted while re-wrapping CDKs; the CDKs whose"
+                    + " wrapping was stored keep it, the others are re-wrapped when the switch resumes", e));
         } finally {
-            pool.shutdown();
-            awaitQuietly(inFlight);
+            pool.shutdownNow(); // after an interrupt: workers still in flight store nothing (only this thread commits)
         }
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private static Future<Cdk> submit(CompletionService<Cdk> completions, Consumer<Cdk> work, Cdk cdk) {
-        return completions.submit(() -> {
-            work.accept(cdk);
-            return cdk;
-        });
-    }
-
-    /** Waits for work still in flight (after an interrupt): each either commits its wrapping or does not. */
-    private static void awaitQuietly(List<Future<Cdk>> inFlight) {
-        boolean interrupted = Thread.interrupted();
-        for (Future<Cdk> f : inFlight) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException | RuntimeException e) {
-                    break; // the first failure is already being thrown
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -156,7 +136,7 @@ final class BoundedRewrap {
         return failure;
     }
 
-    private static RuntimeException unwrap(ExecutionException e) {
+    private static RuntimeException cause(ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof RuntimeException r) {
             return r;
