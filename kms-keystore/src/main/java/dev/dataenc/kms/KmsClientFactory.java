@@ -1,10 +1,13 @@
 package dev.dataenc.kms;
 
+import java.util.List;
+
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -26,6 +29,11 @@ final class KmsClientFactory {
     }
 
     static KmsClient create(AwsKmsSettings s) {
+        return create(s, s.maxRequestsPerSecond() > 0 ? List.of(new RequestPacer(s.maxRequestsPerSecond())) : List.of());
+    }
+
+    /** As {@link #create(AwsKmsSettings)} with the given interceptors (the request pacer, if any) instead. */
+    static KmsClient create(AwsKmsSettings s, List<ExecutionInterceptor> interceptors) {
         KmsClientBuilder b = KmsClient.builder()
                 .region(Region.of(s.region()))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -35,8 +43,7 @@ final class KmsClientFactory {
                         .apiCallTimeout(s.apiTimeout())
                         .apiCallAttemptTimeout(s.apiCallAttemptTimeout())
                         .retryStrategy(retryStrategy(s))
-                        .executionInterceptors(s.maxRequestsPerSecond() > 0
-                                ? java.util.List.of(new RequestPacer(s.maxRequestsPerSecond())) : java.util.List.of()));
+                        .executionInterceptors(interceptors));
         s.endpoint().ifPresent(b::endpointOverride);
         s.credentials().ifPresent(c -> {
             AwsCredentials creds = c.sessionToken().isEmpty()
