@@ -18,4 +18,6 @@ mvn -o -q -B -DskipTests package dependency:build-classpath -pl integration-test
 cp="$root/integration-tests/target/test-classes:$root/integration-tests/target/classes:$(cat "$out/classpath-test.txt")"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 "$java_bin" -version 2>&1 | head -1
-"$java_bin" ${JAVA_OPTS:--Xmx1g} -cp "$cp" dev.dataenc.bench.SwitchBench "$cdks" "$latency" "$@"
+# http.maxConnections: the JDK HTTP client (the SDK's url-connection-client) keeps at most this many idle
+# connections per host (default 5); below rewrap-concurrency, extra connections are opened for every request
+"$java_bin" ${JAVA_OPTS:--Xmx1g -Dhttp.maxConnections=64} -cp "$cp" dev.dataenc.bench.SwitchBench "$cdks" "$latency" "$@"

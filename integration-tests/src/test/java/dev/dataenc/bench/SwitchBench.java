@@ -36,7 +36,9 @@ import java.util.Map;
  *       request, {@code rewrap-concurrency=1} (one CDK after the other);</li>
  *   <li>{@code kms}: the same with the default {@code rewrap-concurrency} (or {@code kms:N} for N).</li>
  * </ul>
- * Each case checks afterwards that every CDK has exactly one wrapping under the target.
+ * Each case checks afterwards that every CDK has exactly one wrapping under the target. Besides CDKs/s it prints
+ * the process's CPU time per CDK (switch, workers, H2 and the in-process test server together): on a machine
+ * shared with other work the concurrent rate is bound by the CPU it gets, the sequential one by the latency.
  *
  * <pre>
  * SwitchBench [cdks] [latency-ms] [case...]      e.g. SwitchBench 10000 20 local kms-seq kms kms:32
@@ -58,8 +60,8 @@ public final class SwitchBench {
         System.out.printf("switch benchmark: %,d CDKs seeded under 'local', KMS test server latency %d ms per request,"
                 + " %d cores, %s%n", cdks, latencyMs, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.version"));
-        System.out.printf("%-10s %12s %8s %10s %10s  %s%n", "case", "concurrency", "CDKs", "seconds", "CDKs/s",
-                "KMS requests (peak in flight)");
+        System.out.printf("%-10s %12s %8s %10s %10s %11s  %s%n", "case", "concurrency", "CDKs", "seconds", "CDKs/s",
+                "CPU ms/CDK", "KMS requests (peak in flight)");
         for (String c : cases) {
             run(c, cdks, latencyMs);
         }
@@ -94,13 +96,15 @@ public final class SwitchBench {
                 int concurrency = plane.keystores().get("b").map(Keystore::rewrapConcurrency).orElseThrow();
                 server.latency(Duration.ofMillis(latencyMs));
                 server.resetCounts();
+                long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 SwitchOutcome outcome = plane.switchKeystore("b");
                 double secs = (System.nanoTime() - t0) / 1e9;
+                double cpuMsPerCdk = (processCpuNanos() - cpu0) / 1e6 / Math.max(1, outcome.rewrapped());
                 String calls = name.equals("local") ? "-" : server.callCounts() + " (" + server.peakInFlight() + ")";
                 check(plane, cdks + 1);
-                System.out.printf("%-10s %12d %,8d %10.1f %,10.0f  %s%n", name, concurrency, outcome.rewrapped(), secs,
-                        outcome.rewrapped() / secs, calls);
+                System.out.printf("%-10s %12d %,8d %10.1f %,10.0f %11.2f  %s%n", name, concurrency, outcome.rewrapped(),
+                        secs, outcome.rewrapped() / secs, cpuMsPerCdk, calls);
             }
         } finally {
             deleteTree(dir);
@@ -139,6 +143,12 @@ public final class SwitchBench {
             throw new IllegalStateException("expected " + expected + " CDKs each with one wrapping under 'b', got "
                     + all.size() + " CDKs of which " + ok + " have one");
         }
+    }
+
+    /** CPU time of this process (all threads: the switch, its workers, H2 and the in-process KMS test server). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static KeystoreSettings local(Path dir, String name) {
