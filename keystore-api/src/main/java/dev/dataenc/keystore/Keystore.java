@@ -52,6 +52,18 @@ public interface Keystore extends AutoCloseable {
         return type() + ":" + describe().masterKeyId();
     }
 
+    /**
+     * How many wrap, unwrap and re-wrap calls the control plane may have in flight at once on this keystore when
+     * it re-wraps many CDKs (a keystore switch, a cipher transition): the largest hint of the target and of the
+     * keystores holding the CDKs' current wrappings bounds its worker threads. By default 1 (one CDK after the
+     * other), right for an in-process keystore whose calls take microseconds; a remote key service whose calls
+     * wait on the network (e.g. {@code aws-kms}, setting {@code rewrap-concurrency}) returns more. Must be at
+     * least 1; makes no call to the keystore.
+     */
+    default int rewrapConcurrency() {
+        return 1;
+    }
+
     /** True when the wrapping was made by this keystore (by default: same keystore name). */
     default boolean canUnwrap(Wrapping wrapping) {
         return name().equals(wrapping.keystoreName());

@@ -141,6 +141,12 @@ public final class AwsKmsKeystore implements Keystore, MasterKeyAdmin, ReWrapper
         return TYPE;
     }
 
+    /** Setting {@code rewrap-concurrency} (default 16): KMS is remote, so re-wrapping many CDKs runs calls in parallel. */
+    @Override
+    public int rewrapConcurrency() {
+        return settings.rewrapConcurrency();
+    }
+
     /** The parsed settings. */
     public AwsKmsSettings settings() {
         return settings;

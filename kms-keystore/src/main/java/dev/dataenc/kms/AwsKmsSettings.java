@@ -42,12 +42,16 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  * @param maxBackoff            longest wait between two attempts
  * @param failureCacheTtl       how long a failed unwrap of one wrapping is remembered and rethrown without a KMS
  *                              call (doubling for repeated failures, at most 8 times); zero turns it off
+ * @param rewrapConcurrency     KMS calls the control plane may have in flight at once when it re-wraps many CDKs
+ *                              (a keystore switch); see {@link dev.dataenc.keystore.Keystore#rewrapConcurrency()}
+ * @param maxRequestsPerSecond  HTTP requests (attempts, retries included) this keystore sends per second at most,
+ *                              spaced evenly; 0 = no limit
  */
 public record AwsKmsSettings(String keystoreName, String keyId, String region, Optional<URI> endpoint,
                              List<KeyArn> formerKeyArns, Optional<StaticCredentials> credentials, Duration apiTimeout,
                              Duration apiCallAttemptTimeout, Duration connectTimeout, int maxAttempts,
                              Duration retryBaseDelay, Duration throttlingBaseDelay, Duration maxBackoff,
-                             Duration failureCacheTtl) {
+                             Duration failureCacheTtl, int rewrapConcurrency, int maxRequestsPerSecond) {
 
     /** Canonical constructor: copies the list. */
     public AwsKmsSettings {
@@ -84,11 +88,18 @@ public record AwsKmsSettings(String keystoreName, String keyId, String region, O
     public static final String THROTTLING_BASE_DELAY = "throttling-base-delay";
     /** Setting: longest backoff; default 20s (the SDK's standard mode). */
     public static final String MAX_BACKOFF = "max-backoff";
+    /** Setting: KMS calls in flight at once while the control plane re-wraps many CDKs; default 16, 1-256. */
+    public static final String REWRAP_CONCURRENCY = "rewrap-concurrency";
+    /** Setting: HTTP requests per second at most (every attempt counts); default 0 = no limit. */
+    public static final String MAX_REQUESTS_PER_SECOND = "max-requests-per-second";
+    /** Default of {@link #REWRAP_CONCURRENCY}. */
+    public static final int DEFAULT_REWRAP_CONCURRENCY = 16;
 
     /** Every setting name this keystore type reads. */
     public static final List<String> NAMES = List.of(KEY_ID, REGION, ENDPOINT, FORMER_KEY_ARNS, ACCESS_KEY_ID,
             SECRET_ACCESS_KEY, SESSION_TOKEN, API_TIMEOUT, API_CALL_ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, MAX_ATTEMPTS,
-            RETRY_BASE_DELAY, THROTTLING_BASE_DELAY, MAX_BACKOFF, FAILURE_CACHE_TTL);
+            RETRY_BASE_DELAY, THROTTLING_BASE_DELAY, MAX_BACKOFF, FAILURE_CACHE_TTL, REWRAP_CONCURRENCY,
+            MAX_REQUESTS_PER_SECOND);
 
     /**
      * The shape of a region name, not a list: lower-case words joined by dashes, ending in a number
@@ -164,8 +175,11 @@ public record AwsKmsSettings(String keystoreName, String keyId, String region, O
         Duration maxBackoff = duration(s, MAX_BACKOFF, Duration.ofSeconds(20));
         Duration failureTtl = s.get(FAILURE_CACHE_TTL).map(String::trim).filter(v -> v.equals("0")).isPresent()
                 ? Duration.ZERO : duration(s, FAILURE_CACHE_TTL, Duration.ofSeconds(5));
+        int rewrapConcurrency = s.getInt(REWRAP_CONCURRENCY, DEFAULT_REWRAP_CONCURRENCY, 1, 256);
+        int maxRequestsPerSecond = s.getInt(MAX_REQUESTS_PER_SECOND, 0, 0, 1_000_000);
         return new AwsKmsSettings(s.name(), keyId, region, endpoint, former, creds, apiTimeout, attemptTimeout,
-                connectTimeout, maxAttempts, base, throttlingBase, maxBackoff, failureTtl);
+                connectTimeout, maxAttempts, base, throttlingBase, maxBackoff, failureTtl, rewrapConcurrency,
+                maxRequestsPerSecond);
     }
 
     /** The SDK's default region chain (environment, system property, profile, instance metadata); empty if none. */

@@ -1,10 +1,13 @@
 package dev.dataenc.kms;
 
+import java.util.List;
+
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -17,7 +20,8 @@ import software.amazon.awssdk.services.kms.KmsClientBuilder;
  * endpoint override, credentials (static or the SDK's default chain), the
  * {@code url-connection-client} HTTP client with connect/socket timeouts, API call and attempt
  * timeouts, and the SDK's <em>standard</em> retry strategy with {@code max-attempts} and
- * jittered exponential backoff (separate bases for throttling and other transient errors).
+ * jittered exponential backoff (separate bases for throttling and other transient errors), and the
+ * {@code max-requests-per-second} limit ({@link RequestPacer}) on every attempt.
  */
 final class KmsClientFactory {
 
@@ -25,6 +29,11 @@ final class KmsClientFactory {
     }
 
     static KmsClient create(AwsKmsSettings s) {
+        return create(s, s.maxRequestsPerSecond() > 0 ? List.of(new RequestPacer(s.maxRequestsPerSecond())) : List.of());
+    }
+
+    /** As {@link #create(AwsKmsSettings)} with the given interceptors (the request pacer, if any) instead. */
+    static KmsClient create(AwsKmsSettings s, List<ExecutionInterceptor> interceptors) {
         KmsClientBuilder b = KmsClient.builder()
                 .region(Region.of(s.region()))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -33,7 +42,8 @@ final class KmsClientFactory {
                 .overrideConfiguration(o -> o
                         .apiCallTimeout(s.apiTimeout())
                         .apiCallAttemptTimeout(s.apiCallAttemptTimeout())
-                        .retryStrategy(retryStrategy(s)));
+                        .retryStrategy(retryStrategy(s))
+                        .executionInterceptors(interceptors));
         s.endpoint().ifPresent(b::endpointOverride);
         s.credentials().ifPresent(c -> {
             AwsCredentials creds = c.sessionToken().isEmpty()

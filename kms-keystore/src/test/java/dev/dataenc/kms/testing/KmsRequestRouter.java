@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a SigV4 {@code Authorization} header and a JSON body. Counts each request per operation, applies the
  * {@link KmsFaults}, runs the operation and writes {@code 200} with the JSON result, or an error as HTTP 400
  * (500 for an internal error) with header {@code x-amzn-ErrorType} and body {@code {"__type", "message"}}.
+ * Tracks the peak number of requests in flight (received, not yet answered; latency included).
  */
 final class KmsRequestRouter implements HttpHandler {
 
@@ -27,6 +28,8 @@ final class KmsRequestRouter implements HttpHandler {
     private final KmsOperations operations;
     private final KmsFaults faults;
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
 
     KmsRequestRouter(ObjectMapper json, KmsOperations operations, KmsFaults faults) {
         this.json = json;
@@ -47,10 +50,17 @@ final class KmsRequestRouter implements HttpHandler {
 
     void resetCounts() {
         counts.clear();
+        peakInFlight.set(inFlight.get());
+    }
+
+    /** The most requests that were being handled at the same moment since start or {@link #resetCounts()}. */
+    int peakInFlight() {
+        return peakInFlight.get();
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -102,6 +112,7 @@ final class KmsRequestRouter implements HttpHandler {
             }
             send(exchange, 200, json.writeValueAsBytes(result));
         } finally {
+            inFlight.decrementAndGet();
             exchange.close();
         }
     }

@@ -67,6 +67,9 @@ public final class KmsTestServer implements AutoCloseable {
         }
     }
 
+    /** Requests handled at the same time at most (each waits out the injected latency on its own thread). */
+    public static final int HANDLER_THREADS = 64;
+
     private final HttpServer http;
     private final ExecutorService executor;
     private final KmsKeyRegistry keys;
@@ -88,12 +91,12 @@ public final class KmsTestServer implements AutoCloseable {
         faults = new KmsFaults(seed);
         router = new KmsRequestRouter(json, new KmsOperations(json, keys), faults);
         AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(8, r -> {
+        executor = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
             Thread t = new Thread(r, "kms-test-server-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
         http.createContext("/", router);
         http.setExecutor(executor);
         http.start();
@@ -229,7 +232,10 @@ public final class KmsTestServer implements AutoCloseable {
         return this;
     }
 
-    /** Delays every response by this much. */
+    /**
+     * Delays every response by this much (e.g. 20 ms, a remote KMS's round trip), counted as in flight; up to
+     * {@value #HANDLER_THREADS} requests wait at the same time, so concurrent clients overlap their waits.
+     */
     public KmsTestServer latency(Duration latency) {
         faults.latency(latency);
         return this;
@@ -252,12 +258,20 @@ public final class KmsTestServer implements AutoCloseable {
         return router.counts();
     }
 
+    /**
+     * The most requests in flight at the same moment (received and not yet answered, injected latency included)
+     * since start or {@link #resetCounts()}: what a client's concurrency limit must bound.
+     */
+    public int peakInFlight() {
+        return router.peakInFlight();
+    }
+
     /** Requests received in all. */
     public int totalCalls() {
         return router.counts().values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /** Sets every count to zero. */
+    /** Sets every count to zero and the {@linkplain #peakInFlight() peak} to the requests in flight now. */
     public void resetCounts() {
         router.resetCounts();
     }

@@ -214,15 +214,26 @@ public final class KeystoreSwitch {
     private int rewrapMissing(Keystore target, java.util.function.Function<Wrapping, String> detail) {
         String targetKeyId = target.describe().masterKeyId();
         CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
-        int wrapped = 0;
+        List<Cdk> todo = new ArrayList<>();
         for (Cdk cdk : registry.list()) {
             if (cdk.status().protectsData() && !hasTargetWrapping(cdk, target.name(), targetKeyId)) {
-                rewrap(cdk, target, unwrapper, detail);
-                wrapped++;
-                crash.reached("cdk-rewrapped");
+                todo.add(cdk);
             }
         }
-        return wrapped;
+        int[] wrapped = {0};
+        BoundedRewrap.run(todo, BoundedRewrap.concurrency(target, keystores.opened(), todo),
+                cdk -> wrapOne(cdk, target, unwrapper), batch -> {
+                    registry.inTransaction("add wrappings under '" + target.name() + "' to " + batch.size() + " CDK(s)",
+                            c -> {
+                                store(c, batch, target, w -> detail.apply(w.wrapping()));
+                                return null;
+                            });
+                    for (int i = 0; i < batch.size(); i++) {
+                        wrapped[0]++;
+                        crash.reached("cdk-rewrapped");
+                    }
+                });
+        return wrapped[0];
     }
 
     /** Finishes an unfinished switch if there is one (called on start). */
@@ -366,34 +377,43 @@ public final class KeystoreSwitch {
         }
     }
 
-    /** One pass over the registry: every CDK in use without a wrapping under the target gets one. */
+    /**
+     * One pass over the registry: every CDK in use without a wrapping under the target gets one. The keystore calls
+     * run on up to {@link BoundedRewrap#concurrency} threads; this thread stores the verified wrappings that are
+     * ready (one, or a few when concurrent) in one transaction with the job's progress and lease renewal, so the
+     * count never runs ahead of the registry and a process that lost the job stores nothing more.
+     */
     private int rewrapRound(SwitchJob start, Keystore target, String targetKeyId) {
-        SwitchJob job = start;
         List<Cdk> todo = new ArrayList<>();
-        int total = 0;
+        int inUse = 0;
         for (Cdk cdk : registry.list()) {
             if (!cdk.status().protectsData()) {
                 continue;
             }
-            total++;
+            inUse++;
             if (!hasTargetWrapping(cdk, target.name(), targetKeyId)) {
                 todo.add(cdk);
             }
         }
-        int done = total - todo.size();
-        job = jobs.advance(job, job.phase(), total, done, lease);
-        progress.rewrapStarted(total, done);
+        int total = inUse;
+        int[] done = {total - todo.size()};
+        SwitchJob[] job = {jobs.advance(start, start.phase(), total, done[0], lease)};
+        progress.rewrapStarted(total, done[0]);
         CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
-        String jobId = job.id();
-        for (Cdk cdk : todo) {
-            rewrap(cdk, target, unwrapper, w -> "added a verified wrapping under master key '" + w.masterKeyId() + "'"
-                    + (w.masterKeyVersion().isEmpty() ? "" : " version " + w.masterKeyVersion()) + " beside "
-                    + cdk.wrappings().size() + " existing; job " + jobId);
-            done++;
-            job = jobs.advance(job, job.phase(), total, done, lease);
-            progress.rewrapped(done, total);
-            crash.reached("cdk-rewrapped");
-        }
+        String jobId = start.id();
+        BoundedRewrap.run(todo, BoundedRewrap.concurrency(target, keystores.opened(), todo),
+                cdk -> wrapOne(cdk, target, unwrapper), batch -> {
+                    job[0] = jobs.advance(job[0], job[0].phase(), total, done[0] + batch.size(), lease,
+                            (c, j) -> store(c, batch, target, w -> "added a verified wrapping under master key '"
+                                    + w.wrapping().masterKeyId() + "'" + (w.wrapping().masterKeyVersion().isEmpty() ? ""
+                                    : " version " + w.wrapping().masterKeyVersion()) + " beside "
+                                    + w.cdk().wrappings().size() + " existing; job " + jobId));
+                    for (int i = 0; i < batch.size(); i++) {
+                        done[0]++;
+                        progress.rewrapped(done[0], total);
+                        crash.reached("cdk-rewrapped");
+                    }
+                });
         progress.rewrapFinished();
         return todo.size();
     }
@@ -419,17 +439,24 @@ public final class KeystoreSwitch {
         }
     }
 
-    /** Wraps {@code cdk} under {@code target}, verifies it, and stores it with its audit entry in one transaction. */
-    private Wrapping rewrap(Cdk cdk, Keystore target, CdkUnwrapper unwrapper,
-                            java.util.function.Function<Wrapping, String> detail) {
+    /**
+     * Wraps {@code cdk} under {@code target} and verifies it, storing nothing; then step {@code cdk-wrapped}. Runs on
+     * a re-wrap worker thread when the re-wrap is concurrent.
+     */
+    private Wrapping wrapOne(Cdk cdk, Keystore target, CdkUnwrapper unwrapper) {
         Wrapping wrapping = wrapVerified(cdk, target, unwrapper);
-        registry.inTransaction("add a wrapping to CDK " + cdk.id(), c -> {
-            if (registry.addWrapping(c, cdk.id(), wrapping)) {
-                audit.record(c, AuditAction.CDK_REWRAPPED, cdk.id(), target.name(), detail.apply(wrapping));
-            }
-            return null;
-        });
+        crash.reached("cdk-wrapped");
         return wrapping;
+    }
+
+    /** Stores verified wrappings, each with its audit entry, in the caller's transaction ({@code c}). */
+    private void store(java.sql.Connection c, List<BoundedRewrap.Wrapped> batch, Keystore target,
+                       java.util.function.Function<BoundedRewrap.Wrapped, String> detail) throws java.sql.SQLException {
+        for (BoundedRewrap.Wrapped w : batch) {
+            if (registry.addWrapping(c, w.cdk().id(), w.wrapping())) {
+                audit.record(c, AuditAction.CDK_REWRAPPED, w.cdk().id(), target.name(), detail.apply(w));
+            }
+        }
     }
 
     private Wrapping wrapVerified(Cdk cdk, Keystore target, CdkUnwrapper unwrapper) {
