@@ -3,6 +3,7 @@ package dev.dataenc.bench;
 import dev.dataenc.inject.DataEncService;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.Keystores;
+import dev.dataenc.registry.RegistryDatabase;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,15 +26,35 @@ final class ServiceKeys implements AutoCloseable {
     final Path dir;
     final Path configFile;
 
-    /** Writes the keystore (with its master key) and the configuration file; starts nothing. */
+    /** Writes the keystore (with its master key) and the configuration file into a new temporary directory. */
     ServiceKeys(String registryUrl, String user) {
+        this(newTempDir(), registryUrl, user);
+    }
+
+    /** As {@link #ServiceKeys(String, String)} in {@code dir}; reuses the files already there. */
+    static ServiceKeys in(Path dir, String registryUrl, String user) {
+        return new ServiceKeys(dir, registryUrl, user);
+    }
+
+    private static Path newTempDir() {
         try {
-            dir = Files.createTempDirectory("dataenc-service-bench");
+            return Files.createTempDirectory("dataenc-service-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ServiceKeys(Path dir, String registryUrl, String user) {
+        this.dir = dir;
+        this.configFile = dir.resolve("dataenc.properties");
+        if (Files.exists(configFile)) {
+            return;
+        }
+        try {
             Path p12 = dir.resolve("a.p12");
             Keystores.createMasterKey(KeystoreSettings.of("a", "local", Map.of("path", p12.toString(),
                     "password", PASSWORD))); // opening never creates a master key
-            String url = registryUrl != null ? registryUrl : "jdbc:h2:file:" + dir.resolve("registry");
-            configFile = dir.resolve("dataenc.properties");
+            String url = registryUrl != null ? registryUrl : RegistryDatabase.h2Url(dir);
             Files.writeString(configFile, String.join("\n",
                     "dataenc.cipher-type = platform",
                     "dataenc.keystore.active = a",

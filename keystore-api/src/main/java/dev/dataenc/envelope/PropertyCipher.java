@@ -40,9 +40,20 @@ public final class PropertyCipher {
      */
     private static final int MAX_KEY_ATTEMPTS = 3;
     private static final int MAX_CONTEXT_SHOWN = 100;
+    /** Longer contexts are encoded every time (they are not what applications use per column). */
+    private static final int MAX_CACHED_CONTEXT = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Slots of the table of encoded contexts (a power of two). */
+    private static final int CONTEXT_SLOTS = 32;
+
     private final DataKeySource keys;
+    /**
+     * Recently used contexts with their UTF-8 bytes, direct-mapped by the string's hash: applications use a
+     * few constant contexts (column names), so the hot path finds the bytes instead of encoding them again.
+     * Entries are immutable; a lost race only costs an encoding. The bytes are never handed out.
+     */
+    private final EncodedContext[] contexts = new EncodedContext[CONTEXT_SLOTS];
 
     /** A cipher that takes its keys from {@code keys} (typically a {@link CdkCache}). */
     public PropertyCipher(DataKeySource keys) {
@@ -61,7 +72,7 @@ public final class PropertyCipher {
      */
     public byte[] encrypt(byte[] plaintext, String context) {
         Objects.requireNonNull(plaintext, "plaintext");
-        byte[] contextBytes = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "context");
+        byte[] contextBytes = contextBytes(Objects.requireNonNull(context, "context"));
         byte[] out = new byte[OVERHEAD + plaintext.length];
         byte[] iv = new byte[AesGcm.IV_LENGTH];
         // Keys belong to the source (cache) and may be destroyed by an eviction at any moment.
@@ -96,7 +107,7 @@ public final class PropertyCipher {
         Objects.requireNonNull(ciphertext, "ciphertext");
         Objects.requireNonNull(context, "context");
         CdkId id = PropertyFormat.readHeader(ciphertext);
-        byte[] contextBytes = StrictUtf8.encode(context, "context");
+        byte[] contextBytes = contextBytes(context);
         byte[] out = new byte[ciphertext.length - OVERHEAD];
         for (int attempt = 1; ; attempt++) {
             DataKey key = keys.key(id);
@@ -179,6 +190,20 @@ public final class PropertyCipher {
         return PropertyFormat.readHeader(PropertyFormat.decodeText(Objects.requireNonNull(text, "text")));
     }
 
+    /** The strict UTF-8 bytes of {@code context}, from the table when it was used recently. */
+    private byte[] contextBytes(String context) {
+        int slot = context.hashCode() & (CONTEXT_SLOTS - 1);
+        EncodedContext e = contexts[slot];
+        if (e != null && (e.text == context || e.text.equals(context))) {
+            return e.bytes;
+        }
+        byte[] bytes = StrictUtf8.encode(context, "context");
+        if (context.length() <= MAX_CACHED_CONTEXT) {
+            contexts[slot] = new EncodedContext(context, bytes);
+        }
+        return bytes;
+    }
+
     private static void retryOrFail(DataKey key, int attempt, IllegalStateException e) {
         if (!key.isDestroyed()) {
             throw e;
@@ -197,5 +222,9 @@ public final class PropertyCipher {
     @Override
     public String toString() {
         return "PropertyCipher[keys=" + keys + "]";
+    }
+
+    /** A context string and its UTF-8 bytes (never modified: only read as AAD). */
+    private record EncodedContext(String text, byte[] bytes) {
     }
 }
