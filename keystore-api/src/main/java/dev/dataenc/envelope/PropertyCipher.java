@@ -49,9 +49,9 @@ public final class PropertyCipher {
 
     private final DataKeySource keys;
     /**
-     * Recently used contexts with their UTF-8 bytes, direct-mapped by the string's hash: applications use a
-     * few constant contexts (column names), so the hot path finds the bytes instead of encoding them again.
-     * Entries are immutable; a lost race only costs an encoding. The bytes are never handed out.
+     * Recently used contexts with their UTF-8 bytes and AAD, direct-mapped by the string's hash: applications
+     * use a few constant contexts (column names), so the hot path finds the AAD instead of encoding it again.
+     * Entries are immutable; a lost race only costs an encoding. The arrays are never handed out.
      */
     private final EncodedContext[] contexts = new EncodedContext[CONTEXT_SLOTS];
 
@@ -72,7 +72,7 @@ public final class PropertyCipher {
      */
     public byte[] encrypt(byte[] plaintext, String context) {
         Objects.requireNonNull(plaintext, "plaintext");
-        byte[] contextBytes = contextBytes(Objects.requireNonNull(context, "context"));
+        Objects.requireNonNull(context, "context");
         byte[] out = new byte[OVERHEAD + plaintext.length];
         byte[] iv = new byte[AesGcm.IV_LENGTH];
         // Keys belong to the source (cache) and may be destroyed by an eviction at any moment.
@@ -81,11 +81,12 @@ public final class PropertyCipher {
         // encrypted then, so fetch the key again and retry with a fresh IV, a bounded number of times.
         for (int attempt = 1; ; attempt++) {
             DataKey key = keys.activeKey();
+            byte[] aad = aad(key.cdkId(), context);
             RANDOM.nextBytes(iv);
             PropertyFormat.writeHeader(out, key.cdkId());
             System.arraycopy(iv, 0, out, IV_OFFSET, iv.length);
             try {
-                AesGcm.encrypt(key, out, IV_OFFSET, out, 0, HEADER_LENGTH, contextBytes,
+                AesGcm.encrypt(key, out, IV_OFFSET, null, 0, 0, aad,
                         plaintext, 0, plaintext.length, out, PAYLOAD_OFFSET);
                 return out;
             } catch (IllegalStateException e) {
@@ -107,7 +108,9 @@ public final class PropertyCipher {
         Objects.requireNonNull(ciphertext, "ciphertext");
         Objects.requireNonNull(context, "context");
         CdkId id = PropertyFormat.readHeader(ciphertext);
-        byte[] contextBytes = contextBytes(context);
+        // the header was checked byte for byte (magic, version, suite) and the id read from it, so the
+        // canonical header of id is exactly ciphertext[0, HEADER_LENGTH)
+        byte[] aad = aad(id, context);
         byte[] out = new byte[ciphertext.length - OVERHEAD];
         for (int attempt = 1; ; attempt++) {
             DataKey key = keys.key(id);
@@ -116,7 +119,7 @@ public final class PropertyCipher {
                         + " when asked for CDK " + id);
             }
             try {
-                AesGcm.decrypt(key, ciphertext, IV_OFFSET, ciphertext, 0, HEADER_LENGTH, contextBytes,
+                AesGcm.decrypt(key, ciphertext, IV_OFFSET, null, 0, 0, aad,
                         ciphertext, PAYLOAD_OFFSET, ciphertext.length - PAYLOAD_OFFSET, out, 0);
                 return out;
             } catch (DecryptionFailedException e) {
@@ -190,18 +193,31 @@ public final class PropertyCipher {
         return PropertyFormat.readHeader(PropertyFormat.decodeText(Objects.requireNonNull(text, "text")));
     }
 
-    /** The strict UTF-8 bytes of {@code context}, from the table when it was used recently. */
-    private byte[] contextBytes(String context) {
+    /**
+     * The AAD of a property ciphertext under CDK {@code id} and {@code context}: the 19-byte header followed
+     * by the context's strict UTF-8 bytes, in one array (one {@code updateAAD} call), from the table when this
+     * context was used with this CDK recently. Never modified by the caller.
+     */
+    private byte[] aad(CdkId id, String context) {
         int slot = context.hashCode() & (CONTEXT_SLOTS - 1);
         EncodedContext e = contexts[slot];
         if (e != null && (e.text == context || e.text.equals(context))) {
-            return e.bytes;
+            if (e.id == id || e.id.equals(id)) {
+                return e.aad;
+            }
+            return remember(slot, context, e.bytes, id);
         }
-        byte[] bytes = StrictUtf8.encode(context, "context");
+        return remember(slot, context, StrictUtf8.encode(context, "context"), id);
+    }
+
+    private byte[] remember(int slot, String context, byte[] contextBytes, CdkId id) {
+        byte[] aad = new byte[HEADER_LENGTH + contextBytes.length];
+        PropertyFormat.writeHeader(aad, id);
+        System.arraycopy(contextBytes, 0, aad, HEADER_LENGTH, contextBytes.length);
         if (context.length() <= MAX_CACHED_CONTEXT) {
-            contexts[slot] = new EncodedContext(context, bytes);
+            contexts[slot] = new EncodedContext(context, contextBytes, id, aad);
         }
-        return bytes;
+        return aad;
     }
 
     private static void retryOrFail(DataKey key, int attempt, IllegalStateException e) {
@@ -224,7 +240,7 @@ public final class PropertyCipher {
         return "PropertyCipher[keys=" + keys + "]";
     }
 
-    /** A context string and its UTF-8 bytes (never modified: only read as AAD). */
-    private record EncodedContext(String text, byte[] bytes) {
+    /** A context string, its UTF-8 bytes and its AAD under one CDK (never modified: only read). */
+    private record EncodedContext(String text, byte[] bytes, CdkId id, byte[] aad) {
     }
 }
