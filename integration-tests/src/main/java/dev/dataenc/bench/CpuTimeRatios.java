@@ -31,6 +31,10 @@ public final class CpuTimeRatios {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("blob")) {
+            blobs(args.length > 1 ? Integer.parseInt(args[1]) : 12);
+            return;
+        }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int warmup = Math.max(1, rounds / 4);
         long batchNanos = (args.length > 1 ? Long.parseLong(args[1]) : 100) * 1_000_000L;
@@ -63,6 +67,56 @@ public final class CpuTimeRatios {
         } finally {
             pool.shutdownNow();
             service.stop();
+        }
+    }
+
+    /**
+     * The {@link BlobBenchmark} operations (64 MiB) by CPU time, interleaved: dataenc, one-message JCE and
+     * 64 KiB-segment JCE, one operation each per round; the first quarter of the rounds is warm-up.
+     */
+    private static void blobs(int rounds) throws Exception {
+        BlobBenchmark b = new BlobBenchmark();
+        b.size = 64 << 20;
+        b.setUp();
+        String[] impls = {"dataenc", "jce", "jcesegments"};
+        System.out.printf("64 MiB BLOB, CPU time per operation, %d rounds (%d warm-up), %s%n", rounds, rounds / 4,
+                System.getProperty("java.vm.version"));
+        System.out.printf("%-8s %12s %12s %12s %8s %14s%n", "op", "dataenc MB/s", "jce MB/s", "jceseg MB/s", "vs jce",
+                "vs jcesegments");
+        try {
+            for (String op : new String[] {"encrypt", "decrypt"}) {
+                long[] cpu = new long[impls.length];
+                for (int r = 0; r < rounds; r++) {
+                    for (int k = 0; k < impls.length; k++) {
+                        int i = (k + r) % impls.length;
+                        if (op.equals("decrypt") && impls[i].equals("jce") && r > 1) {
+                            continue; // one 64 MiB GCM decryption takes seconds on JDK 17: measured twice only
+                        }
+                        long t0 = MX.getCurrentThreadCpuTime();
+                        switch (op + "_" + impls[i]) {
+                            case "encrypt_dataenc" -> sink += b.encrypt_dataenc();
+                            case "decrypt_dataenc" -> sink += b.decrypt_dataenc();
+                            case "encrypt_jce" -> sink += b.encrypt_jce();
+                            case "decrypt_jce" -> sink += b.decrypt_jce();
+                            case "encrypt_jcesegments" -> sink += b.encrypt_jcesegments();
+                            case "decrypt_jcesegments" -> sink += b.decrypt_jcesegments();
+                            default -> throw new IllegalArgumentException(op);
+                        }
+                        long spent = MX.getCurrentThreadCpuTime() - t0;
+                        if (r >= rounds / 4 || (op.equals("decrypt") && impls[i].equals("jce") && r == 1)) {
+                            cpu[i] = cpu[i] == 0 ? spent : Math.min(cpu[i], spent); // best of the rounds
+                        }
+                    }
+                }
+                double[] mbs = new double[impls.length];
+                for (int i = 0; i < impls.length; i++) {
+                    mbs[i] = b.size / 1e6 / (cpu[i] / 1e9);
+                }
+                System.out.printf("%-8s %12.0f %12.0f %12.0f %7.2fx %13.2fx%n", op, mbs[0], mbs[1], mbs[2],
+                        mbs[0] / mbs[1], mbs[0] / mbs[2]);
+            }
+        } finally {
+            b.tearDown();
         }
     }
 

@@ -10,7 +10,6 @@ import dev.dataenc.error.CdkUnavailableException;
 import dev.dataenc.error.DecryptionFailedException;
 import dev.dataenc.keystore.DataKey;
 
-import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
@@ -42,7 +41,6 @@ public final class PropertyCipher {
     private static final int MAX_CONTEXT_SHOWN = 100;
     /** Longer contexts are encoded every time (they are not what applications use per column). */
     private static final int MAX_CACHED_CONTEXT = 256;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Slots of the table of encoded contexts (a power of two). */
     private static final int CONTEXT_SLOTS = 32;
@@ -74,7 +72,6 @@ public final class PropertyCipher {
         Objects.requireNonNull(plaintext, "plaintext");
         Objects.requireNonNull(context, "context");
         byte[] out = new byte[OVERHEAD + plaintext.length];
-        byte[] iv = new byte[AesGcm.IV_LENGTH];
         // Keys belong to the source (cache) and may be destroyed by an eviction at any moment.
         // AesGcm fails with IllegalStateException if the key is destroyed before or while the
         // cipher takes its copy (checked again right after Cipher.init); nothing has been
@@ -82,9 +79,8 @@ public final class PropertyCipher {
         for (int attempt = 1; ; attempt++) {
             DataKey key = keys.activeKey();
             byte[] aad = aad(key.cdkId(), context);
-            RANDOM.nextBytes(iv);
             PropertyFormat.writeHeader(out, key.cdkId());
-            System.arraycopy(iv, 0, out, IV_OFFSET, iv.length);
+            IvSource.next(out, IV_OFFSET); // a fresh random IV for every attempt
             try {
                 AesGcm.encrypt(key, out, IV_OFFSET, null, 0, 0, aad,
                         plaintext, 0, plaintext.length, out, PAYLOAD_OFFSET);
