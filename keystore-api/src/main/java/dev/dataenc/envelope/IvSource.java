@@ -31,6 +31,9 @@ final class IvSource {
         Stripe s = STRIPES[(int) Thread.currentThread().getId() & (STRIPES.length - 1)];
         synchronized (s) {
             if (s.pos == BUFFER) {
+                if (s.random == null) {
+                    s.random = newDrbg(); // on first use: a start pays for one DRBG, not one per stripe
+                }
                 s.random.nextBytes(s.buffer);
                 s.pos = 0;
             }
@@ -47,18 +50,18 @@ final class IvSource {
         return stripes;
     }
 
-    /** One DRBG with its buffer; {@code pos == BUFFER} means empty (filled on first use). */
-    private static final class Stripe {
-        final SecureRandom random;
-        final byte[] buffer = new byte[BUFFER];
-        int pos = BUFFER; // guarded by this
-
-        Stripe() {
-            try {
-                random = SecureRandom.getInstance("DRBG");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("this JRE has no DRBG SecureRandom (Java 9 and later do)", e);
-            }
+    private static SecureRandom newDrbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JRE has no DRBG SecureRandom (Java 9 and later do)", e);
         }
+    }
+
+    /** One DRBG (made on first use) with its buffer; {@code pos == BUFFER} means empty. */
+    private static final class Stripe {
+        final byte[] buffer = new byte[BUFFER];
+        SecureRandom random; // guarded by this
+        int pos = BUFFER; // guarded by this
     }
 }
