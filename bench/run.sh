@@ -3,6 +3,8 @@
 # prints a table: ops/s, MB/s and dataenc's ratio to each baseline (raw JCE AES-GCM, Tink).
 #   bench/run.sh                 # everything (~6 min on 2 cores)
 #   bench/run.sh Property        # only benchmarks whose name matches the regex
+#   bench/run.sh ServiceBenchmark  # what applications call (DataEncService's ciphers), 1 thread and one per core
+# On a shared machine, wall-clock ratios are noise: see CpuTimeRatios in docs/BENCHMARKS.md.
 # Extra JMH options can be passed in JMH_OPTS (default: 1 fork, 4x2s warm-up, 5x2s measurement).
 # Set JAVA_HOME to measure on another JDK (e.g. /usr/lib/jvm/temurin-25-jdk-amd64).
 set -euo pipefail

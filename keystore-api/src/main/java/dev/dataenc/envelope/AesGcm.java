@@ -8,6 +8,7 @@ import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.NoSuchPaddingException;
@@ -31,13 +32,18 @@ import javax.crypto.spec.SecretKeySpec;
  * takes its key bytes makes the operation fail with {@link IllegalStateException} and nothing is
  * written; callers holding cache-owned keys fetch the key again and retry.
  *
- * <p>No key stays in a cached cipher: after every operation (successful or not) the thread's
- * {@code Cipher} is re-initialised with a constant, public dummy key, so the JCE's internal copy
- * of the caller's key (its AES key schedule) is overwritten by the dummy key's at once, instead of
- * living on in the heap until the thread's next operation, long after the key was destroyed
- * (closed, evicted from the cache). This keeps the speed of one cached {@code Cipher} per thread
- * (no {@link Cipher#getInstance(String)} per operation) for the price of one more {@code init},
- * which is a key expansion and one AES block. The JCE itself offers no way to wipe a cipher.
+ * <p>No key outlives its owner in a cached cipher. A thread's cipher stays initialised with the
+ * {@link DataKey} it last used, so the next operation under the same key skips the AES key expansion
+ * (the JCE keeps the expanded key while the key bytes stay the same): this is what makes small
+ * property values cheap. The cipher registers itself with the key ({@link DataKey#onDestroy}): when
+ * the key is destroyed (closed, evicted from the cache), every cipher still holding it is re-initialised
+ * at once with a constant, public dummy key, under the cipher's lock, so it waits for an operation in
+ * flight. The JCE's copies of the key (the key schedule, and the raw key GCM keeps for its IV-reuse
+ * check) therefore live exactly as long as the {@code DataKey}'s own bytes, not until the thread's next
+ * operation. Keys that are not {@code DataKey}s (the per-BLOB keys, callers' own keys) cannot tell us
+ * when they die: for them the cipher is re-initialised with the dummy key after every operation, as
+ * before. The JCE itself offers no way to wipe a cipher; re-initialising in encrypt mode overwrites (and
+ * zeroes) both copies.
  *
  * <p>The caller is responsible for IV uniqueness: never encrypt twice with the same key and IV
  * (use 12 random bytes from a {@link java.security.SecureRandom} per message).
@@ -52,11 +58,11 @@ public final class AesGcm {
     public static final int TAG_LENGTH = 16;
 
     private static final int TAG_BITS = TAG_LENGTH * 8;
-    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(AesGcm::newCipher);
-    /** Public, constant key a cached cipher holds between operations: never a caller's key. */
+    private static final ThreadLocal<CipherSlot> SLOT = ThreadLocal.withInitial(CipherSlot::new);
+    /** Public, constant key a cached cipher holds when it holds no live key. */
     static final SecretKeySpec SCRUB_KEY = new SecretKeySpec(new byte[KEY_LENGTH], "AES");
-    /** IV of the scrubbing init (decrypt mode, so the JCE's IV-reuse check does not apply). */
-    static final byte[] SCRUB_IV = new byte[IV_LENGTH];
+    /** Makes every scrubbing IV distinct (the JCE refuses an encrypt-mode key and IV twice in a row). */
+    private static final AtomicLong SCRUB_COUNTER = new AtomicLong();
 
     private AesGcm() {
     }
@@ -78,14 +84,17 @@ public final class AesGcm {
                               byte[] aad2, byte[] in, int inOffset, int inLength, byte[] out, int outOffset) {
         checkRanges(iv, ivOffset, aad, aadOffset, aadLength, in, inOffset, inLength);
         Objects.checkFromIndexSize(outOffset, inLength + TAG_LENGTH, Objects.requireNonNull(out, "out").length);
-        Cipher c = CIPHER.get();
-        try {
-            init(c, Cipher.ENCRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
-            return c.doFinal(in, inOffset, inLength, out, outOffset);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
-        } finally {
-            scrub(c);
+        CipherSlot slot = SLOT.get();
+        synchronized (slot) {
+            Cipher c = slot.cipher;
+            try {
+                init(slot, Cipher.ENCRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
+                return c.doFinal(in, inOffset, inLength, out, outOffset);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
+            } finally {
+                slot.afterOperation(key);
+            }
         }
     }
 
@@ -107,22 +116,27 @@ public final class AesGcm {
                     + TAG_LENGTH + "-byte tag");
         }
         Objects.checkFromIndexSize(outOffset, inLength - TAG_LENGTH, Objects.requireNonNull(out, "out").length);
-        Cipher c = CIPHER.get();
-        try {
-            init(c, Cipher.DECRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
-            return c.doFinal(in, inOffset, inLength, out, outOffset);
-        } catch (AEADBadTagException e) {
-            throw new DecryptionFailedException("AES-GCM tag does not verify", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM decryption failed: " + e.getClass().getSimpleName(), e);
-        } finally {
-            scrub(c);
+        CipherSlot slot = SLOT.get();
+        synchronized (slot) {
+            Cipher c = slot.cipher;
+            try {
+                init(slot, Cipher.DECRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
+                return c.doFinal(in, inOffset, inLength, out, outOffset);
+            } catch (AEADBadTagException e) {
+                throw new DecryptionFailedException("AES-GCM tag does not verify", e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM decryption failed: " + e.getClass().getSimpleName(), e);
+            } finally {
+                slot.afterOperation(key);
+            }
         }
     }
 
-    private static void init(Cipher c, int mode, SecretKey key, byte[] iv, int ivOffset, byte[] aad, int aadOffset,
-                             int aadLength, byte[] aad2) {
+    private static void init(CipherSlot slot, int mode, SecretKey key, byte[] iv, int ivOffset, byte[] aad,
+                             int aadOffset, int aadLength, byte[] aad2) {
         checkKey(key);
+        slot.holding(key);
+        Cipher c = slot.cipher;
         try {
             c.init(mode, key, new GCMParameterSpec(TAG_BITS, iv, ivOffset, IV_LENGTH));
         } catch (InvalidKeyException | RuntimeException e) {
@@ -152,18 +166,68 @@ public final class AesGcm {
         }
     }
 
-    /** Re-initialises {@code c} with the public dummy key, overwriting the caller's key inside it. */
+    /**
+     * Re-initialises {@code c} with the public dummy key, overwriting the caller's key inside it: in
+     * encrypt mode (with a fresh IV), because an encrypt-mode init is what replaces (and zeroes) the raw
+     * key copy GCM keeps for its IV-reuse check; a decrypt-mode init leaves that copy in place.
+     */
     static void scrub(Cipher c) {
+        byte[] iv = new byte[IV_LENGTH];
+        long n = SCRUB_COUNTER.incrementAndGet();
+        for (int i = 0; i < Long.BYTES; i++) {
+            iv[i] = (byte) (n >>> (8 * i));
+        }
         try {
-            c.init(Cipher.DECRYPT_MODE, SCRUB_KEY, new GCMParameterSpec(TAG_BITS, SCRUB_IV));
+            c.init(Cipher.ENCRYPT_MODE, SCRUB_KEY, new GCMParameterSpec(TAG_BITS, iv));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot re-initialise AES-GCM with the dummy key", e);
         }
     }
 
-    /** This thread's cached cipher (tests check that it holds the dummy key between operations). */
+    /** This thread's cached cipher (tests check what key it holds). */
     static Cipher threadCipher() {
-        return CIPHER.get();
+        return SLOT.get().cipher;
+    }
+
+    /**
+     * One thread's cached cipher and the {@link DataKey} it is initialised with (null: the dummy key).
+     * Its lock is held by the thread's operation and by the destroy action the key runs, which scrubs
+     * the cipher if it still holds that key.
+     */
+    private static final class CipherSlot implements Runnable {
+        final Cipher cipher = newCipher();
+        private DataKey holds; // guarded by this
+
+        /** Called under the lock before {@code key} goes into the cipher. */
+        void holding(SecretKey key) {
+            if (key instanceof DataKey dk) {
+                if (holds != dk) {
+                    holds = dk;
+                    // registered before the key reaches the cipher: a destroy either sees this slot, or
+                    // happened before, and then getEncoded refuses and afterOperation scrubs
+                    dk.onDestroy(this);
+                }
+            } else {
+                holds = null;
+            }
+        }
+
+        /** Called under the lock after every operation. */
+        void afterOperation(SecretKey key) {
+            if (holds == null || holds.isDestroyed()) {
+                holds = null;
+                scrub(cipher); // a key we are not told about when it dies, or one destroyed meanwhile
+            }
+        }
+
+        /** The destroy action of a key this slot held: scrubs the cipher if it still holds that key. */
+        @Override
+        public synchronized void run() {
+            if (holds != null && holds.isDestroyed()) {
+                holds = null;
+                scrub(cipher);
+            }
+        }
     }
 
     private static void checkKey(SecretKey key) {

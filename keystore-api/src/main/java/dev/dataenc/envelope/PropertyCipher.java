@@ -10,7 +10,6 @@ import dev.dataenc.error.CdkUnavailableException;
 import dev.dataenc.error.DecryptionFailedException;
 import dev.dataenc.keystore.DataKey;
 
-import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
@@ -40,10 +39,20 @@ public final class PropertyCipher {
      */
     private static final int MAX_KEY_ATTEMPTS = 3;
     private static final int MAX_CONTEXT_SHOWN = 100;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Longer contexts are encoded every time (they are not what applications use per column). */
+    private static final int MAX_CACHED_CONTEXT = 256;
+
+    /** Slots of the table of encoded contexts (a power of two). */
+    private static final int CONTEXT_SLOTS = 32;
 
     private final DataKeySource keys;
     private final OperationObserver observer;
+    /**
+     * Recently used contexts with their UTF-8 bytes and AAD, direct-mapped by the string's hash: applications
+     * use a few constant contexts (column names), so the hot path finds the AAD instead of encoding it again.
+     * Entries are immutable; a lost race only costs an encoding. The arrays are never handed out.
+     */
+    private final EncodedContext[] contexts = new EncodedContext[CONTEXT_SLOTS];
 
     /** A cipher that takes its keys from {@code keys} (typically a {@link CdkCache}). */
     public PropertyCipher(DataKeySource keys) {
@@ -80,20 +89,19 @@ public final class PropertyCipher {
 
     private byte[] encryptUnobserved(byte[] plaintext, String context) {
         Objects.requireNonNull(plaintext, "plaintext");
-        byte[] contextBytes = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "context");
+        Objects.requireNonNull(context, "context");
         byte[] out = new byte[OVERHEAD + plaintext.length];
-        byte[] iv = new byte[AesGcm.IV_LENGTH];
         // Keys belong to the source (cache) and may be destroyed by an eviction at any moment.
         // AesGcm fails with IllegalStateException if the key is destroyed before or while the
         // cipher takes its copy (checked again right after Cipher.init); nothing has been
         // encrypted then, so fetch the key again and retry with a fresh IV, a bounded number of times.
         for (int attempt = 1; ; attempt++) {
             DataKey key = keys.activeKey();
-            RANDOM.nextBytes(iv);
+            byte[] aad = aad(key.cdkId(), context);
             PropertyFormat.writeHeader(out, key.cdkId());
-            System.arraycopy(iv, 0, out, IV_OFFSET, iv.length);
+            IvSource.next(out, IV_OFFSET); // a fresh random IV for every attempt
             try {
-                AesGcm.encrypt(key, out, IV_OFFSET, out, 0, HEADER_LENGTH, contextBytes,
+                AesGcm.encrypt(key, out, IV_OFFSET, null, 0, 0, aad,
                         plaintext, 0, plaintext.length, out, PAYLOAD_OFFSET);
                 return out;
             } catch (IllegalStateException e) {
@@ -127,7 +135,9 @@ public final class PropertyCipher {
         Objects.requireNonNull(ciphertext, "ciphertext");
         Objects.requireNonNull(context, "context");
         CdkId id = PropertyFormat.readHeader(ciphertext);
-        byte[] contextBytes = StrictUtf8.encode(context, "context");
+        // the header was checked byte for byte (magic, version, suite) and the id read from it, so the
+        // canonical header of id is exactly ciphertext[0, HEADER_LENGTH)
+        byte[] aad = aad(id, context);
         byte[] out = new byte[ciphertext.length - OVERHEAD];
         for (int attempt = 1; ; attempt++) {
             DataKey key = keys.key(id);
@@ -136,7 +146,7 @@ public final class PropertyCipher {
                         + " when asked for CDK " + id);
             }
             try {
-                AesGcm.decrypt(key, ciphertext, IV_OFFSET, ciphertext, 0, HEADER_LENGTH, contextBytes,
+                AesGcm.decrypt(key, ciphertext, IV_OFFSET, null, 0, 0, aad,
                         ciphertext, PAYLOAD_OFFSET, ciphertext.length - PAYLOAD_OFFSET, out, 0);
                 return out;
             } catch (DecryptionFailedException e) {
@@ -210,6 +220,33 @@ public final class PropertyCipher {
         return PropertyFormat.readHeader(PropertyFormat.decodeText(Objects.requireNonNull(text, "text")));
     }
 
+    /**
+     * The AAD of a property ciphertext under CDK {@code id} and {@code context}: the 19-byte header followed
+     * by the context's strict UTF-8 bytes, in one array (one {@code updateAAD} call), from the table when this
+     * context was used with this CDK recently. Never modified by the caller.
+     */
+    private byte[] aad(CdkId id, String context) {
+        int slot = context.hashCode() & (CONTEXT_SLOTS - 1);
+        EncodedContext e = contexts[slot];
+        if (e != null && (e.text == context || e.text.equals(context))) {
+            if (e.id == id || e.id.equals(id)) {
+                return e.aad;
+            }
+            return remember(slot, context, e.bytes, id);
+        }
+        return remember(slot, context, StrictUtf8.encode(context, "context"), id);
+    }
+
+    private byte[] remember(int slot, String context, byte[] contextBytes, CdkId id) {
+        byte[] aad = new byte[HEADER_LENGTH + contextBytes.length];
+        PropertyFormat.writeHeader(aad, id);
+        System.arraycopy(contextBytes, 0, aad, HEADER_LENGTH, contextBytes.length);
+        if (context.length() <= MAX_CACHED_CONTEXT) {
+            contexts[slot] = new EncodedContext(context, contextBytes, id, aad);
+        }
+        return aad;
+    }
+
     private static void retryOrFail(DataKey key, int attempt, IllegalStateException e) {
         if (!key.isDestroyed()) {
             throw e;
@@ -228,5 +265,9 @@ public final class PropertyCipher {
     @Override
     public String toString() {
         return "PropertyCipher[keys=" + keys + "]";
+    }
+
+    /** A context string, its UTF-8 bytes and its AAD under one CDK (never modified: only read). */
+    private record EncodedContext(String text, byte[] bytes, CdkId id, byte[] aad) {
     }
 }

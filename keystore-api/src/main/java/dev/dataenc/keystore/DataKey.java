@@ -9,6 +9,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 
 /**
@@ -19,6 +21,10 @@ import javax.crypto.SecretKey;
  * the bytes with zeros. After that {@link #getEncoded()} throws {@link IllegalStateException}.
  * {@link #getEncoded()} checks the destroyed flag <em>after</em> copying, so a copy that was
  * handed out is never a half-zeroed key: either it is complete, or the call throws.
+ *
+ * <p>Code that keeps something derived from the key bytes beyond one call (a cached cipher's key
+ * schedule) registers a {@link #onDestroy(Runnable) destroy action} that wipes it, so nothing derived
+ * from the key outlives {@link #destroy()}.
  *
  * <p>Never printed: {@link #toString()} shows the CDK id only. Not serializable.
  */
@@ -33,6 +39,8 @@ public final class DataKey implements SecretKey, AutoCloseable {
     private final CdkId cdkId;
     private final byte[] bytes;
     private volatile boolean destroyed;
+    /** Run once each after the bytes are zeroed; identity set, so registering twice runs once. */
+    private final transient Set<Runnable> onDestroy = ConcurrentHashMap.newKeySet();
 
     private DataKey(CdkId cdkId, byte[] bytes) {
         this.cdkId = Objects.requireNonNull(cdkId, "cdkId");
@@ -106,12 +114,35 @@ public final class DataKey implements SecretKey, AutoCloseable {
         }
     }
 
-    /** Overwrites the key bytes with zeros. Idempotent. */
+    /**
+     * Overwrites the key bytes with zeros, then runs the {@link #onDestroy registered destroy actions}.
+     * Idempotent.
+     */
     @Override
     public void destroy() {
         destroyed = true;
         VarHandle.fullFence();
         Arrays.fill(bytes, (byte) 0);
+        for (Runnable action : onDestroy) {
+            if (onDestroy.remove(action)) {
+                action.run();
+            }
+        }
+    }
+
+    /**
+     * Has {@code action} run when this key is destroyed, or now (on this thread) if it already is: for
+     * holders of something derived from the key bytes that outlives one call, such as a cached cipher
+     * initialised with this key, so that it is wiped together with the key. Registering the same
+     * action (by identity) again before the key is destroyed has no further effect. Actions must be
+     * quick, idempotent and must not throw; they run on the thread that destroys the key.
+     */
+    public void onDestroy(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        onDestroy.add(action);
+        if (destroyed && onDestroy.remove(action)) {
+            action.run();
+        }
     }
 
     @Override

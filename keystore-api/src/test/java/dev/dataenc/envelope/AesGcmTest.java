@@ -76,27 +76,65 @@ class AesGcmTest {
     }
 
     /**
-     * The thread's cached cipher must hold the public dummy key after an operation, not the
-     * caller's key: it decrypts a message made under the dummy key and IV (and only that). The
-     * old code left the cipher initialised with the caller's key, so this fails there.
+     * A key that cannot say when it dies (not a {@link DataKey}) is scrubbed out of the thread's cached
+     * cipher after every operation, successful or not.
      */
     @Test
-    void afterEncrypt_cachedCipherHoldsDummyKeyNotCallersKey() throws Exception {
+    void plainSecretKey_afterEncryptAndDecrypt_cachedCipherHoldsDummyKey() throws Exception {
+        SecretKeySpec plainKey = new SecretKeySpec(new byte[] {
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, "AES");
         byte[] out = new byte[plain.length + 16];
-        AesGcm.encrypt(key, IV_7, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
-        assertHoldsDummyKey();
-    }
-
-    @Test
-    void afterDecrypt_andAfterFailedDecrypt_cachedCipherHoldsDummyKey() throws Exception {
-        byte[] out = new byte[plain.length + 16];
-        AesGcm.encrypt(key, IV_7, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
-        AesGcm.decrypt(key, IV_7, 0, aad, 0, 3, null, out, 0, out.length, new byte[plain.length], 0);
-        assertHoldsDummyKey();
+        AesGcm.encrypt(plainKey, IV_7, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
+        CipherKeys.assertHoldsDummyKey(AesGcm.threadCipher());
+        AesGcm.decrypt(plainKey, IV_7, 0, aad, 0, 3, null, out, 0, out.length, new byte[plain.length], 0);
+        CipherKeys.assertHoldsDummyKey(AesGcm.threadCipher());
         out[0] ^= 1;
         assertThrows(DecryptionFailedException.class,
-                () -> AesGcm.decrypt(key, IV_7, 0, aad, 0, 3, null, out, 0, out.length, new byte[plain.length], 0));
-        assertHoldsDummyKey();
+                () -> AesGcm.decrypt(plainKey, IV_7, 0, aad, 0, 3, null, out, 0, out.length, new byte[plain.length], 0));
+        CipherKeys.assertHoldsDummyKey(AesGcm.threadCipher());
+    }
+
+    /**
+     * A {@link DataKey} stays in the thread's cipher between operations (no key expansion per message)
+     * and is scrubbed out of it the moment the key is destroyed, raw key copy included: afterwards the
+     * cipher accepts the last encryption's key bytes and IV again, which it refuses while it remembers them.
+     * The old code scrubbed in decrypt mode, which left GCM's raw copy of the key in the cipher.
+     */
+    @Test
+    void dataKeyDestroyed_cachedCipherHoldsDummyKeyAndForgetsTheKeyBytes() throws Exception {
+        DataKey k = DataKey.generate(CdkId.random());
+        byte[] keyBytes = k.getEncoded();
+        byte[] out = new byte[plain.length + 16];
+        AesGcm.encrypt(k, IV_7, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
+        javax.crypto.Cipher cached = AesGcm.threadCipher();
+        assertThrows(java.security.InvalidAlgorithmParameterException.class, () -> cached.init(
+                javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(keyBytes, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, IV_7)), "the cipher still holds the live key");
+        k.destroy();
+        CipherKeys.assertHoldsDummyKey(cached);
+        cached.init(javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(keyBytes, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, IV_7)); // not refused: the key bytes are gone from it
+        DataKey.zeroize(keyBytes);
+    }
+
+    /** The destroy action of a key scrubs the cipher of every thread that used it, not only the destroying thread's. */
+    @Test
+    void dataKeyDestroyedOnAnotherThread_scrubsThisThreadsCipher() throws Exception {
+        DataKey k = DataKey.generate(CdkId.random());
+        byte[] out = new byte[plain.length + 16];
+        AesGcm.encrypt(k, IV_7, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
+        Thread destroyer = new Thread(k::destroy);
+        destroyer.start();
+        destroyer.join();
+        CipherKeys.assertHoldsDummyKey(AesGcm.threadCipher());
+        assertThrows(IllegalStateException.class,
+                () -> AesGcm.decrypt(k, IV_7, 0, aad, 0, 3, null, out, 0, out.length, new byte[plain.length], 0));
+        // another key afterwards works as usual
+        byte[] again = new byte[plain.length + 16];
+        AesGcm.encrypt(key, iv, 0, aad, 0, 3, null, plain, 0, plain.length, again, 0);
+        byte[] back = new byte[plain.length];
+        AesGcm.decrypt(key, iv, 0, aad, 0, 3, null, again, 0, again.length, back, 0);
+        assertArrayEquals(plain, back);
     }
 
     @Test
@@ -112,13 +150,4 @@ class AesGcmTest {
         }
     }
 
-    private static void assertHoldsDummyKey() throws Exception {
-        javax.crypto.Cipher reference = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-        reference.init(javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[32], "AES"),
-                new javax.crypto.spec.GCMParameterSpec(128, new byte[12]));
-        byte[] dummyTag = reference.doFinal();
-        javax.crypto.Cipher cached = AesGcm.threadCipher();
-        assertArrayEquals(new byte[12], cached.getIV(), "cached cipher still has the caller's IV");
-        assertEquals(0, cached.doFinal(dummyTag).length, "cached cipher does not hold the dummy key");
-    }
 }

@@ -50,6 +50,25 @@ class PropertyCipherTest {
         }
     }
 
+    /**
+     * "Aa" and "BB" have the same String hash, so they share a slot of the cipher's table of encoded
+     * contexts: each must still bind its own bytes, whichever was encoded last.
+     */
+    @Test
+    void contextsWithTheSameHash_stayDistinct() {
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        byte[] plain = "v".getBytes(UTF_8);
+        byte[] underAa = f.cipher.encrypt(plain, "Aa");
+        byte[] underBb = f.cipher.encrypt(plain, "BB");
+        assertThrows(DecryptionFailedException.class, () -> f.cipher.decrypt(underAa, "BB"));
+        assertArrayEquals(plain, f.cipher.decrypt(underAa, new String("Aa"))); // equal, not the same instance
+        assertThrows(DecryptionFailedException.class, () -> f.cipher.decrypt(underBb, "Aa"));
+        assertArrayEquals(plain, f.cipher.decrypt(underBb, "BB"));
+        assertThrows(dev.dataenc.error.TextEncodingException.class, () -> f.cipher.encrypt(plain, "\uD800"));
+        assertThrows(dev.dataenc.error.TextEncodingException.class, () -> f.cipher.encrypt(plain, "\uD800"),
+                "a refused context is refused every time");
+    }
+
     @Test
     void strings_emptyAsciiAndNonAscii_roundTrip() {
         for (String s : List.of("", "a", "john@example.com", "Grüße, Jürgen — 東京 🔐", "\u0000x")) {

@@ -330,7 +330,7 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         if (jobs.running().isEmpty()) {
-            registry.findActive().ifPresent(cdk -> ActiveCdkCheck.require(cdk, keystores, c -> cache.get().key(c.id())));
+            registry.findActive().ifPresent(cdk -> ActiveCdkCheck.require(cdk, keystores, this::unwrapActiveAtStart));
         }
         cache.get().invalidateActive();
         refreshRecordedUsage();
@@ -339,6 +339,22 @@ public final class ControlPlane implements AutoCloseable {
         node = new NodeHeartbeat(db, NodeIdentity.thisProcess(options.tool()), Duration.ofMillis(Math.max(100,
                 options.usageFlush().toMillis())), () -> config.cluster(), this::nodeReport);
         node.beatQuietly();
+    }
+
+    /**
+     * The start check's proof that this node can unwrap the ACTIVE CDK, made through the encryption path when it
+     * can (the ACTIVE-CDK rule: only via the active keystore's wrapping), so the key the first encryption needs is
+     * already in the cache; otherwise through the decryption path, whose failure the check explains.
+     */
+    private void unwrapActiveAtStart(Cdk active) {
+        try {
+            if (cache.get().activeKey().cdkId().equals(active.id())) {
+                return;
+            }
+        } catch (DataEncException e) {
+            LOG.debug("ACTIVE CDK {} not usable for encryption at start: {}", active.id(), e.getMessage());
+        }
+        cache.get().key(active.id());
     }
 
     /**

@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  * handed out for encryption. {@link #drainTo} moves the counts to the registry in a batch, so the
  * hot path never touches the database. Encryption under a CDK that has reached the {@link UsageCeiling}
  * is refused with {@link CdkUsageLimitException}.
+ *
+ * <p>The hot path keeps a reference to the last CDK's counters, so counting an encryption is two counter
+ * increments and a comparison (see {@link UsageCeiling} for when it takes a lock).
  */
 public final class UsageCountingKeySource implements DataKeySource {
 
@@ -27,13 +30,13 @@ public final class UsageCountingKeySource implements DataKeySource {
     private final CdkUsageStore.Kind kind;
     private final Map<CdkId, LongAdder> counts = new ConcurrentHashMap<>();
     private final UsageCeiling ceiling;
+    private volatile Tally last;
     private volatile Consumer<CdkDestructionScheduledException> onScheduledRefused = e -> { };
 
     UsageCountingKeySource(Supplier<DataKeySource> delegate, CdkUsageStore.Kind kind, UsageCeiling ceiling) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.ceiling = Objects.requireNonNull(ceiling, "ceiling");
-        ceiling.register(this);
     }
 
     /** A source that always asks whatever {@code current} holds now, with its own {@link UsageCeiling}. */
@@ -51,12 +54,17 @@ public final class UsageCountingKeySource implements DataKeySource {
     public DataKey activeKey() {
         DataKey key = delegate.get().activeKey();
         CdkId id = key.cdkId();
-        if (!ceiling.allowsAnother(id)) {
+        Tally t = last;
+        if (t == null || (t.id != id && !t.id.equals(id))) {
+            t = new Tally(id, counts.computeIfAbsent(id, k -> new LongAdder()), ceiling.budget(id));
+            last = t;
+        }
+        if (!ceiling.take(t.budget)) {
             throw new CdkUsageLimitException(id, "CDK " + id + " has reached " + ceiling.ceiling() + " encryptions, the"
                     + " limit for AES-GCM with random nonces; encryption under it is refused (decryption still works)."
                     + " Rotation should have replaced it: see 'dataenc status' for why it fails, then run 'dataenc rotate-cdk'");
         }
-        counts.computeIfAbsent(id, k -> new LongAdder()).increment();
+        t.count.increment();
         return key;
     }
 
@@ -100,5 +108,9 @@ public final class UsageCountingKeySource implements DataKeySource {
                 }
             }
         }
+    }
+
+    /** The last CDK's counters, kept for the hot path. */
+    private record Tally(CdkId id, LongAdder count, UsageCeiling.Budget budget) {
     }
 }
