@@ -163,13 +163,7 @@ public final class LocalKeystore implements Keystore, MasterKeyAdmin {
     @Override
     public GeneratedDataKey generateDataKey(CdkId cdkId) {
         MasterKeySet k = usableKeys();
-        DataKey key = DataKey.generate(cdkId);
-        try {
-            return new GeneratedDataKey(key, wrap(k, key));
-        } catch (RuntimeException e) {
-            key.destroy();
-            throw e;
-        }
+        return GeneratedDataKey.wrapNew(cdkId, key -> wrap(k, key));
     }
 
     @Override

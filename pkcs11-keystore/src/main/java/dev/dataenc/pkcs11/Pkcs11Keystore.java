@@ -183,13 +183,7 @@ public final class Pkcs11Keystore implements Keystore {
 
     @Override
     public GeneratedDataKey generateDataKey(CdkId cdkId) {
-        DataKey key = DataKey.generate(cdkId);
-        try {
-            return new GeneratedDataKey(key, wrap(key));
-        } catch (RuntimeException e) {
-            key.destroy();
-            throw e;
-        }
+        return GeneratedDataKey.wrapNew(cdkId, this::wrap);
     }
 
     @Override
