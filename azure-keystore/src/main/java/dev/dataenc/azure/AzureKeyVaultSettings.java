@@ -1,8 +1,9 @@
 package dev.dataenc.azure;
 
+import dev.dataenc.keystore.LoopbackHost;
 import dev.dataenc.error.KeystoreConfigurationException;
 import dev.dataenc.keystore.KeystoreSettings;
-import java.net.InetAddress;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
@@ -72,7 +73,7 @@ public record AzureKeyVaultSettings(URI vaultUrl, String keyName, Optional<Strin
 
     /** True when the vault is on this machine (a test double): the SDK's challenge-resource check is turned off. */
     boolean loopback() {
-        return isLoopback(vaultUrl.getHost());
+        return LoopbackHost.is(vaultUrl.getHost());
     }
 
     private static URI vaultUrl(KeystoreSettings s, String value) {
@@ -90,7 +91,7 @@ public record AzureKeyVaultSettings(URI vaultUrl, String keyName, Optional<Strin
             throw badUrl(s, value, "give only scheme and host (and a port for a test vault), no path or query");
         }
         String host = u.getHost().toLowerCase(Locale.ROOT);
-        if (u.getPort() != -1 && u.getPort() != 443 && !isLoopback(host)) {
+        if (u.getPort() != -1 && u.getPort() != 443 && !LoopbackHost.is(host)) {
             throw badUrl(s, value, "Azure vaults listen on port 443; another port is accepted only on a loopback host");
         }
         return URI.create("https://" + host + (u.getPort() == -1 || u.getPort() == 443 ? "" : ":" + u.getPort()));
@@ -109,17 +110,4 @@ public record AzureKeyVaultSettings(URI vaultUrl, String keyName, Optional<Strin
         return value;
     }
 
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
 }

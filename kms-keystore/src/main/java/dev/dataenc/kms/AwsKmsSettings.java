@@ -1,12 +1,12 @@
 package dev.dataenc.kms;
 
+import dev.dataenc.keystore.LoopbackHost;
 import dev.dataenc.error.KeystoreConfigurationException;
 import dev.dataenc.keystore.KeystoreSettings;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -107,7 +107,6 @@ public record AwsKmsSettings(String keystoreName, String keyId, String region, O
      * change here.
      */
     private static final Pattern REGION_PATTERN = Pattern.compile("[a-z]{2,10}(-[a-z]{1,15}){1,4}-\\d{1,3}");
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     /**
@@ -242,40 +241,12 @@ public record AwsKmsSettings(String keystoreName, String keyId, String region, O
             throw error(s, ENDPOINT, "must be a URI such as https://kms.eu-west-1.amazonaws.com or http://127.0.0.1:4566,"
                     + " got '" + value + "'");
         }
-        if (uri.getScheme().equals("http") && !isLoopback(uri.getHost())) {
+        if (uri.getScheme().equals("http") && !LoopbackHost.is(uri.getHost())) {
             throw error(s, ENDPOINT, "uses http:// for host '" + uri.getHost() + "': KMS requests carry plaintext keys"
                     + " and credentials, so http is accepted only for loopback hosts (127.0.0.0/8, localhost, [::1]);"
                     + " use https://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath()));
         }
         return uri;
-    }
-
-    /**
-     * True for {@code localhost} and loopback address literals (127.0.0.0/8, ::1). Never resolves a name: a DNS
-     * answer is not proof of loopback.
-     */
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost")) {
-            return true;
-        }
-        if (IPV4_LITERAL.matcher(h).matches()) {
-            String[] octets = h.split("\\.");
-            for (String o : octets) {
-                if (Integer.parseInt(o) > 255) {
-                    return false;
-                }
-            }
-            return octets[0].equals("127");
-        }
-        if (h.startsWith("[") && h.endsWith("]") && h.contains(":")) {
-            try {
-                return InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress(); // a literal: no DNS
-            } catch (UnknownHostException e) {
-                return false; // a malformed literal
-            }
-        }
-        return false;
     }
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT30S}); must be positive. */

@@ -1,11 +1,12 @@
 package dev.dataenc.blob.s3;
 
-import java.net.InetAddress;
+import dev.dataenc.keystore.LoopbackHost;
+
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
+
 import java.util.LinkedHashMap;
-import java.util.Locale;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,7 +41,6 @@ public record S3BlobStoreSettings(String bucket, String prefix, Optional<String>
     private static final Set<String> NAMES = Set.of(BUCKET, PREFIX, REGION, ENDPOINT, PATH_STYLE);
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{1,253}[a-zA-Z0-9]");
     private static final Pattern REGION_NAME = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)+");
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     public S3BlobStoreSettings {
         Objects.requireNonNull(bucket, "bucket");
@@ -107,36 +107,12 @@ public record S3BlobStoreSettings(String bucket, String prefix, Optional<String>
             throw new S3BlobStoreException("the S3 endpoint must be a URI such as https://s3.eu-west-1.amazonaws.com"
                     + " or http://127.0.0.1:9000, got '" + value + "' (--s3-endpoint)");
         }
-        if (uri.getScheme().equals("http") && !isLoopback(uri.getHost())) {
+        if (uri.getScheme().equals("http") && !LoopbackHost.is(uri.getHost())) {
             throw new S3BlobStoreException("the S3 endpoint uses http:// for host '" + uri.getHost() + "': requests"
                     + " carry credentials and the ciphertexts, so http is accepted only for loopback hosts"
                     + " (127.0.0.0/8, localhost, [::1]); use https://" + uri.getRawAuthority());
         }
         return uri;
-    }
-
-    /** True for {@code localhost} and loopback address literals; never resolves a name (DNS is no proof). */
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost")) {
-            return true;
-        }
-        if (IPV4_LITERAL.matcher(h).matches()) {
-            for (String o : h.split("\\.")) {
-                if (Integer.parseInt(o) > 255) {
-                    return false;
-                }
-            }
-            return h.startsWith("127.");
-        }
-        if (h.startsWith("[") && h.endsWith("]") && h.contains(":")) {
-            try {
-                return InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress(); // a literal: no DNS
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return false;
     }
 
     /** {@code s3://bucket/prefix}: the store's name, the same from every process and endpoint. */
