@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code dataenc demo --pkcs11-library}: keystore-b is a pkcs11 keystore on a SoftHSM2 token, the user PIN from
  * {@code DATAENC_PKCS11_PIN} (set by surefire to the test tokens' PIN). The demo creates the missing key on the token
- * as {@code dataenc keystore create} does, switches local → pkcs11 and decrypts everything with keystore-b alone.
+ * as {@code dataenc keystore create} does (and uses it when run again), switches local → pkcs11 and decrypts
+ * everything with keystore-b alone.
  */
 class Pkcs11DemoTest {
 
@@ -28,7 +29,7 @@ class Pkcs11DemoTest {
     Path dir;
 
     @Test
-    void demoWithPkcs11Token_createsTheKey_switchesLocalToPkcs11_andDecryptsWithTheTokenAlone() throws Exception {
+    void demoWithPkcs11Token_createsTheKeyOnce_switchesLocalToPkcs11_andDecryptsWithTheTokenAlone() throws Exception {
         SoftHsm hsm = SoftHsm.get();
         String label = "it-demo-" + UUID.randomUUID().toString().substring(0, 8);
         TokenAdmin admin = new TokenAdmin(hsm.library(), hsm.slot(SoftHsm.MAIN));
@@ -63,6 +64,17 @@ class Pkcs11DemoTest {
         assertTrue(config.contains("dataenc.keystores.keystore-b.pin-env=DATAENC_PKCS11_PIN"), config);
         assertTrue(config.contains("dataenc.cipher-type=keystore"), config);
         assertFalse(config.contains(System.getenv("DATAENC_PKCS11_PIN")), "the PIN is not written into the configuration");
+
+        // run again: the key exists on the token now, so the demo uses it instead of creating another
+        StringWriter again = new StringWriter();
+        int codeAgain = DataencCli.run(new PrintWriter(again, true), new PrintWriter(err, true), "demo",
+                "--work-dir", dir.toString(), "--blob-mib", "1", "--pkcs11-library", hsm.library().toString(),
+                "--pkcs11-slot", String.valueOf(hsm.slot(SoftHsm.MAIN)), "--pkcs11-key-label", label);
+        assertEquals(0, codeAgain, again + "" + err);
+        assertTrue(again.toString().contains("the token has a key labelled '" + label + "' (" + label + "/"), again.toString());
+        assertFalse(again.toString().contains("$ dataenc keystore create keystore-b"), again.toString());
+        assertTrue(again.toString().contains("switch 'keystore-a' -> 'keystore-b': COMPLETED"), again.toString());
+        assertTrue(again.toString().contains("demo finished"), again.toString());
     }
 
     @Test
