@@ -8,8 +8,12 @@ import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.error.DecryptionFailedException;
+import dev.dataenc.error.KeystoreUnavailableException;
+import dev.dataenc.keystore.Keystore;
 import dev.dataenc.keystore.KeystoreSettings;
+import dev.dataenc.keystore.Keystores;
 import dev.dataenc.keystore.MasterKeyAdmin;
+import dev.dataenc.keystore.MasterKeyState;
 import dev.dataenc.keystore.Wrapping;
 
 import java.io.IOException;
@@ -25,9 +29,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -37,9 +41,10 @@ import picocli.CommandLine.Spec;
  * to keystore B, decrypts everything with only keystore B configured, then shows two unsafe changes
  * refused with nothing changed. Never prints key bytes. Starts fresh on every run.
  *
- * <p>With {@code --kms-endpoint} (and {@code --kms-key-id}), keystore B is an {@code aws-kms} keystore at that
- * endpoint, credentials from the AWS SDK's default chain; the switch is then platform &rarr; keystore and
- * passes the cipher-type confirmation that {@code dataenc switch} requires.
+ * <p>With the options of {@link DemoKeystoreBOptions}, keystore B is an {@code aws-kms}, {@code pkcs11} or
+ * {@code azure-key-vault} keystore instead ({@link KeystoreBMode}; credentials from the SDKs' default chains, the
+ * PKCS#11 PIN from {@code $DATAENC_PKCS11_PIN}); the switch is then platform &rarr; keystore and passes the
+ * cipher-type confirmation that {@code dataenc switch} requires.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Encrypt under keystore A, rotate, switch to keystore B (re-wrap), decrypt with B alone, "
@@ -61,36 +66,24 @@ final class DemoCommand implements Callable<Integer> {
             description = "Size of the sample BLOB in MiB (default: ${DEFAULT-VALUE}).")
     private int blobMib;
 
-    @Option(names = "--kms-endpoint", paramLabel = "<url>",
-            description = "Make keystore-b an aws-kms keystore at this KMS endpoint (e.g. a test server or a VPC"
-                    + " endpoint); credentials from the AWS SDK default chain (e.g. AWS_ACCESS_KEY_ID and"
-                    + " AWS_SECRET_ACCESS_KEY). Needs --kms-key-id.")
-    private String kmsEndpoint;
-
-    @Option(names = "--kms-key-id", paramLabel = "<id|arn|alias>",
-            description = "The KMS key of keystore-b: key id, key ARN, alias name (alias/NAME) or alias ARN.")
-    private String kmsKeyId;
-
-    @Option(names = "--kms-region", paramLabel = "<region>", defaultValue = "us-east-1",
-            description = "Region of the KMS key (default: ${DEFAULT-VALUE}).")
-    private String kmsRegion;
+    @Mixin
+    private DemoKeystoreBOptions keystoreBOptions;
 
     private PrintWriter out;
     private DemoWorkDir files;
-    private DemoWorkDir.KmsKeystoreB kms;
+    private KeystoreBMode keystoreB;
 
     @Override
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
-        kms = kmsOptions();
+        keystoreB = keystoreBOptions.mode(spec.commandLine());
         files = new DemoWorkDir(workDir);
         files.clean();
         boolean envPassword = System.getenv(PASSWORD_ENV) != null;
-        files.writeConfig(envPassword ? null : DEMO_PASSWORD, kms);
+        files.writeConfig(envPassword ? null : DEMO_PASSWORD, keystoreB);
         out.println("dataenc demo in " + files.dir() + " (started fresh)");
-        if (kms != null) {
-            out.println("keystore-b is an aws-kms keystore: key " + kms.keyId() + " at " + kms.endpoint() + " (region "
-                    + kms.region() + ", credentials from the AWS SDK default chain)");
+        if (!keystoreB.description().isEmpty()) {
+            out.println(keystoreB.description());
         }
         if (!envPassword) {
             out.println("note: " + PASSWORD_ENV + " is not set, so the demo keystores use a fixed demo password"
@@ -102,12 +95,12 @@ final class DemoCommand implements Callable<Integer> {
             Samples samples = encryptUnderA(config);
             runCli("3. what an admin sees", "status");
             runCli("4. plan the switch to keystore-b (dry run: changes nothing)", "switch", "keystore-b", "--dry-run");
-            if (kms == null) {
+            if (!keystoreB.keystoreCipher()) {
                 runCli("5. switch to keystore-b: new ACTIVE CDK under B, every CDK re-wrapped under B, no data re-encrypted",
                         "switch", "keystore-b");
             } else {
-                runCli("5. switch to keystore-b (aws-kms; cipher type platform -> keystore): new ACTIVE CDK from KMS"
-                        + " GenerateDataKey, every CDK re-wrapped with KMS Encrypt, no data re-encrypted",
+                runCli("5. switch to keystore-b (" + keystoreB.type() + "; cipher type platform -> keystore): new ACTIVE"
+                        + " CDK made by keystore-b, every CDK re-wrapped under B, no data re-encrypted",
                         "switch", "keystore-b", "--cipher-type", "keystore");
             }
             decryptWithOnlyB(ConfigLoader.load(files.config()), samples);
@@ -127,13 +120,33 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Creates the local keystores' master keys explicitly: opening a keystore never creates one. */
+    /**
+     * Creates the local keystores' master keys explicitly (opening a keystore never creates one), and a pkcs11
+     * keystore-b's key on its token when the token has none with that label.
+     */
     private void createKeystores(DataEncConfig config) {
         out.println("0. create the local keystores' master keys (dataenc keystore create; opening never creates one)");
         for (String ks : DemoWorkDir.KEYSTORES) {
             if (config.keystores().get(ks).type().equals("local")) {
                 require(runCli("", "keystore", "create", ks) == 0, "dataenc keystore create " + ks + " failed");
             }
+        }
+        if (keystoreB instanceof KeystoreBMode.Pkcs11 pkcs11) {
+            createOnTokenIfMissing(config.keystores().get("keystore-b"), pkcs11.keyLabel());
+        }
+    }
+
+    private void createOnTokenIfMissing(KeystoreSettings settings, String keyLabel) {
+        try (Keystore existing = Keystores.create(settings)) {
+            out.println("   keystore-b: the token has a key labelled '" + keyLabel + "' (" + existing.describe().masterKeyId()
+                    + "); the demo uses it");
+        } catch (KeystoreUnavailableException e) {
+            if (e.state() != MasterKeyState.NOT_FOUND) {
+                throw e;
+            }
+            out.println("   keystore-b: the token has no key labelled '" + keyLabel + "'; the demo creates it there"
+                    + " (non-extractable AES-256)");
+            require(runCli("", "keystore", "create", "keystore-b") == 0, "dataenc keystore create keystore-b failed");
         }
     }
 
@@ -145,9 +158,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("1. encrypt under keystore-a   (configuration " + config.source() + ")");
         try (ControlPlane plane = ControlPlane.open(config, ControlPlane.Options.app().withTool("dataenc-demo"))) {
             for (String ks : DemoWorkDir.KEYSTORES) {
-                boolean inKms = kms != null && ks.equals("keystore-b");
                 out.println("   " + plane.keystores().describe(ks).state() + "  " + plane.keystores().describe(ks).summary()
-                        .replaceFirst(": ENABLED - .*", "") + (inKms ? " (aws-kms at " + kms.endpoint() + ")"
+                        .replaceFirst(": ENABLED - .*", "") + (ks.equals("keystore-b") ? keystoreB.where()
                         : " in " + ks + ".p12"));
             }
             out.println("   registry " + plane.status().registryUrl());
@@ -252,7 +264,7 @@ final class DemoCommand implements Callable<Integer> {
             String before = snapshot(plane);
             byte[] fileBefore = readConfig();
 
-            int code = kms == null ? runCli("   a) switch to keystore-c", "switch", "keystore-c")
+            int code = !keystoreB.keystoreCipher() ? runCli("   a) switch to keystore-c", "switch", "keystore-c")
                     : runCli("   a) switch to keystore-c", "switch", "keystore-c", "--cipher-type", "platform");
             require(code == DataencCli.EXIT_FAILURE, "the switch to a disabled master key was not refused");
 
@@ -300,20 +312,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         return new DataEncConfig(config.source(), CipherType.ofKeystoreType(kept.get(active).type()), active, kept,
                 config.registry(), config.cache(), config.rotation(), config.reloadInterval(), config.switchLease());
-    }
-
-    /** Keystore-b's aws-kms settings from the options, or null for the all-local demo. */
-    private DemoWorkDir.KmsKeystoreB kmsOptions() {
-        if (kmsEndpoint == null) {
-            if (kmsKeyId != null) {
-                throw new ParameterException(spec.commandLine(), "--kms-key-id needs --kms-endpoint <url>");
-            }
-            return null;
-        }
-        if (kmsKeyId == null || kmsKeyId.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--kms-endpoint needs --kms-key-id <key id, ARN or alias>");
-        }
-        return new DemoWorkDir.KmsKeystoreB(kmsEndpoint, kmsKeyId, kmsRegion);
     }
 
     private static void require(boolean ok, String what) {

@@ -16,9 +16,9 @@ import java.util.List;
 
 /**
  * The demo's files in its work directory: a configuration with three keystores ({@code local} ones, or
- * keystore-b an {@code aws-kms} one at a given endpoint), the PKCS#12 files of the local ones, the
- * embedded H2 registry and the encrypted sample BLOB. Each run starts fresh by deleting exactly these
- * files (nothing else in the directory is touched).
+ * keystore-b an {@code aws-kms}, {@code pkcs11} or {@code azure-key-vault} one, see {@link KeystoreBMode}), the
+ * PKCS#12 files of the local ones, the embedded H2 registry and the encrypted sample BLOB. Each run starts fresh by
+ * deleting exactly these files (nothing else in the directory is touched).
  */
 final class DemoWorkDir {
 
@@ -67,27 +67,11 @@ final class DemoWorkDir {
     }
 
     /**
-     * Keystore-b as an {@code aws-kms} keystore. Credentials are not written: the AWS SDK's default chain
-     * finds them (environment variables, system properties, profile, instance role).
-     *
-     * @param endpoint KMS endpoint URL
-     * @param keyId    key id, key ARN, alias name or alias ARN
-     * @param region   the key's region
-     */
-    record KmsKeystoreB(String endpoint, String keyId, String region) {
-    }
-
-    /**
      * Writes the configuration: keystores A, B and C (each its own master key), A active, the registry
      * the H2 default beside the file. With {@code password} null the keystores read their password
-     * from {@code $DATAENC_LOCAL_KEYSTORE_PASSWORD}.
+     * from {@code $DATAENC_LOCAL_KEYSTORE_PASSWORD}. Keystore-b is what {@code keystoreB} says.
      */
-    void writeConfig(String password) throws IOException {
-        writeConfig(password, null);
-    }
-
-    /** As {@link #writeConfig(String)}, with keystore-b an aws-kms keystore when {@code kms} is not null. */
-    void writeConfig(String password, KmsKeystoreB kms) throws IOException {
+    void writeConfig(String password, KeystoreBMode keystoreB) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("# Written by 'dataenc demo'; running the demo again deletes and rewrites it.\n");
         sb.append("# Try the admin commands on it: dataenc status --config ").append(config()).append('\n');
@@ -96,12 +80,9 @@ final class DemoWorkDir {
         sb.append("dataenc.keystore.active=keystore-a\n");
         for (String ks : KEYSTORES) {
             String p = "dataenc.keystores." + ks + ".";
-            if (kms != null && ks.equals("keystore-b")) {
-                sb.append('\n').append("# an AWS KMS key; credentials come from the AWS SDK's default chain\n");
-                sb.append(p).append("type=aws-kms\n");
-                sb.append(p).append("key-id=").append(kms.keyId()).append('\n');
-                sb.append(p).append("region=").append(kms.region()).append('\n');
-                sb.append(p).append("endpoint=").append(kms.endpoint()).append('\n');
+            if (ks.equals("keystore-b") && !keystoreB.configLines().isEmpty()) {
+                sb.append('\n');
+                keystoreB.configLines().forEach(line -> sb.append(line.startsWith("#") ? "" : p).append(line).append('\n'));
                 continue;
             }
             sb.append('\n').append(p).append("type=local\n");
