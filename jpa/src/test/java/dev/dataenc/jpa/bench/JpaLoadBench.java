@@ -59,13 +59,13 @@ public final class JpaLoadBench {
     /**
      * Runs the benchmark and prints the table.
      *
-     * @param args optional: rows (default 1000), warm-up rounds (default 10), measured rounds (default 15)
+     * @param args optional: rows (default 1000), warm-up rounds (default 50), measured rounds (default 50)
      * @throws Exception if the service, the database or a check fails
      */
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         List<Variant> variants = List.of(
                 new Variant("plain", PlainRow.class, PlainRow::new),
                 new Variant("EncryptedStringType", EncryptedRow.class, EncryptedRow::new),
