@@ -6,12 +6,17 @@ import dev.dataenc.testing.KeystoreFiles;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Table;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,10 +37,12 @@ import org.hibernate.cfg.Configuration;
  *
  * <p>A plain main, not a test and not JMH: run it with {@code bench/run-jpa.sh [rows] [warmup] [rounds]}. The service
  * runs over a {@code local} keystore and an H2 registry in a temporary directory; the CDK is cached, so no keystore call
- * happens during measurement. Every loaded value is checked against what was stored.
+ * happens during measurement. Every loaded value is checked against what was stored, and row 1 of each table is read
+ * over JDBC to check the encrypted variants really stored ciphertext.
  */
 public final class JpaLoadBench {
 
+    private static final String URL = "jdbc:h2:mem:jpa-bench;DB_CLOSE_DELAY=-1";
     private static final String NAME = "n".repeat(48) + "name-padding-16b";
     private static final String EMAIL = "e".repeat(48) + "@example.invalid";
 
@@ -78,7 +85,7 @@ public final class JpaLoadBench {
         try (DataEncService service = startService(dir)) {
             DataEncJpa.install(service);
             Configuration configuration = new Configuration()
-                    .setProperty("hibernate.connection.url", "jdbc:h2:mem:jpa-bench;DB_CLOSE_DELAY=-1")
+                    .setProperty("hibernate.connection.url", URL)
                     .setProperty("hibernate.connection.username", "sa")
                     .setProperty("hibernate.connection.password", "")
                     .setProperty("hibernate.hbm2ddl.auto", "create");
@@ -86,6 +93,7 @@ public final class JpaLoadBench {
             try (EntityManagerFactory emf = configuration.buildSessionFactory()) {
                 for (Variant v : variants) {
                     insert(emf, v, rows);
+                    checkStored(v);
                 }
                 List<List<Sample>> find = new ArrayList<>();
                 List<List<Sample>> query = new ArrayList<>();
@@ -139,6 +147,21 @@ public final class JpaLoadBench {
             em.getTransaction().commit();
         } finally {
             em.close();
+        }
+    }
+
+    /** Reads row 1 over JDBC: plain stores the value as is, the encrypted variants must not. */
+    private static void checkStored(Variant v) throws SQLException {
+        String table = v.type().getAnnotation(Table.class).name();
+        try (Connection c = DriverManager.getConnection(URL, "sa", "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT name, email FROM " + table + " WHERE id = 1")) {
+            if (!rs.next()) {
+                throw new IllegalStateException(table + ": row 1 missing");
+            }
+            boolean plain = NAME.equals(rs.getString(1)) && EMAIL.equals(rs.getString(2));
+            if (plain != (v.type() == PlainRow.class)) {
+                throw new IllegalStateException(table + ": stored values are " + (plain ? "" : "not ") + "plaintext");
+            }
         }
     }
 
