@@ -1,8 +1,8 @@
 package dev.dataenc.envelope;
 
-import com.google.crypto.tink.subtle.AesSiv;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.error.DecryptionFailedException;
+import dev.dataenc.error.MissingLibraryException;
 import dev.dataenc.keystore.DataKey;
 
 import java.security.GeneralSecurityException;
@@ -86,9 +86,9 @@ public final class DeterministicCipher {
         CdkId id = DeterministicFormat.readHeader(ciphertext);
         byte[] contextBytes = StrictUtf8.encode(context, "context");
         BlobKey.Fetched cdk = BlobKey.fetchCdk(() -> keys.key(id), id);
-        AesSiv siv = siv(cdk);
+        AesSivPrimitive siv = siv(cdk);
         try {
-            return siv.decryptDeterministically(
+            return siv.open(
                     Arrays.copyOfRange(ciphertext, DeterministicFormat.HEADER_LENGTH, ciphertext.length),
                     associatedData(ciphertext, contextBytes));
         } catch (GeneralSecurityException e) {
@@ -171,10 +171,10 @@ public final class DeterministicCipher {
     private static byte[] encryptWith(BlobKey.Fetched cdk, byte[] plaintext, byte[] contextBytes) {
         byte[] header = new byte[DeterministicFormat.HEADER_LENGTH];
         DeterministicFormat.writeHeader(header, cdk.cdkId());
-        AesSiv siv = siv(cdk);
+        AesSivPrimitive siv = siv(cdk);
         byte[] sealed;
         try {
-            sealed = siv.encryptDeterministically(plaintext, associatedData(header, contextBytes));
+            sealed = siv.seal(plaintext, associatedData(header, contextBytes));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-SIV refused to encrypt (" + e.getClass().getSimpleName() + ")", e);
         }
@@ -185,13 +185,17 @@ public final class DeterministicCipher {
     }
 
     /** Derives the SIV key and wipes both the CDK copy and the derived bytes (Tink keeps its own key schedule). */
-    private static AesSiv siv(BlobKey.Fetched cdk) {
+    private static AesSivPrimitive siv(BlobKey.Fetched cdk) {
         byte[] info = new byte[DeterministicFormat.KEY_LABEL.length + CdkId.LENGTH];
         System.arraycopy(DeterministicFormat.KEY_LABEL, 0, info, 0, DeterministicFormat.KEY_LABEL.length);
         cdk.cdkId().write(info, DeterministicFormat.KEY_LABEL.length);
         byte[] sivKey = Hkdf.derive(cdk.keyBytes(), ZERO_SALT, info, DeterministicFormat.SIV_KEY_LENGTH);
         try {
-            return new AesSiv(sivKey);
+            return new AesSivPrimitive(sivKey);
+        } catch (NoClassDefFoundError e) {
+            throw new MissingLibraryException("deterministic (searchable) fields need Tink on the class path: add"
+                    + " com.google.crypto.tink:tink (an optional dependency of keystore-api; its own dependencies are not"
+                    + " needed)", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-SIV refused a " + sivKey.length + "-byte key", e);
         } finally {
