@@ -20,3 +20,14 @@ document.addEventListener('DOMContentLoaded', function () {
     source.close();
   };
 });
+
+// Pages that show work in progress elsewhere (a running data migration) mark themselves with data-refresh="<seconds>"
+// and are reloaded at that interval while it runs; without scripts, reload them by hand.
+document.addEventListener('DOMContentLoaded', function () {
+  var live = document.querySelector('[data-refresh]');
+  if (!live) {
+    return;
+  }
+  var seconds = Math.max(2, Number(live.dataset.refresh) || 5);
+  window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+});
