@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.Objects;
 
 /**
  * A {@code String} attribute stored with deterministic (searchable) encryption (AES-SIV, text form
@@ -31,7 +30,7 @@ import java.util.Objects;
  * <p>Reveals which rows hold equal values and how often each occurs; see {@code docs/JPA.md}. A column of
  * {@code n} UTF-8 bytes needs {@code 11 + ceil(4 (n + 35) / 3)} characters.
  */
-public final class DeterministicStringType extends EncryptedType<String> {
+public final class DeterministicStringType extends EncryptedTextType {
 
     @Override
     String read(ResultSet rs, int position, String context) throws SQLException {
@@ -51,35 +50,5 @@ public final class DeterministicStringType extends EncryptedType<String> {
         } else {
             st.setString(index, cipher.encryptString(value, context));
         }
-    }
-
-    @Override
-    public int getSqlType() {
-        return Types.VARCHAR;
-    }
-
-    @Override
-    public Class<String> returnedClass() {
-        return String.class;
-    }
-
-    @Override
-    public boolean equals(String x, String y) {
-        return Objects.equals(x, y);
-    }
-
-    @Override
-    public int hashCode(String x) {
-        return Objects.hashCode(x);
-    }
-
-    @Override
-    public String deepCopy(String value) {
-        return value;
-    }
-
-    @Override
-    public boolean isMutable() {
-        return false;
     }
 }

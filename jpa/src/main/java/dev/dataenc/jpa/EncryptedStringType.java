@@ -4,7 +4,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.Objects;
 
 /**
  * A {@code String} attribute stored encrypted (randomised AES-256-GCM, text form {@code dataenc:v1:...}) under
@@ -21,7 +20,7 @@ import java.util.Objects;
  * {@link Rollout#READ_PLAINTEXT} mode, plaintext. A column of {@code n} UTF-8 bytes needs
  * {@code 11 + ceil(4 (n + 47) / 3)} characters.
  */
-public final class EncryptedStringType extends EncryptedType<String> {
+public final class EncryptedStringType extends EncryptedTextType {
 
     @Override
     String read(ResultSet rs, int position, String context) throws SQLException {
@@ -35,35 +34,5 @@ public final class EncryptedStringType extends EncryptedType<String> {
         } else {
             st.setString(index, DataEncJpa.current().random().encryptString(value, context));
         }
-    }
-
-    @Override
-    public int getSqlType() {
-        return Types.VARCHAR;
-    }
-
-    @Override
-    public Class<String> returnedClass() {
-        return String.class;
-    }
-
-    @Override
-    public boolean equals(String x, String y) {
-        return Objects.equals(x, y);
-    }
-
-    @Override
-    public int hashCode(String x) {
-        return Objects.hashCode(x);
-    }
-
-    @Override
-    public String deepCopy(String value) {
-        return value;
-    }
-
-    @Override
-    public boolean isMutable() {
-        return false;
     }
 }
