@@ -7,6 +7,14 @@ package dev.dataenc.envelope;
  */
 public interface OperationObserver {
 
+    /**
+     * The {@code nanos} of an operation that was counted but not timed. {@link PropertyCipher} times one property
+     * operation in {@value PropertyCipher#TIMING_SAMPLE}, chosen at random, because reading the clock twice costs
+     * a noticeable share of a small value's encryption; an observer estimates the total time from the timed ones.
+     * BLOB operations and keystore calls are always timed.
+     */
+    long NOT_TIMED = -1;
+
     /** Observes nothing. */
     OperationObserver NONE = new OperationObserver() {
         @Override
@@ -23,7 +31,7 @@ public interface OperationObserver {
      *
      * @param cipher    {@code property} or {@code blob}
      * @param operation {@code encrypt} or {@code decrypt}
-     * @param nanos     how long it took
+     * @param nanos     how long it took, or {@link #NOT_TIMED} when this operation was counted but not timed
      * @param failure   why it failed, or {@code null} when it succeeded
      */
     void cipherOperation(String cipher, String operation, long nanos, Throwable failure);

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * Counts and total durations of cipher operations and keystore calls, and failures by exception type, in plain
  * Java (no metrics library needed). {@link DataEncMetrics} exposes them to Micrometer. Thread-safe; the hot path
- * is a map lookup and two {@link LongAdder} increments.
+ * of a successful cipher operation is two string comparisons and one to three {@link LongAdder} increments.
  */
 public final class OperationStats implements OperationObserver {
 
@@ -32,9 +32,15 @@ public final class OperationStats implements OperationObserver {
     public record Key(String kind, String subject, String operation, String outcome) {
     }
 
-    /** Count and total time of one series. */
+    /**
+     * Count and total time of one series. The count is exact. Operations reported as
+     * {@link OperationObserver#NOT_TIMED} (most property operations: {@link dev.dataenc.envelope.PropertyCipher} times
+     * one in {@value dev.dataenc.envelope.PropertyCipher#TIMING_SAMPLE}, at random) are counted, and the total time is
+     * then estimated as the timed operations' mean times the count.
+     */
     public static final class Timing {
         private final LongAdder count = new LongAdder();
+        private final LongAdder timed = new LongAdder();
         private final LongAdder nanos = new LongAdder();
 
         /** Operations counted. */
@@ -42,9 +48,31 @@ public final class OperationStats implements OperationObserver {
             return count.sum();
         }
 
-        /** Their total duration in nanoseconds. */
+        /** Operations among them that were timed. */
+        public long timedCount() {
+            return timed.sum();
+        }
+
+        /**
+         * Their total duration in nanoseconds: measured when every operation was timed, otherwise the mean of the
+         * timed ones times {@link #count()} (0 while none was timed).
+         */
         public double totalNanos() {
-            return nanos.sum();
+            long n = count.sum();
+            long t = timed.sum();
+            double measured = nanos.sum();
+            if (t == 0 || t >= n) {
+                return measured;
+            }
+            return measured / t * n;
+        }
+
+        void record(long durationNanos) {
+            count.increment();
+            if (durationNanos != OperationObserver.NOT_TIMED) {
+                timed.increment();
+                nanos.add(durationNanos);
+            }
         }
     }
 
@@ -52,6 +80,12 @@ public final class OperationStats implements OperationObserver {
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<Key>> timingListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<String>> failureListeners = new CopyOnWriteArrayList<>();
+
+    /** The series of successful cipher operations, looked up without a map on the hot path. */
+    private final Timing propertyEncrypt;
+    private final Timing propertyDecrypt;
+    private final Timing blobEncrypt;
+    private final Timing blobDecrypt;
 
     /** Stats with a (zero) series for every cipher operation and outcome, so they exist before the first call. */
     public OperationStats() {
@@ -61,11 +95,35 @@ public final class OperationStats implements OperationObserver {
                 timing(new Key("cipher", cipher, op, FAILURE));
             }
         }
+        propertyEncrypt = timing(new Key("cipher", "property", "encrypt", SUCCESS));
+        propertyDecrypt = timing(new Key("cipher", "property", "decrypt", SUCCESS));
+        blobEncrypt = timing(new Key("cipher", "blob", "encrypt", SUCCESS));
+        blobDecrypt = timing(new Key("cipher", "blob", "decrypt", SUCCESS));
     }
 
     @Override
     public void cipherOperation(String cipher, String operation, long nanos, Throwable failure) {
+        Timing t = failure == null ? successTiming(cipher, operation) : null;
+        if (t != null) {
+            t.record(nanos);
+            return;
+        }
         record(new Key("cipher", cipher, operation, failure == null ? SUCCESS : FAILURE), nanos, failure);
+    }
+
+    /** The series of a successful cipher operation without building a {@link Key}, or null for another name. */
+    private Timing successTiming(String cipher, String operation) {
+        boolean encrypt = "encrypt".equals(operation);
+        if (!encrypt && !"decrypt".equals(operation)) {
+            return null;
+        }
+        if ("property".equals(cipher)) {
+            return encrypt ? propertyEncrypt : propertyDecrypt;
+        }
+        if ("blob".equals(cipher)) {
+            return encrypt ? blobEncrypt : blobDecrypt;
+        }
+        return null;
     }
 
     @Override
@@ -74,9 +132,7 @@ public final class OperationStats implements OperationObserver {
     }
 
     private void record(Key key, long nanos, Throwable failure) {
-        Timing t = timing(key);
-        t.count.increment();
-        t.nanos.add(nanos);
+        timing(key).record(nanos);
         if (failure != null && key.kind().equals("cipher")) {
             failures(failure.getClass().getSimpleName()).increment();
         }

@@ -66,6 +66,14 @@ class DataEncMetricsTest {
             assertEquals(1, timer(registry, "dataenc.operations", "cipher", "property", "decrypt", "failure").count());
             assertEquals(1, timer(registry, "dataenc.operations", "cipher", "blob", "encrypt", "success").count());
             assertEquals(0, timer(registry, "dataenc.operations", "cipher", "blob", "decrypt", "success").count());
+            assertTrue(timer(registry, "dataenc.operations", "cipher", "blob", "encrypt", "success")
+                    .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0, "BLOB operations are always timed");
+            // property operations are timed one in PropertyCipher.TIMING_SAMPLE; after 2,000 more the chance that
+            // none was timed is (31/32)^2000, below 1e-27
+            for (int i = 0; i < 2_000; i++) {
+                cipher.encrypt(new byte[16], "Customer.email");
+            }
+            assertEquals(2_003, timer(registry, "dataenc.operations", "cipher", "property", "encrypt", "success").count());
             assertTrue(timer(registry, "dataenc.operations", "cipher", "property", "encrypt", "success")
                     .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0);
             assertEquals(1, registry.get("dataenc.failures").tag("type", "DecryptionFailedException")
