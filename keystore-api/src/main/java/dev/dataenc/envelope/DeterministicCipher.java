@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +47,12 @@ public final class DeterministicCipher {
 
     private final DataKeySource keys;
     private final Supplier<? extends Collection<CdkId>> cdksInUse;
+    /**
+     * The AES-SIV primitive derived from each CDK's key, kept while that {@link DataKey} lives: it is dropped when
+     * the key is destroyed (evicted from the cache, closed), so the derived key schedule lives no longer than the
+     * CDK's own bytes, and the HKDF and Tink's key setup run once per cached key instead of once per value.
+     */
+    private final ConcurrentHashMap<CdkId, Derived> derived = new ConcurrentHashMap<>();
 
     /**
      * @param keys      where keys come from (the ACTIVE one for {@link #encrypt}); typically the same source
@@ -69,7 +76,8 @@ public final class DeterministicCipher {
     public byte[] encrypt(byte[] plaintext, String context) {
         Objects.requireNonNull(plaintext, "plaintext");
         byte[] contextBytes = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "context");
-        return encryptWith(BlobKey.fetchCdk(keys::activeKey, null), plaintext, contextBytes);
+        Derived d = derive(keys::activeKey, null);
+        return encryptWith(d.cdkId(), d.siv, plaintext, contextBytes);
     }
 
     /**
@@ -85,8 +93,7 @@ public final class DeterministicCipher {
         Objects.requireNonNull(context, "context");
         CdkId id = DeterministicFormat.readHeader(ciphertext);
         byte[] contextBytes = StrictUtf8.encode(context, "context");
-        BlobKey.Fetched cdk = BlobKey.fetchCdk(() -> keys.key(id), id);
-        AesSivPrimitive siv = siv(cdk);
+        AesSivPrimitive siv = derive(() -> keys.key(id), id).siv;
         try {
             return siv.open(
                     Arrays.copyOfRange(ciphertext, DeterministicFormat.HEADER_LENGTH, ciphertext.length),
@@ -139,7 +146,7 @@ public final class DeterministicCipher {
         byte[] contextBytes = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "context");
         List<byte[]> out = new ArrayList<>();
         for (CdkId id : new LinkedHashSet<>(cdksInUse.get())) {
-            out.add(encryptWith(BlobKey.fetchCdk(() -> keys.key(id), id), plaintext, contextBytes));
+            out.add(encryptWith(id, derive(() -> keys.key(id), id).siv, plaintext, contextBytes));
         }
         return out;
     }
@@ -168,10 +175,9 @@ public final class DeterministicCipher {
         return DeterministicFormat.readHeader(DeterministicFormat.decodeText(Objects.requireNonNull(text, "text")));
     }
 
-    private static byte[] encryptWith(BlobKey.Fetched cdk, byte[] plaintext, byte[] contextBytes) {
+    private static byte[] encryptWith(CdkId cdkId, AesSivPrimitive siv, byte[] plaintext, byte[] contextBytes) {
         byte[] header = new byte[DeterministicFormat.HEADER_LENGTH];
-        DeterministicFormat.writeHeader(header, cdk.cdkId());
-        AesSivPrimitive siv = siv(cdk);
+        DeterministicFormat.writeHeader(header, cdkId);
         byte[] sealed;
         try {
             sealed = siv.seal(plaintext, associatedData(header, contextBytes));
@@ -182,6 +188,56 @@ public final class DeterministicCipher {
         System.arraycopy(header, 0, out, 0, header.length);
         System.arraycopy(sealed, 0, out, header.length, sealed.length);
         return out;
+    }
+
+    /**
+     * The primitive of the key {@code source} gives now: the one derived from that same {@link DataKey} object if it
+     * is still alive, otherwise derived again (and kept until that key is destroyed).
+     */
+    private Derived derive(Supplier<DataKey> source, CdkId expected) {
+        DataKey key = source.get();
+        if (key != null && (expected == null || expected.equals(key.cdkId()))) {
+            Derived d = derived.get(key.cdkId());
+            if (d != null && d.source == key && !key.isDestroyed()) {
+                return d;
+            }
+        }
+        // slow path: fetchCdk validates the key and asks again if it was destroyed meanwhile; remember which
+        // DataKey the bytes came from, so the primitive is dropped when that key is destroyed
+        DataKey[] from = {key};
+        boolean[] first = {true};
+        BlobKey.Fetched cdk = BlobKey.fetchCdk(() -> {
+            if (first[0] && from[0] != null) {
+                first[0] = false;
+                return from[0];
+            }
+            first[0] = false;
+            from[0] = source.get();
+            return from[0];
+        }, expected);
+        Derived d = new Derived(from[0], siv(cdk));
+        CdkId id = d.cdkId();
+        derived.put(id, d);
+        // runs now if the key was destroyed since its bytes were read, so a dead key's primitive is never kept
+        d.source.onDestroy(() -> derived.remove(id, d));
+        return d;
+    }
+
+    /** How many derived primitives are kept (for tests). */
+    int derivedKeys() {
+        return derived.size();
+    }
+
+    /** A CDK's key and the AES-SIV primitive derived from it. */
+    private record Derived(DataKey source, AesSivPrimitive siv) {
+        CdkId cdkId() {
+            return source.cdkId();
+        }
+
+        @Override
+        public String toString() {
+            return "Derived[cdk=" + source.cdkId() + "]";
+        }
     }
 
     /** Derives the SIV key and wipes both the CDK copy and the derived bytes (Tink keeps its own key schedule). */

@@ -135,4 +135,31 @@ class DeterministicCipherTest {
         String swapped = PropertyCipher.TEXT_PREFIX + d.substring(DeterministicCipher.TEXT_PREFIX.length());
         assertThrows(MalformedCiphertextException.class, () -> CiphertextInfo.ofText(swapped));
     }
+
+    @Test
+    void derivedKey_isKeptWhileItsCdkKeyLives_andDroppedWhenTheCacheEvictsIt() {
+        try (PropertyFixture f = new PropertyFixture()) {
+            DeterministicCipher c = new DeterministicCipher(f.cache, () -> List.of(f.activeId()));
+            String a = c.encryptString("alice@example.com", CONTEXT);
+            assertEquals(a, c.encryptString("alice@example.com", CONTEXT));
+            assertEquals("alice@example.com", c.decryptString(a, CONTEXT));
+            assertEquals(1, c.derivedKeys(), "one derivation serves every operation under one cached CDK key");
+
+            f.cache.evictAll();
+            assertEquals(0, c.derivedKeys(), "dropped together with the evicted (destroyed) key");
+            assertEquals("alice@example.com", c.decryptString(a, CONTEXT), "derived again from the reloaded key");
+            assertEquals(a, c.encryptString("alice@example.com", CONTEXT));
+            assertEquals(1, c.derivedKeys());
+        }
+    }
+
+    @Test
+    void destroyedKeyHandedOut_theLiveKeyIsUsedAndTracked() {
+        keys.handOutDestroyedKeys(1); // as if the cache evicted the key just as it was handed out
+        String a = cipher.encryptString("alice@example.com", CONTEXT);
+        assertEquals("alice@example.com", cipher.decryptString(a, CONTEXT));
+        assertEquals(1, cipher.derivedKeys());
+        oldKey.destroy();
+        assertEquals(0, cipher.derivedKeys(), "the primitive follows the key its bytes came from, not the dead copy");
+    }
 }
