@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints a JMH JSON result as a table of ops/s, MB/s and ratios of dataenc to each baseline.
 
-Benchmarks are named <op>_<impl> (op = encrypt|decrypt, impl = dataenc|jce|tink|jcesegments) with a
+Benchmarks are named <op>_<impl> (op = encrypt|decrypt, impl = dataenc|jce|tink|jcesegments|jceformat;
+jceformat is raw JCE binding the same AAD as the dataenc format) with a
 'size' parameter in bytes. Rows are grouped by benchmark class, op, size and thread count; with
 -prof gc, the bytes allocated per operation are shown too."""
 import json
@@ -23,12 +24,13 @@ def num(x):
     return "nan" if x != x else f"{x:,.0f}"
 
 print(f"{'benchmark':<24}{'op':<9}{'size':>8}{'thr':>4}  {'impl':<12}{'ops/s':>14}{'± err':>12}{'MB/s':>10}{'B/op':>8}"
-      f"  {'vs jce':>7}{'vs tink':>8}{'vs jcesegments':>15}")
+      f"  {'vs jce':>7}{'vs tink':>8}{'vs jcesegments':>15}{'vs jceformat':>13}")
 for (cls, op, size, threads), impls in sorted(rows.items()):
     base = impls.get("jce", (None,))[0]
     tink = impls.get("tink", (None,))[0]
     segs = impls.get("jcesegments", (None,))[0]
-    for impl in ("dataenc", "jce", "tink", "jcesegments"):
+    fmt = impls.get("jceformat", (None,))[0]
+    for impl in ("dataenc", "jce", "tink", "jcesegments", "jceformat"):
         if impl not in impls:
             continue
         score, err, alloc = impls[impl]
@@ -36,6 +38,7 @@ for (cls, op, size, threads), impls in sorted(rows.items()):
         vs_jce = f"{score / base:.2f}x" if base and impl != "jce" else ""
         vs_tink = f"{score / tink:.2f}x" if tink and impl == "dataenc" else ""
         vs_segs = f"{score / segs:.2f}x" if segs and impl == "dataenc" else ""
+        vs_fmt = f"{score / fmt:.2f}x" if fmt and impl == "dataenc" else ""
         b_op = "" if alloc is None else f"{alloc:,.0f}"
         print(f"{cls:<24}{op:<9}{fmt_size(size):>8}{threads:>4}  {impl:<12}{score:>14,.0f}{num(err):>12}{mbs:>10,.1f}"
-              f"{b_op:>8}  {vs_jce:>7}{vs_tink:>8}{vs_segs:>15}")
+              f"{b_op:>8}  {vs_jce:>7}{vs_tink:>8}{vs_segs:>15}{vs_fmt:>13}")
