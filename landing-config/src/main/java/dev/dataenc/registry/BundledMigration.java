@@ -10,4 +10,13 @@ package dev.dataenc.registry;
  * @param checksum    Flyway's checksum of the file
  */
 record BundledMigration(String version, String description, String script, int checksum) {
+
+    /**
+     * Whether a schema history row records this migration. (Compared field by field rather than through the
+     * record's {@code equals}, whose first call in a process costs a bootstrap that a start need not pay.)
+     */
+    boolean is(String appliedVersion, String appliedDescription, String appliedScript, int appliedChecksum) {
+        return version.equals(appliedVersion) && description.equals(appliedDescription) && script.equals(appliedScript)
+                && checksum == appliedChecksum;
+    }
 }

@@ -4,9 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -45,7 +43,8 @@ final class SchemaHistoryCheck {
     }
 
     private static boolean isCurrent(Connection c) throws SQLException {
-        List<BundledMigration> applied = new ArrayList<>();
+        List<BundledMigration> bundled = BundledMigrations.ALL;
+        int applied = 0;
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(QUERY)) {
             while (r.next()) {
                 String version = r.getString(1);
@@ -58,15 +57,18 @@ final class SchemaHistoryCheck {
                 if (version == null && "TABLE".equals(type)) {
                     continue; // Flyway's note that it created the history table
                 }
-                if ("0".equals(version) && "BASELINE".equals(type) && applied.isEmpty()) {
+                if ("0".equals(version) && "BASELINE".equals(type) && applied == 0) {
                     continue; // baselineOnMigrate on a database that had other tables
                 }
                 if (!"SQL".equals(type) || version == null || noChecksum) {
                     return false;
                 }
-                applied.add(new BundledMigration(version, r.getString(2), r.getString(4), checksum));
+                if (applied == bundled.size() || !bundled.get(applied).is(version, r.getString(2), r.getString(4), checksum)) {
+                    return false;
+                }
+                applied++;
             }
         }
-        return Objects.equals(applied, BundledMigrations.ALL);
+        return applied == bundled.size();
     }
 }
