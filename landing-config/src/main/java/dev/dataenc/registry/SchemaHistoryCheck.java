@@ -35,8 +35,17 @@ final class SchemaHistoryCheck {
             return false;
         }
         try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(true);
-            return isCurrent(c);
+            boolean autoCommit = c.getAutoCommit(); // an application's pool gets its connection back as it was
+            if (!autoCommit) {
+                c.setAutoCommit(true);
+            }
+            try {
+                return isCurrent(c);
+            } finally {
+                if (!autoCommit) {
+                    c.setAutoCommit(false);
+                }
+            }
         } catch (SQLException e) {
             return false; // no history table yet, or not readable: Flyway decides
         }

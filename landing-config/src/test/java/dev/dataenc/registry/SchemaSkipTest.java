@@ -87,6 +87,84 @@ class SchemaSkipTest {
         assertThrows(RegistryException.class, this::open); // Flyway: V4 resolved but not applied, V5+ applied
     }
 
+    @Test
+    void applicationDatabaseWithItsOwnTables_isBaselinedThenMigrated_andARestartSkipsFlyway() throws Exception {
+        org.h2.jdbcx.JdbcDataSource app = new org.h2.jdbcx.JdbcDataSource();
+        app.setURL("jdbc:h2:file:" + dir.resolve("app").toAbsolutePath() + ";WRITE_DELAY=0");
+        app.setUser("sa");
+        try (java.sql.Connection keepOpen = app.getConnection(); Statement s = keepOpen.createStatement()) {
+            s.execute("CREATE TABLE customer (id BIGINT PRIMARY KEY, email VARCHAR(200))");
+            try (RegistryDatabase db = RegistryDatabase.over(app, "application DataSource")) {
+                assertTrue(db.flywayRan());
+                assertEquals(1, count(db, "SELECT COUNT(*) FROM \"dataenc_schema_history\" WHERE \"type\" = 'BASELINE'"));
+            }
+            keepOpen.setAutoCommit(false); // a pool's connections may come with auto-commit off: given back as they were
+            try (RegistryDatabase db = RegistryDatabase.over(new OneConnection(app, keepOpen), "application DataSource")) {
+                assertFalse(db.flywayRan());
+                assertFalse(keepOpen.getAutoCommit());
+            }
+        }
+    }
+
+    /** An application's data source that always hands out the same connection (closing it does nothing). */
+    private record OneConnection(javax.sql.DataSource delegate, java.sql.Connection connection)
+            implements javax.sql.DataSource {
+        @Override
+        public java.sql.Connection getConnection() {
+            return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) ->
+                            method.getName().equals("close") ? null : invoke(method, args));
+        }
+
+        private Object invoke(java.lang.reflect.Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(connection, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        @Override
+        public java.sql.Connection getConnection(String user, String password) {
+            return getConnection();
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() throws java.sql.SQLException {
+            return delegate.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) throws java.sql.SQLException {
+            delegate.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws java.sql.SQLException {
+            delegate.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws java.sql.SQLException {
+            return delegate.getLoginTimeout();
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+            return delegate.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+            return delegate.unwrap(iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+            return delegate.isWrapperFor(iface);
+        }
+    }
+
     private void tamper(String sql) {
         try (RegistryDatabase db = open()) {
             update(db, sql);
