@@ -16,7 +16,8 @@ import org.flywaydb.core.api.FlywayException;
  * The database behind the CDK registry: a pooled connection to an embedded H2 file (the
  * default, nothing to install) or PostgreSQL (for several nodes), with the registry's schema
  * migrated to the current version by Flyway on open (history table
- * {@code dataenc_schema_history}).
+ * {@code dataenc_schema_history}); a registry whose history already shows every bundled migration is
+ * not handed to Flyway ({@link SchemaHistoryCheck}).
  *
  * <p>Before anything is opened the URL is checked ({@link RegistryUrlPolicy}). An embedded H2
  * registry that does not exist yet is created with mode 0600; an existing H2 file that is empty, cut
@@ -31,11 +32,14 @@ public final class RegistryDatabase implements AutoCloseable {
     private final String displayUrl;
     /** Closes what this object opened (its own pool); nothing for a data source owned by the application. */
     private final Runnable closer;
+    /** Whether opening ran Flyway (false: the schema history already showed every bundled migration). */
+    private final boolean flywayRan;
 
-    private RegistryDatabase(DataSource dataSource, String displayUrl, Runnable closer) {
+    private RegistryDatabase(DataSource dataSource, String displayUrl, Runnable closer, boolean flywayRan) {
         this.dataSource = dataSource;
         this.displayUrl = displayUrl;
         this.closer = closer;
+        this.flywayRan = flywayRan;
     }
 
     /**
@@ -52,21 +56,36 @@ public final class RegistryDatabase implements AutoCloseable {
         java.util.Objects.requireNonNull(name, "name");
         Object migrationLock = MIGRATION_LOCKS.computeIfAbsent("datasource:" + System.identityHashCode(dataSource),
                 u -> new Object());
+        boolean flywayRan;
         try {
             synchronized (migrationLock) {
-                migrate(dataSource);
+                flywayRan = migrate(dataSource);
             }
         } catch (FlywayException e) {
             throw new RegistryException("cannot migrate the CDK registry schema in the " + name + ": " + e.getMessage(), e);
         }
-        return new RegistryDatabase(dataSource, name, () -> { });
+        return new RegistryDatabase(dataSource, name, () -> { }, flywayRan);
     }
 
-    private static void migrate(DataSource ds) {
+    /**
+     * Brings the schema to the newest bundled version: nothing to do when the schema history already shows exactly
+     * the bundled migrations ({@link SchemaHistoryCheck}); otherwise Flyway migrates and validates.
+     *
+     * @return whether Flyway ran
+     */
+    private static boolean migrate(DataSource ds) {
+        if (SchemaHistoryCheck.isCurrent(ds)) {
+            return false;
+        }
+        flyway(ds);
+        return true;
+    }
+
+    private static void flyway(DataSource ds) {
         Flyway.configure()
                 .loggers("slf4j") // like the rest of dataenc: the host's SLF4J backend decides (silent without one)
                 .dataSource(ds)
-                .locations("classpath:dev/dataenc/registry/migration")
+                .locations(BundledMigrations.LOCATION)
                 .table("dataenc_schema_history")
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
@@ -124,15 +143,16 @@ public final class RegistryDatabase implements AutoCloseable {
         // one schema migration at a time per database in this JVM: two control planes starting together on a new
         // embedded registry otherwise race in Flyway's baseline ("schema history table ... exists, and is empty")
         Object migrationLock = MIGRATION_LOCKS.computeIfAbsent(jdbcUrl, u -> new Object());
+        boolean flywayRan;
         try {
             synchronized (migrationLock) {
-                migrate(ds);
+                flywayRan = migrate(ds);
             }
         } catch (FlywayException e) {
             ds.close();
             throw new RegistryException("cannot migrate the CDK registry schema at " + shown + ": " + e.getMessage(), e);
         }
-        return new RegistryDatabase(ds, shown, ds::close);
+        return new RegistryDatabase(ds, shown, ds::close, flywayRan);
     }
 
     /**
@@ -145,6 +165,11 @@ public final class RegistryDatabase implements AutoCloseable {
             return jdbcUrl + ";WRITE_DELAY=0";
         }
         return jdbcUrl;
+    }
+
+    /** Whether opening ran Flyway; false when the schema history already showed every bundled migration. */
+    boolean flywayRan() {
+        return flywayRan;
     }
 
     /** The pooled data source. */
