@@ -3,7 +3,9 @@ package dev.dataenc.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,53 +73,63 @@ public final class CpuTimeRatios {
     }
 
     /**
-     * The {@link BlobBenchmark} operations (64 MiB) by CPU time, interleaved: dataenc, one-message JCE and
-     * 64 KiB-segment JCE, one operation each per round; the first quarter of the rounds is warm-up.
+     * The {@link BlobBenchmark} operations (64 MiB) by CPU time, interleaved: dataenc and each JCE baseline,
+     * one operation each per round; the first quarter of the rounds is warm-up. One-message JCE decryption
+     * (seconds per operation on JDK 17) is measured twice only.
      */
     private static void blobs(int rounds) throws Exception {
         BlobBenchmark b = new BlobBenchmark();
         b.size = 64 << 20;
         b.setUp();
-        String[] impls = {"dataenc", "jce", "jcesegments"};
-        System.out.printf("64 MiB BLOB, CPU time per operation, %d rounds (%d warm-up), %s%n", rounds, rounds / 4,
-                System.getProperty("java.vm.version"));
-        System.out.printf("%-8s %12s %12s %12s %8s %14s%n", "op", "dataenc MB/s", "jce MB/s", "jceseg MB/s", "vs jce",
-                "vs jcesegments");
+        Map<String, List<String>> impls = new LinkedHashMap<>();
+        impls.put("encrypt", List.of("dataenc", "jce", "jcesegments", "jcearray"));
+        impls.put("decrypt", List.of("dataenc", "jcesegments", "jcesegmentsarray", "jce"));
+        System.out.printf("64 MiB BLOB, CPU time per operation, best of %d rounds after %d warm-up, %s%n",
+                rounds - rounds / 4, rounds / 4, System.getProperty("java.vm.version"));
+        System.out.printf("%-8s %-17s %9s %13s%n", "op", "impl", "MB/s", "dataenc/this");
         try {
-            for (String op : new String[] {"encrypt", "decrypt"}) {
-                long[] cpu = new long[impls.length];
+            for (Map.Entry<String, List<String>> e : impls.entrySet()) {
+                String op = e.getKey();
+                List<String> names = e.getValue();
+                long[] cpu = new long[names.size()];
                 for (int r = 0; r < rounds; r++) {
-                    for (int k = 0; k < impls.length; k++) {
-                        int i = (k + r) % impls.length;
-                        if (op.equals("decrypt") && impls[i].equals("jce") && r > 1) {
-                            continue; // one 64 MiB GCM decryption takes seconds on JDK 17: measured twice only
+                    for (int k = 0; k < names.size(); k++) {
+                        int i = (k + r) % names.size();
+                        boolean slow = op.equals("decrypt") && names.get(i).equals("jce");
+                        if (slow && r > 1) {
+                            continue;
                         }
                         long t0 = MX.getCurrentThreadCpuTime();
-                        switch (op + "_" + impls[i]) {
-                            case "encrypt_dataenc" -> sink += b.encrypt_dataenc();
-                            case "decrypt_dataenc" -> sink += b.decrypt_dataenc();
-                            case "encrypt_jce" -> sink += b.encrypt_jce();
-                            case "decrypt_jce" -> sink += b.decrypt_jce();
-                            case "encrypt_jcesegments" -> sink += b.encrypt_jcesegments();
-                            case "decrypt_jcesegments" -> sink += b.decrypt_jcesegments();
-                            default -> throw new IllegalArgumentException(op);
-                        }
+                        sink += blobOp(b, op + "_" + names.get(i));
                         long spent = MX.getCurrentThreadCpuTime() - t0;
-                        if (r >= rounds / 4 || (op.equals("decrypt") && impls[i].equals("jce") && r == 1)) {
+                        if (r >= rounds / 4 || (slow && r == 1)) {
                             cpu[i] = cpu[i] == 0 ? spent : Math.min(cpu[i], spent); // best of the rounds
                         }
                     }
                 }
-                double[] mbs = new double[impls.length];
-                for (int i = 0; i < impls.length; i++) {
-                    mbs[i] = b.size / 1e6 / (cpu[i] / 1e9);
+                for (int i = 0; i < names.size(); i++) {
+                    double mbs = b.size / 1e6 / (cpu[i] / 1e9);
+                    String ratio = i == 0 ? "" : String.format("%12.2fx", (double) cpu[i] / cpu[0]);
+                    System.out.printf("%-8s %-17s %9.0f %13s%n", op, names.get(i), mbs, ratio);
                 }
-                System.out.printf("%-8s %12.0f %12.0f %12.0f %7.2fx %13.2fx%n", op, mbs[0], mbs[1], mbs[2],
-                        mbs[0] / mbs[1], mbs[0] / mbs[2]);
             }
         } finally {
             b.tearDown();
         }
+    }
+
+    private static long blobOp(BlobBenchmark b, String name) throws Exception {
+        return switch (name) {
+            case "encrypt_dataenc" -> b.encrypt_dataenc();
+            case "decrypt_dataenc" -> b.decrypt_dataenc();
+            case "encrypt_jce" -> b.encrypt_jce();
+            case "decrypt_jce" -> b.decrypt_jce();
+            case "encrypt_jcesegments" -> b.encrypt_jcesegments();
+            case "decrypt_jcesegments" -> b.decrypt_jcesegments();
+            case "encrypt_jcearray" -> b.encrypt_jcearray();
+            case "decrypt_jcesegmentsarray" -> b.decrypt_jcesegmentsarray();
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     /** Runs every operation of every implementation a while first, so the JIT has compiled them all. */

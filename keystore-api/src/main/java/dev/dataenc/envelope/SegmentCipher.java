@@ -11,8 +11,10 @@ import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * AES-256-GCM over the segments of one BLOB: one {@link Cipher} per stream, re-initialised
- * per segment with that segment's nonce. Long segments are fed to the cipher in chunks of at
- * most {@value #CHUNK} bytes (large one-shot GCM calls can stay on a slow path in JDK 17).
+ * per segment with that segment's nonce. A segment of up to {@value #CHUNK} bytes (the default size)
+ * is encrypted in one call and written to the sink in one write (ciphertext || tag); longer ones are
+ * encrypted in chunks of at most {@value #CHUNK} bytes, each written as it is produced. Decryption is
+ * one call per segment whatever its size (see {@link #decrypt}).
  * Not thread-safe: one per stream.
  */
 final class SegmentCipher {
@@ -45,6 +47,12 @@ final class SegmentCipher {
         init(Cipher.ENCRYPT_MODE, index, last);
         long written = 0;
         try {
+            if (len <= CHUNK) {
+                // an ordinary segment: one GCM call and one write of ciphertext || tag
+                int produced = cipher.doFinal(src, off, len, out, 0);
+                sink.write(out, 0, produced);
+                return produced;
+            }
             int pos = off;
             int end = off + len;
             while (pos < end) {
@@ -73,19 +81,10 @@ final class SegmentCipher {
         init(Cipher.DECRYPT_MODE, index, last);
         int plainLen = len - BlobFormat.TAG_LENGTH;
         try {
-            // JDK GCM decryption holds back all output until doFinal has checked the tag, so
-            // one call (no staging copy) for ordinary segments, chunks only for big ones.
-            if (len <= CHUNK + BlobFormat.TAG_LENGTH) {
-                return cipher.doFinal(src, off, len, dest, destOff);
-            }
-            int pos = off;
-            int end = off + len;
-            int produced = 0;
-            while (end - pos > CHUNK) {
-                produced += cipher.update(src, pos, CHUNK, dest, destOff + produced);
-                pos += CHUNK;
-            }
-            return produced + cipher.doFinal(src, pos, end - pos, dest, destOff + produced);
+            // One call whatever the segment size: JDK GCM decryption holds back all output until doFinal has
+            // checked the tag, and Cipher.update in decrypt mode only copies its input into a growing internal
+            // buffer, so feeding a long segment in chunks would add a copy and up to twice its size in garbage.
+            return cipher.doFinal(src, off, len, dest, destOff);
         } catch (AEADBadTagException e) {
             java.util.Arrays.fill(dest, destOff, destOff + Math.max(0, plainLen), (byte) 0);
             throw new DecryptionFailedException(failureMessage(index), e);
