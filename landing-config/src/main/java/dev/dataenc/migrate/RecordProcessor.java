@@ -95,13 +95,20 @@ final class RecordProcessor {
         }
     }
 
-    /** Migrates the records in {@code range}. */
+    /** A chunk whose text writes are in flight: what it will write, and how many records it held. */
+    private record Written(List<Pending> text, int records) {
+    }
+
+    /**
+     * Migrates the records in {@code range}. A chunk of text values is written on a {@link ChunkWriter} while the next
+     * one is prepared; its outcome is settled (crash point {@code chunk-written}, counters, lost compare-and-sets
+     * retried, {@code listener}) before the next chunk is written, so that at most one chunk is in flight.
+     */
     ValueCounts process(KeyRange range, ChunkListener listener) {
         Tally tally = new Tally();
         List<Pending> pending = new ArrayList<>();
-        int inChunk = 0;
-        try {
-            return process(range, listener, tally, pending, inChunk);
+        try (ChunkWriter writer = new ChunkWriter(source)) {
+            return process(range, listener, tally, pending, writer);
         } finally {
             pending.forEach(p -> {
                 if (p.binaryWrite() != null) {
@@ -111,7 +118,10 @@ final class RecordProcessor {
         }
     }
 
-    private ValueCounts process(KeyRange range, ChunkListener listener, Tally tally, List<Pending> pending, int inChunk) {
+    private ValueCounts process(KeyRange range, ChunkListener listener, Tally tally, List<Pending> pending,
+                                ChunkWriter writer) {
+        int inChunk = 0;
+        Written inFlight = null;
         for (SourceRecord r : source.read(range)) {
             tally.records++;
             for (int col = 0; col < r.values().size(); col++) {
@@ -119,13 +129,15 @@ final class RecordProcessor {
             }
             crash.reached("record");
             if (++inChunk >= writeChunk) {
-                flush(pending, tally);
-                listener.written(inChunk);
+                inFlight = flush(pending, inChunk, tally, listener, writer, inFlight);
                 inChunk = 0;
             }
         }
-        flush(pending, tally);
-        listener.written(inChunk);
+        Written last = flush(pending, inChunk, tally, listener, writer, inFlight);
+        if (last != null) {
+            settle(last, writer.await(), tally);
+            listener.written(last.records());
+        }
         return tally.counts();
     }
 
@@ -234,9 +246,20 @@ final class RecordProcessor {
         return fresh;
     }
 
-    private void flush(List<Pending> pending, Tally tally) {
+    /**
+     * Settles the chunk in flight, then writes {@code pending}: text values on the writer (returned, to be settled
+     * later), or, when the chunk holds binary values, everything here and now as before. Returns null when nothing
+     * is in flight.
+     */
+    private Written flush(List<Pending> pending, int records, Tally tally, ChunkListener listener, ChunkWriter writer,
+                          Written inFlight) {
+        if (inFlight != null) {
+            settle(inFlight, writer.await(), tally);
+            listener.written(inFlight.records());
+        }
         if (pending.isEmpty()) {
-            return;
+            listener.written(records);
+            return null;
         }
         List<ValueWrite> writes = new ArrayList<>(pending.size());
         List<Pending> text = new ArrayList<>();
@@ -249,6 +272,11 @@ final class RecordProcessor {
                 binaries.add(p);
             }
         }
+        if (binaries.isEmpty()) {
+            pending.clear();
+            writer.start(writes);
+            return new Written(text, records);
+        }
         boolean[] applied = source.write(writes);
         boolean[] binaryApplied = new boolean[binaries.size()];
         for (int i = 0; i < binaries.size(); i++) {
@@ -258,20 +286,27 @@ final class RecordProcessor {
             }
         }
         pending.clear();
-        crash.reached("chunk-written");
-        for (int i = 0; i < applied.length; i++) {
-            Pending p = text.get(i);
-            if (applied[i]) {
-                tally.written(p.wasPlaintext());
-            } else {
-                retryLost(p.write(), tally);
-            }
-        }
+        settle(new Written(text, records), applied, tally);
         for (int i = 0; i < binaryApplied.length; i++) {
             if (binaryApplied[i]) {
                 tally.migrated++;
             } else {
                 retryLostBinary(binaries.get(i).binaryWrite(), tally);
+            }
+        }
+        listener.written(records);
+        return null;
+    }
+
+    /** A chunk's text writes are committed: counts what they wrote and retries their lost compare-and-sets. */
+    private void settle(Written chunk, boolean[] applied, Tally tally) {
+        crash.reached("chunk-written");
+        for (int i = 0; i < applied.length; i++) {
+            Pending p = chunk.text().get(i);
+            if (applied[i]) {
+                tally.written(p.wasPlaintext());
+            } else {
+                retryLost(p.write(), tally);
             }
         }
     }
