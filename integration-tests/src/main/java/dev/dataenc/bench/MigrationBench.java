@@ -39,8 +39,9 @@ import java.util.Random;
  * before the migration): the same engine, reads, compare-and-set writes and batches with the crypto replaced by
  * writing each value back unchanged, so that the ratio shows what the crypto costs. Before either is timed, both run
  * once over a smaller warm-up copy of the first rows ({@code bench_warm}, {@code bench_warm_base}; {@value #WARM_ROWS}
- * rows at most), so that neither is measured while the JIT still compiles its path: at 100,000 rows on 2 cores the
- * compiler otherwise takes about half of the first run's CPU.
+ * rows at most), and the JIT compiler is let finish what the warm-up queued ({@link #quietJit}), so that neither is
+ * measured while the JIT still compiles its path: at 100,000 rows on 2 busy cores the compiler otherwise takes about
+ * half of the first run's CPU.
  *
  * <pre>
  * MigrationBench h2 [rows] [cdks]
@@ -53,7 +54,7 @@ public final class MigrationBench {
     private static final String CONTEXT = "bench_customer.email";
     private static final int INSERT_BATCH = 5_000;
     /** Rows of the warm-up tables (or all rows, if fewer). */
-    static final int WARM_ROWS = 20_000;
+    static final int WARM_ROWS = 50_000;
     private static final String COLUMNS = "id INT PRIMARY KEY, email VARCHAR(400)";
 
     private MigrationBench() {
@@ -164,6 +165,31 @@ public final class MigrationBench {
             IdentityBaseline.migration(plane).run(MigrationRequest.of(base));
         }
         System.out.printf("warm-up (migration and baseline over %,d rows each, untimed): %.1f s%n", warm, secs(t));
+        quietJit();
+    }
+
+    /** Waits (30 s at most) until the JIT compiler has spent no time for a whole second. */
+    static void quietJit() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long t = System.nanoTime();
+        long last = -1;
+        while (secs(t) < 30) {
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                break;
+            }
+            last = now;
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        System.out.printf("JIT compiler quiet after %.1f s%n", secs(t));
     }
 
     private static JdbcRecordSource source(String url, String user, String table) {
