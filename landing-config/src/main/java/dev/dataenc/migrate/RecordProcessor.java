@@ -122,17 +122,20 @@ final class RecordProcessor {
                                 ChunkWriter writer) {
         int inChunk = 0;
         Written inFlight = null;
+        List<Plain> plains = new ArrayList<>();
         for (SourceRecord r : source.read(range)) {
             tally.records++;
             for (int col = 0; col < r.values().size(); col++) {
-                prepare(r.key(), col, r.values().get(col), tally).ifPresent(pending::add);
+                decide(r.key(), col, r.values().get(col), tally, pending, plains);
             }
             crash.reached("record");
             if (++inChunk >= writeChunk) {
+                encryptAll(plains, pending, tally);
                 inFlight = flush(pending, inChunk, tally, listener, writer, inFlight);
                 inChunk = 0;
             }
         }
+        encryptAll(plains, pending, tally);
         Written last = flush(pending, inChunk, tally, listener, writer, inFlight);
         if (last != null) {
             settle(last, writer.await(), tally);
@@ -141,41 +144,89 @@ final class RecordProcessor {
         return tally.counts();
     }
 
-    /** Counts a value that needs nothing, or returns its verified replacement. */
+    /**
+     * A text value decrypted (or plaintext to encrypt), waiting to be encrypted under the ACTIVE CDK.
+     *
+     * @param like the value whose kind the new ciphertext takes ({@link TextCiphers#encryptLike}); null for plaintext
+     */
+    private record Plain(String key, int col, String expected, String plain, String context, String like,
+                         boolean wasPlaintext) {
+        @Override
+        public String toString() {
+            return "Plain[key=" + key + ", column=" + col + "]";
+        }
+    }
+
+    /** Counts a value that needs nothing, or returns its verified replacement (one value: a lost write's retry). */
     private Optional<Pending> prepare(String key, int col, String value, Tally tally) {
+        List<Pending> ready = new ArrayList<>(1);
+        List<Plain> plains = new ArrayList<>(1);
+        decide(key, col, value, tally, ready, plains);
+        encryptAll(plains, ready, tally);
+        return ready.stream().findFirst();
+    }
+
+    /**
+     * Counts a value that needs nothing, or queues its replacement: in {@code ready} when it needs no text encryption
+     * (a binary value, re-encrypted here as a stream; the identity baseline), else decrypted in {@code plains}.
+     */
+    private void decide(String key, int col, String value, Tally tally, List<Pending> ready, List<Plain> plains) {
         if (value == null) {
             tally.nulls++;
-            return Optional.empty();
+            return;
         }
         String context = source.columns().get(col).context();
         if (source.columns().get(col).binary()) {
-            return prepareBinary(key, col, value, context, tally);
+            prepareBinary(key, col, value, context, tally).ifPresent(ready::add);
+            return;
         }
         if (!TextCiphers.isEncrypted(value)) {
             if (mode != MigrationMode.ENCRYPT_PLAINTEXT) {
                 tally.plaintext++;
-                return Optional.empty();
+                return;
             }
-            return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(value, context, key, col, null)), true));
+            plains.add(new Plain(key, col, value, value, context, null, true));
+            return;
         }
         if (fromContext != null) {
-            return rebind(key, col, value, context, tally);
+            rebind(key, col, value, context, tally).ifPresent(plains::add);
+            return;
         }
         String plain;
         try {
             if (current.contains(TextCiphers.cdkIdOf(value))) {
                 tally.alreadyTarget++;
-                return Optional.empty();
+                return;
             }
             if (identity) {
-                return Optional.of(new Pending(new ValueWrite(key, col, value, value), false));
+                ready.add(new Pending(new ValueWrite(key, col, value, value), false));
+                return;
             }
             plain = text.decrypt(value, context);
         } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
             tally.unreadable++;
-            return Optional.empty();
+            return;
         }
-        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col, value)), false));
+        plains.add(new Plain(key, col, value, plain, context, value, false));
+    }
+
+    /**
+     * Encrypts and verifies the decrypted values of a chunk, after all of them were decrypted: the thread's AES cipher
+     * then keeps the ACTIVE CDK's key schedule from one value to the next, where alternating decrypt (old CDK) and
+     * encrypt (new CDK) per value made the JCE expand an AES key twice per value, half of a migration's crypto time.
+     * A value whose CDK became current meanwhile (an encryption of this chunk under a new ACTIVE CDK) is skipped, as it
+     * would have been had it been decided after that encryption.
+     */
+    private void encryptAll(List<Plain> plains, List<Pending> ready, Tally tally) {
+        for (Plain p : plains) {
+            if (!p.wasPlaintext() && fromContext == null && current.contains(TextCiphers.cdkIdOf(p.expected()))) {
+                tally.alreadyTarget++;
+                continue;
+            }
+            String fresh = encryptVerified(p.plain(), p.context(), p.key(), p.col(), p.like());
+            ready.add(new Pending(new ValueWrite(p.key(), p.col(), p.expected(), fresh), p.wasPlaintext()));
+        }
+        plains.clear();
     }
 
     /** A binary value: classified from its cell, then re-encrypted as a stream into a temporary file. */
@@ -211,7 +262,7 @@ final class RecordProcessor {
     }
 
     /** Re-binding: a value readable with its context is migrated as usual; one readable only with the old context is re-bound. */
-    private Optional<Pending> rebind(String key, int col, String value, String context, Tally tally) {
+    private Optional<Plain> rebind(String key, int col, String value, String context, Tally tally) {
         String plain;
         try {
             plain = text.decrypt(value, context);
@@ -230,7 +281,7 @@ final class RecordProcessor {
             tally.unreadable++;
             return Optional.empty();
         }
-        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col, value)), false));
+        return Optional.of(new Plain(key, col, value, plain, context, value, false));
     }
 
     /** Encrypts in the kind of {@code like} (deterministic stays deterministic), and checks it decrypts back. */
