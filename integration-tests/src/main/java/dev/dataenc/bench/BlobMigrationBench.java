@@ -82,7 +82,7 @@ public final class BlobMigrationBench {
 
         long t0 = System.nanoTime();
         byte[] sample = fill(config, hostUrl, user, rows, mib * 1024 * 1024);
-        MigrationBench.copy(hostUrl, user, "bench_doc", "bench_doc_base");
+        MigrationBench.copy(hostUrl, user, "bench_doc", "bench_doc_base", "id INT PRIMARY KEY, body " + binaryType(hostUrl));
         System.out.printf("fill: %.1f s%n", MigrationBench.secs(t0));
         double total = (double) sample.length * rows / 1e6;
 
@@ -123,9 +123,8 @@ public final class BlobMigrationBench {
             if (plane.registry().findActive().isEmpty()) {
                 plane.rotateCdk("benchmark");
             }
-            boolean pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
             try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE bench_doc (id INT PRIMARY KEY, body " + (pg ? "bytea" : "BLOB") + ")");
+                s.execute("CREATE TABLE bench_doc (id INT PRIMARY KEY, body " + binaryType(url) + ")");
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO bench_doc (id, body) VALUES (?, ?)")) {
                 for (int i = 0; i < rows; i++) {
@@ -142,6 +141,10 @@ public final class BlobMigrationBench {
             plane.rotateCdk("benchmark: the migration target");
         }
         return sample;
+    }
+
+    private static String binaryType(String url) {
+        return url.startsWith("jdbc:postgresql:") ? "bytea" : "BLOB";
     }
 
     private static byte[] plain(int i, int size) {

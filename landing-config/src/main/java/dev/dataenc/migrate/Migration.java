@@ -38,7 +38,8 @@ public final class Migration {
     /**
      * How this node takes part.
      *
-     * @param lease    how long a claimed batch is held without renewal (renewed after each write chunk)
+     * @param lease    how long a claimed batch is held without renewal (renewed after a write chunk once a tenth of
+     *                 it has passed, {@link LeaseRenewal})
      * @param progress told about progress
      * @param crash    hook for tests ({@code job-planned}, {@code batch-claimed}, {@code record},
      *                 {@code chunk-written}, {@code batch-done}, {@code completed}), or {@link CrashPoint#NONE}
@@ -197,13 +198,15 @@ public final class Migration {
         List<Integer> batches = new ArrayList<>();
         long poll = Math.max(50, Math.min(500, options.lease().toMillis() / 20));
         while (true) {
+            long claimedAt = System.nanoTime();
             Optional<MigrationBatch> claimed = store.claim(job, owner.id(), options.lease());
             if (claimed.isPresent()) {
                 MigrationBatch batch = claimed.get();
                 options.crash().reached("batch-claimed");
                 Optional<ValueCounts> counts;
                 try {
-                    counts = processBatch(job, batch, request, seen.counts().records());
+                    counts = processBatch(job, batch, request, seen.counts().records(),
+                            new LeaseRenewal(options.lease(), claimedAt, System::nanoTime));
                 } catch (RuntimeException e) {
                     try {
                         store.release(batch, owner.id()); // a retry here, or another node, can take it at once
@@ -246,7 +249,7 @@ public final class Migration {
     }
 
     private Optional<ValueCounts> processBatch(MigrationJob job, MigrationBatch batch, MigrationRequest request,
-                                               long doneBefore) {
+                                               long doneBefore, LeaseRenewal lease) {
         Set<CdkId> current = new HashSet<>();
         current.add(job.target());
         plane.registry().findActive().map(Cdk::id).ifPresent(current::add);
@@ -257,8 +260,12 @@ public final class Migration {
             ValueCounts counts = processor.process(batch.range(), records -> {
                 done[0] += records;
                 options.progress().advanced(done[0], job.recordsEstimate());
-                if (!store.renew(batch, owner.id(), options.lease())) {
-                    throw new LeaseLost();
+                if (lease.due()) {
+                    long at = lease.now();
+                    if (!store.renew(batch, owner.id(), options.lease())) {
+                        throw new LeaseLost();
+                    }
+                    lease.renewed(at);
                 }
             });
             return Optional.of(counts);

@@ -95,13 +95,20 @@ final class RecordProcessor {
         }
     }
 
-    /** Migrates the records in {@code range}. */
+    /** A chunk whose text writes are in flight: what it will write, and how many records it held. */
+    private record Written(List<Pending> text, int records) {
+    }
+
+    /**
+     * Migrates the records in {@code range}. A chunk of text values is written on a {@link ChunkWriter} while the next
+     * one is prepared; its outcome is settled (crash point {@code chunk-written}, counters, lost compare-and-sets
+     * retried, {@code listener}) before the next chunk is written, so that at most one chunk is in flight.
+     */
     ValueCounts process(KeyRange range, ChunkListener listener) {
         Tally tally = new Tally();
         List<Pending> pending = new ArrayList<>();
-        int inChunk = 0;
-        try {
-            return process(range, listener, tally, pending, inChunk);
+        try (ChunkWriter writer = new ChunkWriter(source)) {
+            return process(range, listener, tally, pending, writer);
         } finally {
             pending.forEach(p -> {
                 if (p.binaryWrite() != null) {
@@ -111,59 +118,115 @@ final class RecordProcessor {
         }
     }
 
-    private ValueCounts process(KeyRange range, ChunkListener listener, Tally tally, List<Pending> pending, int inChunk) {
+    private ValueCounts process(KeyRange range, ChunkListener listener, Tally tally, List<Pending> pending,
+                                ChunkWriter writer) {
+        int inChunk = 0;
+        Written inFlight = null;
+        List<Plain> plains = new ArrayList<>();
         for (SourceRecord r : source.read(range)) {
             tally.records++;
             for (int col = 0; col < r.values().size(); col++) {
-                prepare(r.key(), col, r.values().get(col), tally).ifPresent(pending::add);
+                decide(r.key(), col, r.values().get(col), tally, pending, plains);
             }
             crash.reached("record");
             if (++inChunk >= writeChunk) {
-                flush(pending, tally);
-                listener.written(inChunk);
+                encryptAll(plains, pending, tally);
+                inFlight = flush(pending, inChunk, tally, listener, writer, inFlight);
                 inChunk = 0;
             }
         }
-        flush(pending, tally);
-        listener.written(inChunk);
+        encryptAll(plains, pending, tally);
+        Written last = flush(pending, inChunk, tally, listener, writer, inFlight);
+        if (last != null) {
+            settle(last, writer.await(), tally);
+            listener.written(last.records());
+        }
         return tally.counts();
     }
 
-    /** Counts a value that needs nothing, or returns its verified replacement. */
+    /**
+     * A text value decrypted (or plaintext to encrypt), waiting to be encrypted under the ACTIVE CDK.
+     *
+     * @param like the value whose kind the new ciphertext takes ({@link TextCiphers#encryptLike}); null for plaintext
+     */
+    private record Plain(String key, int col, String expected, String plain, String context, String like,
+                         boolean wasPlaintext) {
+        @Override
+        public String toString() {
+            return "Plain[key=" + key + ", column=" + col + "]";
+        }
+    }
+
+    /** Counts a value that needs nothing, or returns its verified replacement (one value: a lost write's retry). */
     private Optional<Pending> prepare(String key, int col, String value, Tally tally) {
+        List<Pending> ready = new ArrayList<>(1);
+        List<Plain> plains = new ArrayList<>(1);
+        decide(key, col, value, tally, ready, plains);
+        encryptAll(plains, ready, tally);
+        return ready.stream().findFirst();
+    }
+
+    /**
+     * Counts a value that needs nothing, or queues its replacement: in {@code ready} when it needs no text encryption
+     * (a binary value, re-encrypted here as a stream; the identity baseline), else decrypted in {@code plains}.
+     */
+    private void decide(String key, int col, String value, Tally tally, List<Pending> ready, List<Plain> plains) {
         if (value == null) {
             tally.nulls++;
-            return Optional.empty();
+            return;
         }
         String context = source.columns().get(col).context();
         if (source.columns().get(col).binary()) {
-            return prepareBinary(key, col, value, context, tally);
+            prepareBinary(key, col, value, context, tally).ifPresent(ready::add);
+            return;
         }
         if (!TextCiphers.isEncrypted(value)) {
             if (mode != MigrationMode.ENCRYPT_PLAINTEXT) {
                 tally.plaintext++;
-                return Optional.empty();
+                return;
             }
-            return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(value, context, key, col, null)), true));
+            plains.add(new Plain(key, col, value, value, context, null, true));
+            return;
         }
         if (fromContext != null) {
-            return rebind(key, col, value, context, tally);
+            rebind(key, col, value, context, tally).ifPresent(plains::add);
+            return;
         }
         String plain;
         try {
             if (current.contains(TextCiphers.cdkIdOf(value))) {
                 tally.alreadyTarget++;
-                return Optional.empty();
+                return;
             }
             if (identity) {
-                return Optional.of(new Pending(new ValueWrite(key, col, value, value), false));
+                ready.add(new Pending(new ValueWrite(key, col, value, value), false));
+                return;
             }
             plain = text.decrypt(value, context);
         } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
             tally.unreadable++;
-            return Optional.empty();
+            return;
         }
-        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col, value)), false));
+        plains.add(new Plain(key, col, value, plain, context, value, false));
+    }
+
+    /**
+     * Encrypts and verifies the decrypted values of a chunk, after all of them were decrypted: the thread's AES cipher
+     * then keeps the ACTIVE CDK's key schedule from one value to the next, where alternating decrypt (old CDK) and
+     * encrypt (new CDK) per value made the JCE expand an AES key twice per value, half of a migration's crypto time.
+     * A value whose CDK became current meanwhile (an encryption of this chunk under a new ACTIVE CDK) is skipped, as it
+     * would have been had it been decided after that encryption.
+     */
+    private void encryptAll(List<Plain> plains, List<Pending> ready, Tally tally) {
+        for (Plain p : plains) {
+            if (!p.wasPlaintext() && fromContext == null && current.contains(TextCiphers.cdkIdOf(p.expected()))) {
+                tally.alreadyTarget++;
+                continue;
+            }
+            String fresh = encryptVerified(p.plain(), p.context(), p.key(), p.col(), p.like());
+            ready.add(new Pending(new ValueWrite(p.key(), p.col(), p.expected(), fresh), p.wasPlaintext()));
+        }
+        plains.clear();
     }
 
     /** A binary value: classified from its cell, then re-encrypted as a stream into a temporary file. */
@@ -199,7 +262,7 @@ final class RecordProcessor {
     }
 
     /** Re-binding: a value readable with its context is migrated as usual; one readable only with the old context is re-bound. */
-    private Optional<Pending> rebind(String key, int col, String value, String context, Tally tally) {
+    private Optional<Plain> rebind(String key, int col, String value, String context, Tally tally) {
         String plain;
         try {
             plain = text.decrypt(value, context);
@@ -218,7 +281,7 @@ final class RecordProcessor {
             tally.unreadable++;
             return Optional.empty();
         }
-        return Optional.of(new Pending(new ValueWrite(key, col, value, encryptVerified(plain, context, key, col, value)), false));
+        return Optional.of(new Plain(key, col, value, plain, context, value, false));
     }
 
     /** Encrypts in the kind of {@code like} (deterministic stays deterministic), and checks it decrypts back. */
@@ -234,9 +297,20 @@ final class RecordProcessor {
         return fresh;
     }
 
-    private void flush(List<Pending> pending, Tally tally) {
+    /**
+     * Settles the chunk in flight, then writes {@code pending}: text values on the writer (returned, to be settled
+     * later), or, when the chunk holds binary values, everything here and now as before. Returns null when nothing
+     * is in flight.
+     */
+    private Written flush(List<Pending> pending, int records, Tally tally, ChunkListener listener, ChunkWriter writer,
+                          Written inFlight) {
+        if (inFlight != null) {
+            settle(inFlight, writer.await(), tally);
+            listener.written(inFlight.records());
+        }
         if (pending.isEmpty()) {
-            return;
+            listener.written(records);
+            return null;
         }
         List<ValueWrite> writes = new ArrayList<>(pending.size());
         List<Pending> text = new ArrayList<>();
@@ -249,6 +323,11 @@ final class RecordProcessor {
                 binaries.add(p);
             }
         }
+        if (binaries.isEmpty()) {
+            pending.clear();
+            writer.start(writes);
+            return new Written(text, records);
+        }
         boolean[] applied = source.write(writes);
         boolean[] binaryApplied = new boolean[binaries.size()];
         for (int i = 0; i < binaries.size(); i++) {
@@ -258,20 +337,27 @@ final class RecordProcessor {
             }
         }
         pending.clear();
-        crash.reached("chunk-written");
-        for (int i = 0; i < applied.length; i++) {
-            Pending p = text.get(i);
-            if (applied[i]) {
-                tally.written(p.wasPlaintext());
-            } else {
-                retryLost(p.write(), tally);
-            }
-        }
+        settle(new Written(text, records), applied, tally);
         for (int i = 0; i < binaryApplied.length; i++) {
             if (binaryApplied[i]) {
                 tally.migrated++;
             } else {
                 retryLostBinary(binaries.get(i).binaryWrite(), tally);
+            }
+        }
+        listener.written(records);
+        return null;
+    }
+
+    /** A chunk's text writes are committed: counts what they wrote and retries their lost compare-and-sets. */
+    private void settle(Written chunk, boolean[] applied, Tally tally) {
+        crash.reached("chunk-written");
+        for (int i = 0; i < applied.length; i++) {
+            Pending p = chunk.text().get(i);
+            if (applied[i]) {
+                tally.written(p.wasPlaintext());
+            } else {
+                retryLost(p.write(), tally);
             }
         }
     }
