@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A CDK without a check value (legacy) is handled by the {@link LegacyCdkPolicy} (default
  *       {@link LegacyCdkPolicy#WARN}).</li>
  * </ul>
- * Thread-safe. {@link #close()} destroys every cached key.
+ * Thread-safe. {@link #close()} destroys every cached key; close a cache that is no longer used (one with the
+ * default clock stays referenced by the clock's thread, which sweeps it every second, until it is closed).
  */
 public final class CdkCache implements DataKeySource, AutoCloseable {
 
