@@ -14,10 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -139,13 +137,13 @@ final class BinaryReencryption {
                     ? property(bin, context, fromContext, current, cell, file)
                     : blob(bin, context, fromContext, current, cell, file);
             if (o.skip() != null) {
-                Files.deleteIfExists(file);
+                OwnedTempFiles.migration().delete(file);
                 return o;
             }
             bin.transferTo(OutputStream.nullOutputStream()); // the digest covers every byte of the old value
             return new Outcome(new BinaryWrite(o.write().key(), o.write().column(), digest.digest(), file), null);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
+            OwnedTempFiles.migration().delete(file);
             throw e;
         }
     }
@@ -245,17 +243,17 @@ final class BinaryReencryption {
                 + " run the migration again.");
     }
 
-    /** A 0600 temporary file for one new ciphertext. */
+    /**
+     * A 0600 temporary file for one new ciphertext, in {@code java.io.tmpdir}, owned by this process: a later
+     * migration removes it if this process dies before it does ({@link OwnedTempFiles}).
+     */
     static Path tempFile() {
+        OwnedTempFiles files = OwnedTempFiles.migration();
         try {
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                return Files.createTempFile("dataenc-migrate-", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            return Files.createTempFile("dataenc-migrate-", ".tmp");
-        } catch (IOException e) {
+            return files.create(files.lockDir());
+        } catch (UncheckedIOException e) {
             throw new UncheckedIOException("cannot create a temporary file for a re-encrypted BLOB in "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+                    + files.lockDir() + " (java.io.tmpdir): " + e.getCause().getMessage(), e.getCause());
         }
     }
 

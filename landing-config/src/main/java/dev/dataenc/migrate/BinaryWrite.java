@@ -1,7 +1,6 @@
 package dev.dataenc.migrate;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -26,7 +25,7 @@ record BinaryWrite(String key, int column, byte[] expected, Path file) implement
     @Override
     public void close() {
         try {
-            Files.deleteIfExists(file);
+            OwnedTempFiles.migration().delete(file);
         } catch (IOException e) {
             file.toFile().deleteOnExit();
         }

@@ -3,6 +3,7 @@ package dev.dataenc.migrate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +29,8 @@ import java.util.stream.Stream;
  * A replace writes the new content to a temporary file ({@value #TEMP_PREFIX}..., 0600) in the same directory,
  * forces it to disk, gives it the old file's permissions and moves it over the old one with
  * {@code ATOMIC_MOVE}: a crash leaves the old file or the new one, never a half one (and at worst a stray
- * temporary file, which {@link #keys()} ignores). The replace is refused if the path no longer holds the file that
+ * temporary file, which {@link #keys()} ignores and the first replace in its directory by a later process removes:
+ * temporary files are owned, see {@link OwnedTempFiles}). The replace is refused if the path no longer holds the file that
  * was read (another file key or modification time): an application that rewrote it meanwhile keeps its write.
  * The check and the move are two steps; a filesystem has no compare-and-set, so a write landing between them
  * (microseconds) is not detected.
@@ -39,6 +42,10 @@ public final class FileSystemBlobStore implements BlobStore {
 
     private final Path root;
     private final Runnable beforeMove;
+    /** The temporary files replaces write, owned by this process; owner files at the root ({@link OwnedTempFiles}). */
+    private final OwnedTempFiles temps;
+    /** The directories whose stale temporary files this store removed already. */
+    private final Set<Path> cleaned = ConcurrentHashMap.newKeySet();
 
     /** The files under {@code root}, which must be a directory. */
     public FileSystemBlobStore(Path root) {
@@ -54,6 +61,7 @@ public final class FileSystemBlobStore implements BlobStore {
         }
         this.root = abs;
         this.beforeMove = Objects.requireNonNull(beforeMove, "beforeMove");
+        this.temps = new OwnedTempFiles(abs, TEMP_PREFIX, ".part");
     }
 
     @Override
@@ -120,9 +128,19 @@ public final class FileSystemBlobStore implements BlobStore {
         Path target = resolve(key);
         Path dir = target.getParent();
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        Path temp = posix ? Files.createTempFile(dir, TEMP_PREFIX, ".part",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                : Files.createTempFile(dir, TEMP_PREFIX, ".part");
+        if (cleaned.add(dir)) {
+            // what a killed migration left: in this directory, once per directory; its owner files, once
+            temps.removeStale(dir);
+            if (cleaned.size() == 1) {
+                temps.removeGoneOwners();
+            }
+        }
+        Path temp;
+        try {
+            temp = temps.create(dir);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
         try {
             try (InputStream in = Files.newInputStream(content);
                  FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE);
@@ -154,7 +172,7 @@ public final class FileSystemBlobStore implements BlobStore {
             forceDirectory(dir);
             return true;
         } finally {
-            Files.deleteIfExists(temp);
+            temps.delete(temp); // gone already when moved; the owner file goes with the last temporary file
         }
     }
 

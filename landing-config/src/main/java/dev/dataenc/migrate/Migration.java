@@ -141,6 +141,8 @@ public final class Migration {
      */
     public MigrationResult run(MigrationRequest request) {
         RecordSource source = request.source();
+        // the new ciphertexts a killed migration left in java.io.tmpdir (never those of a live one)
+        OwnedTempFiles.migration().removeStale(OwnedTempFiles.migration().lockDir());
         MigrationJob job = null;
         boolean resumed = false;
         for (int attempt = 0; job == null; attempt++) {

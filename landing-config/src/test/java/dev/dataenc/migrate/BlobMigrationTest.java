@@ -15,7 +15,9 @@ import dev.dataenc.migrate.BlobFixture.Original;
 import dev.dataenc.migrate.MigrationFixture.Databases;
 import dev.dataenc.testing.CrashingChild;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -169,9 +171,13 @@ class BlobMigrationTest {
             old = cdks(dbs);
         }
         List<String> kills = List.of("record:2", "chunk-written:3", "record:7");
+        Set<Path> tempsBefore = migrationTemps();
         for (String kill : kills) {
             CrashingChild.runAndKill(BlobMigrationCrashChild.class, kill + " of " + kills, dir.toString(), kill);
         }
+        Set<Path> leftByKilled = new HashSet<>(migrationTemps());
+        leftByKilled.removeAll(tempsBefore);
+        assertFalse(leftByKilled.isEmpty(), "the killed children left the new ciphertexts of their chunk in flight");
         try (ControlPlane plane = MigrationFixture.open(dir, dbs, "final");
              JdbcRecordSource source = BlobFixture.source(dbs, "doc")) {
             CdkId target = plane.registry().findActive().orElseThrow().id();
@@ -191,6 +197,17 @@ class BlobMigrationTest {
                 assertEquals(0, scan.referencesTo(o));
             }
             assertEquals(kills.size(), plane.audit().byAction(AuditAction.MIGRATION_RESUMED).size());
+        }
+        for (Path p : leftByKilled) {
+            assertFalse(Files.exists(p), "the next run removed " + p.getFileName() + ", left by a killed migration");
+        }
+    }
+
+    /** The owned temporary files of migrations in java.io.tmpdir ({@link OwnedTempFiles}). */
+    private static Set<Path> migrationTemps() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().matches("dataenc-migrate-[0-9a-f]{16}-[0-9]+\\.tmp"))
+                    .collect(java.util.stream.Collectors.toSet());
         }
     }
 
