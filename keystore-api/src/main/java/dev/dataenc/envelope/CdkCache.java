@@ -457,9 +457,13 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
             this.keystores = List.copyOf(Objects.requireNonNull(keystores, "keystores"));
         }
 
-        /** Size and age limits (default {@link CacheLimits#defaults()}). */
+        /**
+         * Size and age limits and the legacy-CDK policy (default {@link CacheLimits#defaults()}); the later of this
+         * and {@link #legacyCdks} decides the policy.
+         */
         public Builder limits(CacheLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            this.legacyPolicy = limits.legacyCdks();
             return this;
         }
 
@@ -497,6 +501,7 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
         /** What to do with CDKs that have no check value (default {@link LegacyCdkPolicy#WARN}). */
         public Builder legacyCdks(LegacyCdkPolicy policy) {
             this.legacyPolicy = Objects.requireNonNull(policy, "policy");
+            this.limits = limits.withLegacyCdks(policy);
             return this;
         }
 

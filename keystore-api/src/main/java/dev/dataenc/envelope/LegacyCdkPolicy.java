@@ -4,7 +4,9 @@ package dev.dataenc.envelope;
  * What a {@link CdkCache} does with a <em>legacy</em> CDK: one stored without a key check value
  * (made before check values existed, registry schema V6), whose unwrapped key therefore cannot be
  * verified. Such a CDK gets a check value when an administrator backfills it (see
- * {@link CdkUnwrapper#establishCheckValue}) or is replaced by a rotation.
+ * {@link CdkUnwrapper#establishCheckValue}) or is replaced by a rotation. Applications set it with
+ * {@code dataenc.cache.legacy-cdks} ({@code warn}, {@code decrypt-only}, {@code refuse}; see
+ * {@code docs/CONFIGURATION.md}) or {@link CacheLimits#withLegacyCdks}.
  */
 public enum LegacyCdkPolicy {
     /**

@@ -2,6 +2,7 @@ package dev.dataenc.config;
 
 import dev.dataenc.config.DataEncConfigException.Problem;
 import dev.dataenc.envelope.CacheLimits;
+import dev.dataenc.envelope.LegacyCdkPolicy;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.KeystoreProvider;
 import dev.dataenc.keystore.KeystoreSettings;
@@ -81,6 +82,8 @@ public final class ConfigLoader {
     public static final String CACHE_MAX_ENTRIES = "dataenc.cache.max-entries";
     /** How often the ACTIVE CDK id is re-read from the registry. */
     public static final String CACHE_ACTIVE_REFRESH = "dataenc.cache.active-refresh";
+    /** What the cache does with a CDK without a key check value: {@code warn}, {@code decrypt-only} or {@code refuse}. */
+    public static final String CACHE_LEGACY_CDKS = "dataenc.cache.legacy-cdks";
     /** Maximum age of the ACTIVE CDK before rotation. */
     public static final String ROTATION_MAX_AGE = "dataenc.rotation.max-age";
     /** Maximum number of encryptions under one CDK before rotation. */
@@ -99,9 +102,14 @@ public final class ConfigLoader {
     /** Every fixed key, in documentation order (keystore keys are {@link #KEYSTORES_PREFIX}{@code <name>.<setting>}). */
     public static final List<String> KEYS = List.of(CIPHER_TYPE, KEYSTORE_ACTIVE, SWITCH_ON_FILE_CHANGE,
             REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD, REGISTRY_PASSWORD_ENV,
-            CACHE_MAX_AGE, CACHE_MAX_ENTRIES, CACHE_ACTIVE_REFRESH,
+            CACHE_MAX_AGE, CACHE_MAX_ENTRIES, CACHE_ACTIVE_REFRESH, CACHE_LEGACY_CDKS,
             ROTATION_MAX_AGE, ROTATION_MAX_MESSAGES, RELOAD_INTERVAL, SWITCH_LEASE,
             CLUSTER_STALE_HEARTBEATS, CLUSTER_NODE_EXPIRY);
+
+    /** The configuration value of a legacy-CDK policy ({@code warn}, {@code decrypt-only}, {@code refuse}). */
+    public static String legacyName(LegacyCdkPolicy policy) {
+        return policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 
     /** Valid keystore names: 1-64 lower-case letters, digits, {@code -} or {@code _}, starting with a letter or digit. */
     public static final Pattern KEYSTORE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
@@ -529,7 +537,22 @@ public final class ConfigLoader {
             Duration maxAge = duration(CACHE_MAX_AGE, CacheLimits.DEFAULT_MAX_AGE, Duration.ofMillis(1), null);
             long entries = number(CACHE_MAX_ENTRIES, CacheLimits.DEFAULT_MAX_ENTRIES, 1, Integer.MAX_VALUE);
             Duration refresh = duration(CACHE_ACTIVE_REFRESH, CacheLimits.DEFAULT_ACTIVE_REFRESH, Duration.ofMillis(1), null);
-            return new CacheLimits(maxAge, (int) entries, refresh);
+            return new CacheLimits(maxAge, (int) entries, refresh, legacyCdks());
+        }
+
+        /** {@value #CACHE_LEGACY_CDKS}: the policy's name in lower case with {@code -} ({@code decrypt-only}). */
+        private LegacyCdkPolicy legacyCdks() {
+            String v = values.get(CACHE_LEGACY_CDKS);
+            if (v == null || v.isEmpty()) {
+                return LegacyCdkPolicy.WARN;
+            }
+            for (LegacyCdkPolicy p : LegacyCdkPolicy.values()) {
+                if (v.equalsIgnoreCase(legacyName(p)) || v.equalsIgnoreCase(p.name())) {
+                    return p;
+                }
+            }
+            problem(CACHE_LEGACY_CDKS, "is '" + v + "'; use warn, decrypt-only or refuse (default warn)");
+            return LegacyCdkPolicy.WARN;
         }
 
         private RotationPolicy rotation() {

@@ -1,6 +1,7 @@
 package dev.dataenc.config;
 
 import dev.dataenc.envelope.CacheLimits;
+import dev.dataenc.envelope.LegacyCdkPolicy;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.registry.RegistryDatabase;
 
@@ -173,6 +174,18 @@ class ConfigLoaderTest {
 
         assertProblem(e, "dataenc.colour", "unknown key", ConfigLoader.CIPHER_TYPE, ConfigLoader.SWITCH_LEASE);
         assertFalse(e.getMessage().contains("did you mean"), e.getMessage());
+    }
+
+    @Test
+    void legacyCdkPolicy_readInEitherSpelling_defaultWarn_otherValuesRejected() throws IOException {
+        assertEquals(LegacyCdkPolicy.WARN, ConfigLoader.load(minimalPlus(), ENV).cache().legacyCdks());
+        assertEquals(LegacyCdkPolicy.DECRYPT_ONLY,
+                ConfigLoader.load(minimalPlus("dataenc.cache.legacy-cdks = decrypt-only"), ENV).cache().legacyCdks());
+        assertEquals(LegacyCdkPolicy.REFUSE,
+                ConfigLoader.load(minimalPlus("dataenc.cache.legacy-cdks = REFUSE"), ENV).cache().legacyCdks());
+
+        DataEncConfigException e = rejected(minimalPlus("dataenc.cache.legacy-cdks = strict"));
+        assertProblem(e, ConfigLoader.CACHE_LEGACY_CDKS, "'strict'", "warn, decrypt-only or refuse");
     }
 
     @Test

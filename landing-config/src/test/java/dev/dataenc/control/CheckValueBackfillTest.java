@@ -3,13 +3,18 @@ package dev.dataenc.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkStatus;
+import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.lifecycle.CheckValueBackfill;
+import dev.dataenc.envelope.LegacyCdkPolicy;
+import dev.dataenc.envelope.PropertyCipher;
+import dev.dataenc.error.CdkCheckFailedException;
 import dev.dataenc.keystore.DataKey;
 import dev.dataenc.keystore.GeneratedDataKey;
 import dev.dataenc.keystore.Keystore;
@@ -50,6 +55,35 @@ class CheckValueBackfillTest {
             assertTrue(plane.verify().ok());
             assertTrue(plane.recordCheckValues(false).recorded().isEmpty(), "nothing left to record");
         }
+    }
+
+    @Test
+    void legacyCdkPolicyFromTheConfiguration_decryptOnlyThenRefuse_appliedByAConfigurationChange() {
+        KeystoreSettings a = ControlFixture.local(dir, "a");
+        DataEncConfig warn = ControlFixture.config(dir, "a", a);
+        try (ControlPlane plane = ControlPlane.open(warn, ControlFixture.options())) {
+            Cdk legacy = KeystoreSwitchRepairTest.activateRaw(plane, "a");
+            String ct = plane.propertyCipher().encryptString("ada@example.com", "Customer.email");
+            assertEquals(legacy.id(), PropertyCipher.cdkIdOf(ct), "warn (the default) uses a legacy CDK");
+
+            assertTrue(plane.apply(withLegacy(warn, LegacyCdkPolicy.DECRYPT_ONLY)));
+            CdkCheckFailedException refused = assertThrows(CdkCheckFailedException.class,
+                    () -> plane.propertyCipher().encryptString("grace@example.com", "Customer.email"));
+            assertTrue(refused.getMessage().contains("DECRYPT_ONLY"), refused.getMessage());
+            assertEquals("ada@example.com", plane.propertyCipher().decryptString(ct, "Customer.email"));
+
+            assertTrue(plane.apply(withLegacy(warn, LegacyCdkPolicy.REFUSE)));
+            assertThrows(CdkCheckFailedException.class,
+                    () -> plane.propertyCipher().decryptString(ct, "Customer.email"));
+
+            plane.recordCheckValues(false); // the backfill makes the CDK an ordinary one
+            assertEquals("ada@example.com", plane.propertyCipher().decryptString(ct, "Customer.email"));
+        }
+    }
+
+    private static DataEncConfig withLegacy(DataEncConfig c, LegacyCdkPolicy policy) {
+        return new DataEncConfig(c.source(), c.cipherType(), c.activeKeystore(), c.keystores(), c.registry(),
+                c.cache().withLegacyCdks(policy), c.rotation(), c.reloadInterval(), c.switchLease(), c.cluster());
     }
 
     @Test

@@ -181,6 +181,8 @@ public class DataEncProperties {
         private String maxEntries;
         /** How often the ACTIVE CDK id is re-read from the registry, e.g. 30s. */
         private String activeRefresh;
+        /** What to do with a CDK that has no key check value: warn, decrypt-only or refuse. */
+        private String legacyCdks;
 
         public String getMaxAge() {
             return maxAge;
@@ -204,6 +206,14 @@ public class DataEncProperties {
 
         public void setActiveRefresh(String activeRefresh) {
             this.activeRefresh = activeRefresh;
+        }
+
+        public String getLegacyCdks() {
+            return legacyCdks;
+        }
+
+        public void setLegacyCdks(String legacyCdks) {
+            this.legacyCdks = legacyCdks;
         }
     }
 

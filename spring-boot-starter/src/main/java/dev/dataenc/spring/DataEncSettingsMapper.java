@@ -28,6 +28,7 @@ final class DataEncSettingsMapper {
         put(m, ConfigLoader.CACHE_MAX_AGE, p.getCache().getMaxAge());
         put(m, ConfigLoader.CACHE_MAX_ENTRIES, p.getCache().getMaxEntries());
         put(m, ConfigLoader.CACHE_ACTIVE_REFRESH, p.getCache().getActiveRefresh());
+        put(m, ConfigLoader.CACHE_LEGACY_CDKS, p.getCache().getLegacyCdks());
         put(m, ConfigLoader.ROTATION_MAX_AGE, p.getRotation().getMaxAge());
         put(m, ConfigLoader.ROTATION_MAX_MESSAGES, p.getRotation().getMaxMessages());
         put(m, ConfigLoader.SWITCH_LEASE, p.getSwitch().getLease());
