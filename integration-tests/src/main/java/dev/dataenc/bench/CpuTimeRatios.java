@@ -18,7 +18,8 @@ import java.util.concurrent.Future;
  * first rounds are warm-up. With T threads, each runs its own batch on its own benchmark state (one
  * shared {@link dev.dataenc.inject.DataEncService}) and the CPU times are summed.
  *
- * <pre>CpuTimeRatios [rounds] [batch-ms]</pre>
+ * <pre>CpuTimeRatios [rounds] [batch-ms]
+ * CpuTimeRatios blob [rounds] [size]     # BLOBs of size bytes (default 64 MiB)</pre>
  * Ratio = baseline CPU ns per op / dataenc CPU ns per op (above 1: dataenc is cheaper). The fourth
  * implementation, {@code jceformat}, is raw JCE doing the format's crypto work (its 33-byte AAD and output
  * layout), so "vs jcefmt" is what dataenc's own code costs apart from what the format asks of AES-GCM.
@@ -36,7 +37,7 @@ public final class CpuTimeRatios {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("blob")) {
-            blobs(args.length > 1 ? Integer.parseInt(args[1]) : 12);
+            blobs(args.length > 1 ? Integer.parseInt(args[1]) : 12, args.length > 2 ? Integer.parseInt(args[2]) : 64 << 20);
             return;
         }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
@@ -80,16 +81,17 @@ public final class CpuTimeRatios {
      * one operation each per round; the first quarter of the rounds is warm-up. One-message JCE decryption
      * (seconds per operation on JDK 17) is measured twice only.
      */
-    private static void blobs(int rounds) throws Exception {
+    private static void blobs(int rounds, int size) throws Exception {
         BlobBenchmark b = new BlobBenchmark();
-        b.size = 64 << 20;
+        b.size = size;
         b.setUp();
+        int reps = (int) Math.max(1, (64L << 20) / size); // about 64 MiB of work per measurement, whatever the size
         Map<String, List<String>> impls = new LinkedHashMap<>();
         impls.put("encrypt", List.of("dataenc", "jce", "jcesegments", "jcearray"));
         impls.put("decrypt", List.of("dataenc", "jcesegments", "jcesegmentsarray", "jce"));
-        System.out.printf("64 MiB BLOB, CPU time per operation, best of %d rounds after %d warm-up, %s%n",
-                rounds - rounds / 4, rounds / 4, System.getProperty("java.vm.version"));
-        System.out.printf("%-8s %-17s %9s %13s%n", "op", "impl", "MB/s", "dataenc/this");
+        System.out.printf("%d-byte BLOB, CPU time per operation (%d per measurement), best of %d rounds after %d"
+                + " warm-up, %s%n", size, reps, rounds - rounds / 4, rounds / 4, System.getProperty("java.vm.version"));
+        System.out.printf("%-8s %-17s %9s %12s %13s%n", "op", "impl", "MB/s", "ns/op", "dataenc/this");
         try {
             for (Map.Entry<String, List<String>> e : impls.entrySet()) {
                 String op = e.getKey();
@@ -98,13 +100,15 @@ public final class CpuTimeRatios {
                 for (int r = 0; r < rounds; r++) {
                     for (int k = 0; k < names.size(); k++) {
                         int i = (k + r) % names.size();
-                        boolean slow = op.equals("decrypt") && names.get(i).equals("jce");
+                        boolean slow = op.equals("decrypt") && names.get(i).equals("jce") && size > (1 << 20);
                         if (slow && r > 1) {
                             continue;
                         }
                         long t0 = MX.getCurrentThreadCpuTime();
-                        sink += blobOp(b, op + "_" + names.get(i));
-                        long spent = MX.getCurrentThreadCpuTime() - t0;
+                        for (int k2 = 0; k2 < reps; k2++) {
+                            sink += blobOp(b, op + "_" + names.get(i));
+                        }
+                        long spent = (MX.getCurrentThreadCpuTime() - t0) / reps;
                         if (r >= rounds / 4 || (slow && r == 1)) {
                             cpu[i] = cpu[i] == 0 ? spent : Math.min(cpu[i], spent); // best of the rounds
                         }
@@ -113,7 +117,7 @@ public final class CpuTimeRatios {
                 for (int i = 0; i < names.size(); i++) {
                     double mbs = b.size / 1e6 / (cpu[i] / 1e9);
                     String ratio = i == 0 ? "" : String.format("%12.2fx", (double) cpu[i] / cpu[0]);
-                    System.out.printf("%-8s %-17s %9.0f %13s%n", op, names.get(i), mbs, ratio);
+                    System.out.printf("%-8s %-17s %9.0f %12d %13s%n", op, names.get(i), mbs, cpu[i], ratio);
                 }
             }
         } finally {
