@@ -19,7 +19,8 @@ import java.util.Objects;
  * anything else is.
  *
  * <p>Buffers grow with the bytes actually received, never from the (unauthenticated) header's
- * claim alone: the ciphertext buffer starts at {@value #INITIAL_BUFFER} bytes and doubles up to one
+ * claim alone: the ciphertext buffer starts at {@value #INITIAL_BUFFER} bytes (or what the source's
+ * {@code available()} says it holds, if more) and doubles (or jumps to that) up to one
  * segment plus tag plus one look-ahead byte; the plaintext buffer is allocated only when a caller
  * reads less than a whole segment at a time, at the size of the segment being read.
  *
@@ -181,8 +182,10 @@ final class DecryptingInputStream extends InputStream {
             int full = segmentSize + BlobFormat.TAG_LENGTH;
             while (ctHave <= full) {
                 if (ctHave == ciphertext.length) {
-                    ciphertext = Arrays.copyOf(ciphertext, (int) Math.min(full + 1L,
-                            Math.max(INITIAL_BUFFER, 2L * ciphertext.length)));
+                    // double, or jump to what the source says it holds now (an array, a file: the whole rest), so a
+                    // one-segment BLOB is read into one buffer instead of four; never beyond one segment
+                    long next = Math.max(Math.max(INITIAL_BUFFER, 2L * ciphertext.length), ctHave + 1L + in.available());
+                    ciphertext = Arrays.copyOf(ciphertext, (int) Math.min(full + 1L, next));
                 }
                 int n = in.read(ciphertext, ctHave, Math.min(full + 1, ciphertext.length) - ctHave);
                 if (n < 0) {
@@ -225,9 +228,10 @@ final class DecryptingInputStream extends InputStream {
     }
 
     private void start() throws IOException {
-        byte[] headerBytes = in.readNBytes(BlobFormat.HEADER_LENGTH);
-        if (headerBytes.length < BlobFormat.HEADER_LENGTH) {
-            throw new MalformedCiphertextException("not a dataenc BLOB: the stream ended after " + headerBytes.length
+        byte[] headerBytes = new byte[BlobFormat.HEADER_LENGTH];
+        int got = in.readNBytes(headerBytes, 0, headerBytes.length);
+        if (got < BlobFormat.HEADER_LENGTH) {
+            throw new MalformedCiphertextException("not a dataenc BLOB: the stream ended after " + got
                     + " bytes, before the end of the " + BlobFormat.HEADER_LENGTH + "-byte header;"
                     + " the data is truncated or not encrypted by dataenc");
         }

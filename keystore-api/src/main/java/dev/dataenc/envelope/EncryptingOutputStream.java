@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Encrypts what is written to it into the BLOB format, segment by segment, onto an underlying
- * stream. Memory is one segment buffer whatever the BLOB size. A segment is encrypted once it
+ * stream. Memory is at most one segment buffer whatever the BLOB size (less for a BLOB smaller than a segment). A segment is encrypted once it
  * is known not to be the last (the next byte has arrived); {@link #finish()} or
  * {@link #close()} encrypts the last one. Without either the ciphertext is incomplete and will
  * not decrypt. Made by {@link BlobCipher#encryptingStream}; not thread-safe.
@@ -21,7 +21,15 @@ public final class EncryptingOutputStream extends OutputStream {
     private final SegmentCipher cipher;
     private final CdkId cdkId;
     private final byte[] header;
-    private final byte[] segment;
+    /** The segment size: a segment is encrypted once this many plaintext bytes are buffered and more follow. */
+    private final int size;
+    /**
+     * The plaintext buffer: starts at {@value #INITIAL_BUFFER} bytes (or the segment size if smaller) and doubles up to
+     * the segment size as bytes arrive, so a small BLOB neither allocates nor wipes a whole segment.
+     */
+    private byte[] segment;
+    /** How many bytes of {@link #segment} have held plaintext since the last wipe (what a wipe must zero). */
+    private int dirty;
     private int buffered;
     private long index;
     private long plaintextBytes;
@@ -35,8 +43,12 @@ public final class EncryptingOutputStream extends OutputStream {
         this.cdkId = cdkId;
         this.header = header;
         this.cipher = cipher;
-        this.segment = new byte[segmentSize];
+        this.size = segmentSize;
+        this.segment = new byte[Math.min(segmentSize, INITIAL_BUFFER)];
     }
+
+    /** First size of the plaintext buffer. */
+    static final int INITIAL_BUFFER = 8 * 1024;
 
     /** The CDK this BLOB is encrypted under. */
     public CdkId cdkId() {
@@ -51,11 +63,13 @@ public final class EncryptingOutputStream extends OutputStream {
     @Override
     public void write(int b) throws IOException {
         ensureOpen();
-        if (buffered == segment.length) {
-            flushSegment(segment, 0, segment.length, false);
+        if (buffered == size) {
+            flushSegment(segment, 0, size, false);
             buffered = 0;
         }
+        room(1);
         segment[buffered++] = (byte) b;
+        dirty = Math.max(dirty, buffered);
         plaintextBytes++;
     }
 
@@ -63,7 +77,6 @@ public final class EncryptingOutputStream extends OutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         ensureOpen();
-        int size = segment.length;
         while (len > 0) {
             if (buffered == size) {
                 flushSegment(segment, 0, size, false);
@@ -77,9 +90,11 @@ public final class EncryptingOutputStream extends OutputStream {
                 plaintextBytes += size;
                 continue;
             }
-            int n = Math.min(len, size - buffered);
+            room(len);
+            int n = Math.min(len, segment.length - buffered);
             System.arraycopy(b, off, segment, buffered, n);
             buffered += n;
+            dirty = Math.max(dirty, buffered);
             off += n;
             len -= n;
             plaintextBytes += n;
@@ -93,7 +108,12 @@ public final class EncryptingOutputStream extends OutputStream {
     long transferFrom(InputStream in) throws IOException {
         ensureOpen();
         long total = 0;
-        int size = segment.length;
+        if (buffered == 0 && dirty == 0 && segment.length < size) {
+            int hint = in.available();
+            if (hint > segment.length) {
+                segment = new byte[(int) Math.min(size, hint + 1L)]; // nothing written yet: no plaintext to wipe
+            }
+        }
         while (true) {
             if (buffered == size) {
                 int next = in.read();
@@ -106,11 +126,13 @@ public final class EncryptingOutputStream extends OutputStream {
                 total++;
                 plaintextBytes++;
             }
-            int n = in.read(segment, buffered, size - buffered);
+            room(in.available()); // an array or a file says how much is left: the buffer is sized once
+            int n = in.read(segment, buffered, segment.length - buffered);
             if (n < 0) {
                 break;
             }
             buffered += n;
+            dirty = Math.max(dirty, buffered);
             total += n;
             plaintextBytes += n;
         }
@@ -175,7 +197,7 @@ public final class EncryptingOutputStream extends OutputStream {
     private void flushSegment(byte[] src, int off, int len, boolean last) throws IOException {
         try {
             if (index > BlobFormat.MAX_SEGMENT_INDEX) {
-                throw new IllegalStateException("a BLOB has at most 2^32 segments (" + segment.length + " bytes each);"
+                throw new IllegalStateException("a BLOB has at most 2^32 segments (" + size + " bytes each);"
                         + " split the data or use a larger segment size");
             }
             if (!headerWritten) {
@@ -191,6 +213,19 @@ public final class EncryptingOutputStream extends OutputStream {
         }
     }
 
+    /**
+     * Grows the buffer when it is full but the segment is not: to hold {@code want} more bytes if that is more than
+     * doubling, never beyond the segment size (one copy for a BLOB whose size is known up front, not one per doubling).
+     */
+    private void room(long want) {
+        if (buffered == segment.length && segment.length < size) {
+            long next = Math.max(2L * segment.length, buffered + Math.max(1, want));
+            byte[] bigger = Arrays.copyOf(segment, (int) Math.min(size, next));
+            Arrays.fill(segment, 0, dirty, (byte) 0); // the old buffer held plaintext
+            segment = bigger;
+        }
+    }
+
     private void ensureOpen() throws IOException {
         if (closed || finished) {
             throw new IOException("BLOB encrypting stream is already " + (closed ? "closed" : "finished"));
@@ -202,8 +237,19 @@ public final class EncryptingOutputStream extends OutputStream {
 
     private void wipe() {
         cipher.destroy();
-        Arrays.fill(segment, (byte) 0);
+        Arrays.fill(segment, 0, dirty, (byte) 0);
+        dirty = 0;
         buffered = 0;
+    }
+
+    /** The plaintext buffer (tests check its size and that a wipe zeroed it). */
+    byte[] bufferForTest() {
+        return segment;
+    }
+
+    /** Bytes held in this stream's buffers now: the plaintext buffer and the cipher's output (tests). */
+    long bufferedCapacity() {
+        return (long) segment.length + cipher.outputCapacity();
     }
 
     @Override

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How segments are handed to the JDK cipher: decryption is one GCM call per segment whatever its size
- * (no staging of long segments inside the JDK), encryption of an ordinary segment is one call and one
- * write of ciphertext || tag; long segments keep authenticating and failing per segment.
+ * (no staging of long segments inside the JDK), encryption of an ordinary segment is one update, one doFinal
+ * and one write of ciphertext || tag; long segments keep authenticating and failing per segment.
  */
 class BlobSegmentCallsTest {
 
