@@ -223,7 +223,7 @@ final class RecordProcessor {
             return;
         }
         if (fromContext != null) {
-            rebind(key, col, value, context, tally).ifPresent(plains::add);
+            rebind(key, col, value, context, tally).ifPresent(p -> add(plains, p));
             return;
         }
         TextCiphertext old;
@@ -316,6 +316,11 @@ final class RecordProcessor {
         byte[] plain;
         try {
             old = TextCiphertext.decode(value);
+        } catch (MalformedCiphertextException e) {
+            tally.unreadable++;
+            return Optional.empty();
+        }
+        try {
             plain = text.decrypt(old, context);
             if (current.contains(old.cdk())) {
                 DataKey.zeroize(plain);
@@ -324,7 +329,6 @@ final class RecordProcessor {
             }
         } catch (DecryptionFailedException wrongContext) {
             try {
-                old = TextCiphertext.decode(value);
                 plain = text.decrypt(old, fromContext);
             } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
                 tally.unreadable++;
