@@ -77,26 +77,28 @@ class TextReencryptionTest {
     void rebindingMultiByteValues_bothKinds_reboundExactly() throws Exception {
         Databases dbs = MigrationFixture.h2(dir);
         MigrationFixture.createCustomer(dbs);
-        try (ControlPlane plane = MigrationFixture.open(dir, dbs, "test");
-             JdbcRecordSource source = MigrationFixture.customerSource(dbs)) {
+        try (ControlPlane plane = MigrationFixture.open(dir, dbs, "test")) {
             DeterministicCipher det = plane.deterministicCipher();
             PropertyCipher random = plane.propertyCipher();
             // even rows under a wrong context (re-bound), odd rows under the right one (re-encrypted as usual)
             insert(dbs, VALUES.length, i -> det.encryptString(VALUES[i], i % 2 == 0 ? "wrong" : "customer.email"),
                     i -> random.encryptString(VALUES[i], i % 2 == 0 ? "wrong" : "Customer.phone"));
-            Map<Integer, String[]> before = MigrationFixture.stored(dbs);
             plane.rotateCdk("test");
             CdkId active = plane.registry().findActive().orElseThrow().id();
 
-            MigrationResult r = new Migration(plane).run(MigrationRequest.of(source).withFromContext("wrong"));
+            for (String column : new String[] {"email:customer.email", "phone:Customer.phone"}) {
+                try (JdbcRecordSource source = dbs.source().table("customer").key("id").column(column).build()) {
+                    MigrationResult r = new Migration(plane).run(MigrationRequest.of(source).withFromContext("wrong"));
+                    assertEquals(new ValueCounts(VALUES.length, VALUES.length, 0, 0, 0, 0, 0, 0), r.job().counts(),
+                            column);
+                }
+            }
 
-            assertEquals(new ValueCounts(VALUES.length, 2L * VALUES.length, 0, 0, 0, 0, 0, 0), r.job().counts());
             Map<Integer, String[]> after = MigrationFixture.stored(dbs);
             for (int i = 0; i < VALUES.length; i++) {
                 assertEquals(det.encryptString(VALUES[i], "customer.email"), after.get(i)[0], "row " + i);
                 assertEquals(VALUES[i], random.decryptString(after.get(i)[1], "Customer.phone"), "row " + i);
                 assertEquals(active, PropertyCipher.cdkIdOf(after.get(i)[1]));
-                assertFalse(after.get(i)[1].equals(before.get(i)[1]));
             }
         }
     }
