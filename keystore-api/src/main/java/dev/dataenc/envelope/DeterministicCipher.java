@@ -175,6 +175,40 @@ public final class DeterministicCipher {
         return DeterministicFormat.readHeader(DeterministicFormat.decodeText(Objects.requireNonNull(text, "text")));
     }
 
+    /**
+     * The CDK a binary deterministic ciphertext was made under, from its header (nothing is decrypted).
+     *
+     * @throws dev.dataenc.error.MalformedCiphertextException if the header or length is not valid
+     */
+    public static CdkId cdkIdOf(byte[] ciphertext) {
+        return DeterministicFormat.readHeader(Objects.requireNonNull(ciphertext, "ciphertext"));
+    }
+
+    /**
+     * The binary form of a text-form deterministic ciphertext, for code that works on ciphertext bytes. Strict: the
+     * prefix must be {@value DeterministicFormat#TEXT_PREFIX} and the rest canonical unpadded base64url; the header is
+     * not checked here ({@link #cdkIdOf(byte[])} checks it). Nothing is decrypted.
+     *
+     * @throws dev.dataenc.error.MalformedCiphertextException if it is not a text-form deterministic ciphertext
+     * @see #encodeText(byte[])
+     */
+    public static byte[] decodeText(String text) {
+        return DeterministicFormat.decodeText(Objects.requireNonNull(text, "text"));
+    }
+
+    /**
+     * The text form of a binary deterministic ciphertext ({@value DeterministicFormat#TEXT_PREFIX} + unpadded
+     * base64url), the form {@link #encryptString} returns.
+     *
+     * @throws dev.dataenc.error.MalformedCiphertextException if {@code ciphertext} does not start with a deterministic
+     *                                                        ciphertext header
+     * @see #decodeText(String)
+     */
+    public static String encodeText(byte[] ciphertext) {
+        DeterministicFormat.readHeader(Objects.requireNonNull(ciphertext, "ciphertext"));
+        return DeterministicFormat.encodeText(ciphertext);
+    }
+
     private static byte[] encryptWith(CdkId cdkId, AesSivPrimitive siv, byte[] plaintext, byte[] contextBytes) {
         byte[] header = new byte[DeterministicFormat.HEADER_LENGTH];
         DeterministicFormat.writeHeader(header, cdkId);

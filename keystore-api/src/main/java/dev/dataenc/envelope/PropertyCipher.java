@@ -229,6 +229,32 @@ public final class PropertyCipher {
     }
 
     /**
+     * The binary form of a text-form ciphertext, for code that works on ciphertext bytes (a migration re-encrypting
+     * without a round trip through {@code String}). Strict: the prefix must be {@value PropertyFormat#TEXT_PREFIX} and
+     * the rest canonical unpadded base64url; the header is not checked here ({@link #cdkIdOf(byte[])} checks it).
+     * Nothing is decrypted.
+     *
+     * @throws dev.dataenc.error.MalformedCiphertextException if it is not a text-form property ciphertext
+     * @see #encodeText(byte[])
+     */
+    public static byte[] decodeText(String text) {
+        return PropertyFormat.decodeText(Objects.requireNonNull(text, "text"));
+    }
+
+    /**
+     * The text form of a binary ciphertext ({@value PropertyFormat#TEXT_PREFIX} + unpadded base64url), the form
+     * {@link #encryptString} returns.
+     *
+     * @throws dev.dataenc.error.MalformedCiphertextException if {@code ciphertext} does not start with a property
+     *                                                        ciphertext header (for example a deterministic one)
+     * @see #decodeText(String)
+     */
+    public static String encodeText(byte[] ciphertext) {
+        PropertyFormat.readHeader(Objects.requireNonNull(ciphertext, "ciphertext"));
+        return PropertyFormat.encodeText(ciphertext);
+    }
+
+    /**
      * The CDK a binary ciphertext was made under, from its header (nothing is decrypted).
      *
      * @throws dev.dataenc.error.MalformedCiphertextException if the header or length is not valid

@@ -6,7 +6,9 @@ import dev.dataenc.envelope.BlobCipher;
 import dev.dataenc.error.DecryptionFailedException;
 import dev.dataenc.error.MalformedCiphertextException;
 import dev.dataenc.error.UnknownCdkException;
+import dev.dataenc.keystore.DataKey;
 
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Migrates the records of one key range: for each value, decides (null, plaintext, already under the
  * target, or under an older CDK), re-encrypts under the ACTIVE CDK (a deterministic value deterministically,
  * see {@link TextCiphers}), verifies the new ciphertext
- * decrypts to the same plaintext, and writes it by compare-and-set. A lost compare-and-set (the
+ * decrypts to the same plaintext, and writes it by compare-and-set. A text ciphertext is re-encrypted as bytes: decoded
+ * once ({@link TextCiphertext}), decrypted to plaintext bytes (which must be UTF-8, as ever: {@link Utf8Text}),
+ * encrypted, its binary form decrypted again and compared byte for byte, then encoded once; the plaintext bytes are
+ * zeroed when done. A lost compare-and-set (the
  * application wrote the value meanwhile) is re-read: nothing more is done if the value is now under
  * the ACTIVE CDK, NULL or gone; otherwise it is migrated again (a few times at most). Plaintext is
  * never logged nor put in a message.
@@ -107,9 +112,11 @@ final class RecordProcessor {
     ValueCounts process(KeyRange range, ChunkListener listener) {
         Tally tally = new Tally();
         List<Pending> pending = new ArrayList<>();
+        List<Plain> plains = new ArrayList<>();
         try (ChunkWriter writer = new ChunkWriter(source)) {
-            return process(range, listener, tally, pending, writer);
+            return process(range, listener, tally, pending, writer, plains);
         } finally {
+            wipe(plains); // decrypted values not yet encrypted when the run failed
             pending.forEach(p -> {
                 if (p.binaryWrite() != null) {
                     p.binaryWrite().close();
@@ -119,10 +126,9 @@ final class RecordProcessor {
     }
 
     private ValueCounts process(KeyRange range, ChunkListener listener, Tally tally, List<Pending> pending,
-                                ChunkWriter writer) {
+                                ChunkWriter writer, List<Plain> plains) {
         int inChunk = 0;
         Written inFlight = null;
-        List<Plain> plains = new ArrayList<>();
         for (SourceRecord r : source.read(range)) {
             tally.records++;
             for (int col = 0; col < r.values().size(); col++) {
@@ -147,22 +153,50 @@ final class RecordProcessor {
     /**
      * A text value decrypted (or plaintext to encrypt), waiting to be encrypted under the ACTIVE CDK.
      *
-     * @param like the value whose kind the new ciphertext takes ({@link TextCiphers#encryptLike}); null for plaintext
+     * @param expected      the value as read (the compare-and-set's expected value)
+     * @param from          the CDK it was under; null for plaintext
+     * @param plain         its decrypted bytes, owned here and zeroed once encrypted; null for plaintext
+     * @param plaintext     the plaintext value to encrypt (randomised); null for a decrypted value
+     * @param deterministic whether the new ciphertext is deterministic (as the old one was)
      */
-    private record Plain(String key, int col, String expected, String plain, String context, String like,
-                         boolean wasPlaintext) {
+    private record Plain(String key, int col, String expected, CdkId from, byte[] plain, String plaintext,
+                         String context, boolean deterministic) {
+
+        static Plain decrypted(String key, int col, String expected, TextCiphertext from, byte[] plain, String context) {
+            return new Plain(key, col, expected, from.cdk(), plain, null, context, from.deterministic());
+        }
+
+        static Plain plaintext(String key, int col, String value, String context) {
+            return new Plain(key, col, value, null, null, value, context, false);
+        }
+
+        boolean wasPlaintext() {
+            return plaintext != null;
+        }
+
         @Override
         public String toString() {
             return "Plain[key=" + key + ", column=" + col + "]";
         }
     }
 
+    private static void wipe(List<Plain> plains) {
+        for (Plain p : plains) {
+            DataKey.zeroize(p.plain());
+        }
+        plains.clear();
+    }
+
     /** Counts a value that needs nothing, or returns its verified replacement (one value: a lost write's retry). */
     private Optional<Pending> prepare(String key, int col, String value, Tally tally) {
         List<Pending> ready = new ArrayList<>(1);
         List<Plain> plains = new ArrayList<>(1);
-        decide(key, col, value, tally, ready, plains);
-        encryptAll(plains, ready, tally);
+        try {
+            decide(key, col, value, tally, ready, plains);
+            encryptAll(plains, ready, tally);
+        } finally {
+            wipe(plains);
+        }
         return ready.stream().findFirst();
     }
 
@@ -185,16 +219,18 @@ final class RecordProcessor {
                 tally.plaintext++;
                 return;
             }
-            plains.add(new Plain(key, col, value, value, context, null, true));
+            plains.add(Plain.plaintext(key, col, value, context));
             return;
         }
         if (fromContext != null) {
-            rebind(key, col, value, context, tally).ifPresent(plains::add);
+            rebind(key, col, value, context, tally).ifPresent(p -> add(plains, p));
             return;
         }
-        String plain;
+        TextCiphertext old;
+        byte[] plain;
         try {
-            if (current.contains(TextCiphers.cdkIdOf(value))) {
+            old = TextCiphertext.decode(value);
+            if (current.contains(old.cdk())) {
                 tally.alreadyTarget++;
                 return;
             }
@@ -202,12 +238,21 @@ final class RecordProcessor {
                 ready.add(new Pending(new ValueWrite(key, col, value, value), false));
                 return;
             }
-            plain = text.decrypt(value, context);
+            plain = text.decrypt(old, context);
         } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
             tally.unreadable++;
             return;
         }
-        plains.add(new Plain(key, col, value, plain, context, value, false));
+        add(plains, Plain.decrypted(key, col, value, old, plain, context));
+    }
+
+    /** Queues a decrypted value; one that is not UTF-8 text stops the run, as it did when decrypted to a string. */
+    private void add(List<Plain> plains, Plain p) {
+        if (!Utf8Text.isValid(p.plain())) {
+            DataKey.zeroize(p.plain());
+            throw Utf8Text.notText(p.plain().length, p.key(), source.columns().get(p.col()).name());
+        }
+        plains.add(p);
     }
 
     /**
@@ -218,15 +263,19 @@ final class RecordProcessor {
      * would have been had it been decided after that encryption.
      */
     private void encryptAll(List<Plain> plains, List<Pending> ready, Tally tally) {
-        for (Plain p : plains) {
-            if (!p.wasPlaintext() && fromContext == null && current.contains(TextCiphers.cdkIdOf(p.expected()))) {
-                tally.alreadyTarget++;
-                continue;
+        try {
+            for (Plain p : plains) {
+                if (!p.wasPlaintext() && fromContext == null && current.contains(p.from())) {
+                    tally.alreadyTarget++;
+                    continue;
+                }
+                String fresh = p.wasPlaintext() ? encryptVerified(p.plaintext(), p.context(), p.key(), p.col())
+                        : encryptVerified(p.plain(), p.context(), p.key(), p.col(), p.deterministic());
+                ready.add(new Pending(new ValueWrite(p.key(), p.col(), p.expected(), fresh), p.wasPlaintext()));
             }
-            String fresh = encryptVerified(p.plain(), p.context(), p.key(), p.col(), p.like());
-            ready.add(new Pending(new ValueWrite(p.key(), p.col(), p.expected(), fresh), p.wasPlaintext()));
+        } finally {
+            wipe(plains);
         }
-        plains.clear();
     }
 
     /** A binary value: classified from its cell, then re-encrypted as a stream into a temporary file. */
@@ -263,16 +312,24 @@ final class RecordProcessor {
 
     /** Re-binding: a value readable with its context is migrated as usual; one readable only with the old context is re-bound. */
     private Optional<Plain> rebind(String key, int col, String value, String context, Tally tally) {
-        String plain;
+        TextCiphertext old;
+        byte[] plain;
         try {
-            plain = text.decrypt(value, context);
-            if (current.contains(TextCiphers.cdkIdOf(value))) {
+            old = TextCiphertext.decode(value);
+        } catch (MalformedCiphertextException e) {
+            tally.unreadable++;
+            return Optional.empty();
+        }
+        try {
+            plain = text.decrypt(old, context);
+            if (current.contains(old.cdk())) {
+                DataKey.zeroize(plain);
                 tally.alreadyTarget++;
                 return Optional.empty();
             }
         } catch (DecryptionFailedException wrongContext) {
             try {
-                plain = text.decrypt(value, fromContext);
+                plain = text.decrypt(old, fromContext);
             } catch (MalformedCiphertextException | DecryptionFailedException | UnknownCdkException e) {
                 tally.unreadable++;
                 return Optional.empty();
@@ -281,20 +338,49 @@ final class RecordProcessor {
             tally.unreadable++;
             return Optional.empty();
         }
-        return Optional.of(new Plain(key, col, value, plain, context, value, false));
+        return Optional.of(Plain.decrypted(key, col, value, old, plain, context));
     }
 
-    /** Encrypts in the kind of {@code like} (deterministic stays deterministic), and checks it decrypts back. */
-    private String encryptVerified(String plain, String context, String key, int col, String like) {
-        String fresh = text.encryptLike(plain, context, like);
-        if (!plain.equals(text.decrypt(fresh, context))) {
-            throw new MigrationException("verification failed for record " + key + ", column "
-                    + source.columns().get(col).name() + ": the new ciphertext does not decrypt to the value it was made"
-                    + " from. Nothing was written for it; check the keystore and the key cache, then run the migration"
-                    + " again.");
+    /**
+     * Encrypts decrypted bytes in their kind (deterministic stays deterministic), checks that the new binary
+     * ciphertext decrypts to the same bytes, and returns its text form.
+     */
+    private String encryptVerified(byte[] plain, String context, String key, int col, boolean deterministic) {
+        TextCiphertext fresh = text.encrypt(plain, context, deterministic);
+        byte[] back = null;
+        try {
+            back = text.decrypt(fresh, context);
+            if (!MessageDigest.isEqual(plain, back)) {
+                throw unverified(key, col, null);
+            }
+        } catch (DecryptionFailedException e) {
+            throw unverified(key, col, e);
+        } finally {
+            DataKey.zeroize(back);
+        }
+        current.add(fresh.cdk());
+        return fresh.text();
+    }
+
+    /** Encrypts a plaintext value (randomised), and checks it decrypts back. */
+    private String encryptVerified(String plain, String context, String key, int col) {
+        String fresh = text.encryptPlaintext(plain, context);
+        try {
+            if (!plain.equals(text.decrypt(fresh, context))) {
+                throw unverified(key, col, null);
+            }
+        } catch (DecryptionFailedException e) {
+            throw unverified(key, col, e);
         }
         current.add(TextCiphers.cdkIdOf(fresh));
         return fresh;
+    }
+
+    private MigrationException unverified(String key, int col, DecryptionFailedException cause) {
+        return new MigrationException("verification failed for record " + key + ", column "
+                + source.columns().get(col).name() + ": the new ciphertext does not decrypt to the value it was made"
+                + " from. Nothing was written for it; check the keystore and the key cache, then run the migration"
+                + " again.", cause);
     }
 
     /**

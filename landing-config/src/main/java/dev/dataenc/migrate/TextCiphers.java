@@ -42,9 +42,24 @@ record TextCiphers(PropertyCipher random, DeterministicCipher deterministic) {
                 : random.decryptString(value, context);
     }
 
-    /** Encrypts under the ACTIVE CDK in the kind of {@code like} (randomised when it is null or plaintext). */
-    String encryptLike(String plain, String context, String like) {
-        return DeterministicCipher.isEncrypted(like) ? deterministic.encryptString(plain, context)
-                : random.encryptString(plain, context);
+    /**
+     * Decrypts a decoded value of either kind to its plaintext bytes, which the caller owns (and zeroes).
+     *
+     * @throws dev.dataenc.error.DecryptionFailedException if it does not authenticate under {@code context}
+     */
+    byte[] decrypt(TextCiphertext value, String context) {
+        return value.deterministic() ? deterministic.decrypt(value.binary(), context)
+                : random.decrypt(value.binary(), context);
+    }
+
+    /** Encrypts plaintext bytes under the ACTIVE CDK, deterministically or randomised. */
+    TextCiphertext encrypt(byte[] plain, String context, boolean deterministic) {
+        return TextCiphertext.of(deterministic ? this.deterministic.encrypt(plain, context)
+                : random.encrypt(plain, context), deterministic);
+    }
+
+    /** Encrypts a plaintext value under the ACTIVE CDK, randomised. */
+    String encryptPlaintext(String plain, String context) {
+        return random.encryptString(plain, context);
     }
 }
