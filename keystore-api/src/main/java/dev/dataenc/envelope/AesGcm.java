@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The project's AEAD primitive: AES-256-GCM with a 96-bit IV and a 128-bit tag, on the JCE.
  *
- * <p>Each thread keeps one {@code AES/GCM/NoPadding} {@link Cipher}, created once and re-initialised
+ * <p>Each thread keeps a few {@code AES/GCM/NoPadding} {@link Cipher}s, created once and re-initialised
  * for every operation, so the hot path never calls {@link Cipher#getInstance(String)}. Callers pass
  * arrays with offsets and a caller-owned output array, so an operation allocates nothing but the
  * JCE's own parameter object.
@@ -32,8 +32,9 @@ import javax.crypto.spec.SecretKeySpec;
  * takes its key bytes makes the operation fail with {@link IllegalStateException} and nothing is
  * written; callers holding cache-owned keys fetch the key again and retry.
  *
- * <p>No key outlives its owner in a cached cipher. A thread's cipher stays initialised with the
- * {@link DataKey} it last used, so the next operation under the same key skips the AES key expansion
+ * <p>No key outlives its owner in a cached cipher. A thread's ciphers stay initialised with the
+ * {@link DataKey}s they last used (up to four keys per thread), so the next operation under one of them skips the AES
+ * key expansion
  * (the JCE keeps the expanded key while the key bytes stay the same): this is what makes small
  * property values cheap. The cipher registers itself with the key ({@link DataKey#onDestroy}): when
  * the key is destroyed (closed, evicted from the cache), every cipher still holding it is re-initialised
@@ -84,16 +85,20 @@ public final class AesGcm {
                               byte[] aad2, byte[] in, int inOffset, int inLength, byte[] out, int outOffset) {
         checkRanges(iv, ivOffset, aad, aadOffset, aadLength, in, inOffset, inLength);
         Objects.checkFromIndexSize(outOffset, inLength + TAG_LENGTH, Objects.requireNonNull(out, "out").length);
+        checkKey(key);
         CipherSlot slot = SLOT.get();
         synchronized (slot) {
-            Cipher c = slot.cipher;
+            Cipher c = slot.cipherFor(key);
+            boolean done = false;
             try {
-                init(slot, Cipher.ENCRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
-                return c.doFinal(in, inOffset, inLength, out, outOffset);
+                init(c, Cipher.ENCRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
+                int n = c.doFinal(in, inOffset, inLength, out, outOffset);
+                done = true;
+                return n;
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
             } finally {
-                slot.afterOperation(key);
+                slot.afterOperation(c, key, done);
             }
         }
     }
@@ -116,27 +121,32 @@ public final class AesGcm {
                     + TAG_LENGTH + "-byte tag");
         }
         Objects.checkFromIndexSize(outOffset, inLength - TAG_LENGTH, Objects.requireNonNull(out, "out").length);
+        checkKey(key);
         CipherSlot slot = SLOT.get();
         synchronized (slot) {
-            Cipher c = slot.cipher;
+            Cipher c = slot.cipherFor(key);
+            boolean done = false;
             try {
-                init(slot, Cipher.DECRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
-                return c.doFinal(in, inOffset, inLength, out, outOffset);
+                init(c, Cipher.DECRYPT_MODE, key, iv, ivOffset, aad, aadOffset, aadLength, aad2);
+                int n;
+                try {
+                    n = c.doFinal(in, inOffset, inLength, out, outOffset);
+                } finally {
+                    done = true; // a tag that does not verify leaves the cipher as usable as a success
+                }
+                return n;
             } catch (AEADBadTagException e) {
                 throw new DecryptionFailedException("AES-GCM tag does not verify", e);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-GCM decryption failed: " + e.getClass().getSimpleName(), e);
             } finally {
-                slot.afterOperation(key);
+                slot.afterOperation(c, key, done);
             }
         }
     }
 
-    private static void init(CipherSlot slot, int mode, SecretKey key, byte[] iv, int ivOffset, byte[] aad,
+    private static void init(Cipher c, int mode, SecretKey key, byte[] iv, int ivOffset, byte[] aad,
                              int aadOffset, int aadLength, byte[] aad2) {
-        checkKey(key);
-        slot.holding(key);
-        Cipher c = slot.cipher;
         try {
             c.init(mode, key, new GCMParameterSpec(TAG_BITS, iv, ivOffset, IV_LENGTH));
         } catch (InvalidKeyException | RuntimeException e) {
@@ -184,48 +194,105 @@ public final class AesGcm {
         }
     }
 
-    /** This thread's cached cipher (tests check what key it holds). */
+    /** The cipher of this thread's last operation (tests check what key it holds). */
     static Cipher threadCipher() {
-        return SLOT.get().cipher;
+        CipherSlot slot = SLOT.get();
+        synchronized (slot) {
+            return slot.last;
+        }
+    }
+
+    /** The cipher of this thread that holds {@code key}, or null (tests). */
+    static Cipher threadCipherHolding(DataKey key) {
+        CipherSlot slot = SLOT.get();
+        synchronized (slot) {
+            for (int i = 0; i < CipherSlot.WAYS; i++) {
+                if (slot.holds[i] == key) {
+                    return slot.ciphers[i];
+                }
+            }
+            return null;
+        }
     }
 
     /**
-     * One thread's cached cipher and the {@link DataKey} it is initialised with (null: the dummy key).
-     * Its lock is held by the thread's operation and by the destroy action the key runs, which scrubs
-     * the cipher if it still holds that key.
+     * One thread's cached ciphers: up to {@value #WAYS} each initialised with one {@link DataKey} (null: the dummy key),
+     * so a thread that alternates between a few CDKs (rows written before and after a rotation, a migration's old CDKs)
+     * keeps each key schedule instead of expanding a key per message (on JDK 17 an expansion costs several times a
+     * small message's decryption); the least recently used one is re-initialised for another key. Keys that are not
+     * {@code DataKey}s use a separate cipher, scrubbed after every operation. The lock is held by the thread's operation
+     * and by the destroy action a key runs, which scrubs every cipher still holding a destroyed key.
      */
     private static final class CipherSlot implements Runnable {
-        final Cipher cipher = newCipher();
-        private DataKey holds; // guarded by this
+        static final int WAYS = 4;
+        final Cipher[] ciphers = new Cipher[WAYS];
+        final DataKey[] holds = new DataKey[WAYS]; // guarded by this
+        private final long[] usedAt = new long[WAYS]; // guarded by this; 0: free
+        private long tick; // guarded by this
+        private Cipher scratch; // guarded by this
+        Cipher last; // guarded by this
 
-        /** Called under the lock before {@code key} goes into the cipher. */
-        void holding(SecretKey key) {
-            if (key instanceof DataKey dk) {
-                if (holds != dk) {
-                    holds = dk;
-                    // registered before the key reaches the cipher: a destroy either sees this slot, or
-                    // happened before, and then getEncoded refuses and afterOperation scrubs
-                    dk.onDestroy(this);
+        /**
+         * Called under the lock: the cipher for {@code key}, the one that holds it if any; the way is taken for the key
+         * (and this slot registered with it) before the key reaches the cipher, so a destroy either sees this slot or
+         * happened before, and then {@code getEncoded} refuses and {@link #afterOperation} scrubs.
+         */
+        Cipher cipherFor(SecretKey key) {
+            if (!(key instanceof DataKey dk)) {
+                if (scratch == null) {
+                    scratch = newCipher();
                 }
-            } else {
-                holds = null;
+                last = scratch;
+                return scratch;
+            }
+            int victim = 0;
+            for (int i = 0; i < WAYS; i++) {
+                if (holds[i] == dk) {
+                    usedAt[i] = ++tick;
+                    last = ciphers[i];
+                    return ciphers[i];
+                }
+                if (usedAt[i] < usedAt[victim]) {
+                    victim = i;
+                }
+            }
+            if (ciphers[victim] == null) {
+                ciphers[victim] = newCipher();
+            }
+            holds[victim] = dk; // the key it held before (if any) is overwritten by the init that follows
+            usedAt[victim] = ++tick;
+            dk.onDestroy(this);
+            last = ciphers[victim];
+            return ciphers[victim];
+        }
+
+        /**
+         * Called under the lock after every operation: scrubs the scratch cipher, a cipher whose key was destroyed
+         * meanwhile, and one whose operation failed before it finished (it may hold a half-replaced key).
+         */
+        void afterOperation(Cipher c, SecretKey key, boolean done) {
+            if (c == scratch) {
+                scrub(c);
+                return;
+            }
+            for (int i = 0; i < WAYS; i++) {
+                if (ciphers[i] == c && (!done || holds[i] == null || holds[i].isDestroyed())) {
+                    holds[i] = null;
+                    usedAt[i] = 0;
+                    scrub(c);
+                }
             }
         }
 
-        /** Called under the lock after every operation. */
-        void afterOperation(SecretKey key) {
-            if (holds == null || holds.isDestroyed()) {
-                holds = null;
-                scrub(cipher); // a key we are not told about when it dies, or one destroyed meanwhile
-            }
-        }
-
-        /** The destroy action of a key this slot held: scrubs the cipher if it still holds that key. */
+        /** The destroy action of a key this slot held: scrubs every cipher still holding a destroyed key. */
         @Override
         public synchronized void run() {
-            if (holds != null && holds.isDestroyed()) {
-                holds = null;
-                scrub(cipher);
+            for (int i = 0; i < WAYS; i++) {
+                if (holds[i] != null && holds[i].isDestroyed()) {
+                    holds[i] = null;
+                    usedAt[i] = 0;
+                    scrub(ciphers[i]);
+                }
             }
         }
     }

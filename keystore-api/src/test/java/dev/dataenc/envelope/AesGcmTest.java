@@ -2,6 +2,10 @@ package dev.dataenc.envelope;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dataenc.cdk.CdkId;
@@ -135,6 +139,80 @@ class AesGcmTest {
         byte[] back = new byte[plain.length];
         AesGcm.decrypt(key, iv, 0, aad, 0, 3, null, again, 0, again.length, back, 0);
         assertArrayEquals(plain, back);
+    }
+
+    /**
+     * Alternating CDKs keep one key schedule each: the old code re-initialised the thread's single cipher with the
+     * other key at every switch (an AES key expansion, several times a small decryption on JDK 17). Each key's cipher
+     * still holds it (it refuses that key's last IV again) while the other is used, and destroying one key scrubs only
+     * its cipher.
+     */
+    @Test
+    void alternatingDataKeys_eachKeepsItsOwnCipher_destroyScrubsOnlyItsOwn() throws Exception {
+        DataKey k1 = DataKey.generate(CdkId.random());
+        DataKey k2 = DataKey.generate(CdkId.random());
+        byte[] k1Bytes = k1.getEncoded();
+        byte[] k2Bytes = k2.getEncoded();
+        byte[] iv1 = IV_7.clone();
+        byte[] iv2 = IV_7.clone();
+        iv2[0] ^= 1;
+        byte[] out1 = new byte[plain.length + 16];
+        byte[] out2 = new byte[plain.length + 16];
+        for (int i = 0; i < 3; i++) {
+            iv1[1] = (byte) i;
+            iv2[1] = (byte) i;
+            AesGcm.encrypt(k1, iv1, 0, aad, 0, 3, null, plain, 0, plain.length, out1, 0);
+            AesGcm.encrypt(k2, iv2, 0, aad, 0, 3, null, plain, 0, plain.length, out2, 0);
+        }
+        javax.crypto.Cipher c1 = AesGcm.threadCipherHolding(k1);
+        javax.crypto.Cipher c2 = AesGcm.threadCipherHolding(k2);
+        assertNotSame(c1, c2);
+        assertThrows(java.security.InvalidAlgorithmParameterException.class, () -> c1.init(javax.crypto.Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(k1Bytes, "AES"), new javax.crypto.spec.GCMParameterSpec(128, iv1)),
+                "k1's cipher still holds k1 after k2 was used");
+        byte[] back = new byte[plain.length];
+        AesGcm.decrypt(k1, iv1, 0, aad, 0, 3, null, out1, 0, out1.length, back, 0);
+        assertArrayEquals(plain, back);
+        AesGcm.decrypt(k2, iv2, 0, aad, 0, 3, null, out2, 0, out2.length, back, 0);
+        assertArrayEquals(plain, back);
+
+        k1.destroy();
+        CipherKeys.assertHoldsDummyKey(c1);
+        assertNull(AesGcm.threadCipherHolding(k1));
+        assertSame(c2, AesGcm.threadCipherHolding(k2), "k2 is untouched");
+        AesGcm.decrypt(k2, iv2, 0, aad, 0, 3, null, out2, 0, out2.length, back, 0);
+        assertArrayEquals(plain, back);
+        k2.destroy();
+        CipherKeys.assertHoldsDummyKey(c2);
+        DataKey.zeroize(k1Bytes);
+        DataKey.zeroize(k2Bytes);
+    }
+
+    /** More keys than cached ciphers: the least recently used one is re-initialised; everything round-trips. */
+    @Test
+    void moreKeysThanCachedCiphers_leastRecentlyUsedIsReplaced_allRoundTrip() {
+        java.util.List<DataKey> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            keys.add(DataKey.generate(CdkId.random()));
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] ivI = new byte[12];
+                ivI[0] = (byte) i;
+                ivI[1] = (byte) round;
+                byte[] out = new byte[plain.length + 16];
+                AesGcm.encrypt(keys.get(i), ivI, 0, aad, 0, 3, null, plain, 0, plain.length, out, 0);
+                byte[] back = new byte[plain.length];
+                AesGcm.decrypt(keys.get(i), ivI, 0, aad, 0, 3, null, out, 0, out.length, back, 0);
+                assertArrayEquals(plain, back);
+            }
+        }
+        assertNotNull(AesGcm.threadCipherHolding(keys.get(6)), "the last used key is cached");
+        assertNull(AesGcm.threadCipherHolding(keys.get(0)), "the least recently used ones were replaced");
+        keys.forEach(DataKey::destroy);
+        for (DataKey k : keys) {
+            assertNull(AesGcm.threadCipherHolding(k));
+        }
     }
 
     @Test
