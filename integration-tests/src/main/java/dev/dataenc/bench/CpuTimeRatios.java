@@ -1,5 +1,7 @@
 package dev.dataenc.bench;
 
+import dev.dataenc.keystore.DataKey;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import java.util.concurrent.Future;
  * shared {@link dev.dataenc.inject.DataEncService}) and the CPU times are summed.
  *
  * <pre>CpuTimeRatios [rounds] [batch-ms]
- * CpuTimeRatios blob [rounds] [size]     # BLOBs of size bytes (default 64 MiB)</pre>
+ * CpuTimeRatios blob [rounds] [size]     # BLOBs of size bytes (default 64 MiB)
+ * CpuTimeRatios keys [n] [rounds]        # 64-byte decryptions cycling through n CDKs</pre>
  * Ratio = baseline CPU ns per op / dataenc CPU ns per op (above 1: dataenc is cheaper). The fourth
  * implementation, {@code jceformat}, is raw JCE doing the format's crypto work (its 33-byte AAD and output
  * layout), so "vs jcefmt" is what dataenc's own code costs apart from what the format asks of AES-GCM.
@@ -36,6 +39,10 @@ public final class CpuTimeRatios {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("keys")) {
+            alternatingKeys(args.length > 1 ? Integer.parseInt(args[1]) : 2, args.length > 2 ? Integer.parseInt(args[2]) : 12);
+            return;
+        }
         if (args.length > 0 && args[0].equals("blob")) {
             blobs(args.length > 1 ? Integer.parseInt(args[1]) : 12, args.length > 2 ? Integer.parseInt(args[2]) : 64 << 20);
             return;
@@ -122,6 +129,71 @@ public final class CpuTimeRatios {
             }
         } finally {
             b.tearDown();
+        }
+    }
+
+    /**
+     * 64-byte decryptions whose key changes every message, cycling through {@code keys} CDKs (rows written before and
+     * after rotations, read in any order): dataenc's {@link dev.dataenc.envelope.AesGcm} with {@link DataKey}s and the
+     * format's 33-byte AAD, beside raw JCE with one {@code Cipher} re-initialised for each message's key (what a
+     * single cached cipher does) and raw JCE with one {@code Cipher} per key. CPU ns per op, best of the rounds.
+     */
+    private static void alternatingKeys(int keys, int rounds) throws Exception {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        DataKey[] dataKeys = new DataKey[keys];
+        javax.crypto.spec.SecretKeySpec[] specs = new javax.crypto.spec.SecretKeySpec[keys];
+        javax.crypto.Cipher[] perKey = new javax.crypto.Cipher[keys];
+        byte[][] ivs = new byte[keys][12];
+        byte[][] cts = new byte[keys][];
+        byte[] aad = new byte[33];
+        byte[] plain = new byte[64];
+        random.nextBytes(aad);
+        random.nextBytes(plain);
+        for (int k = 0; k < keys; k++) {
+            dataKeys[k] = DataKey.generate(dev.dataenc.cdk.CdkId.random());
+            byte[] raw = dataKeys[k].getEncoded();
+            specs[k] = new javax.crypto.spec.SecretKeySpec(raw, "AES");
+            DataKey.zeroize(raw);
+            random.nextBytes(ivs[k]);
+            cts[k] = new byte[64 + 16];
+            dev.dataenc.envelope.AesGcm.encrypt(dataKeys[k], ivs[k], 0, aad, 0, aad.length, null, plain, 0, 64, cts[k], 0);
+            perKey[k] = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        }
+        javax.crypto.Cipher one = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        String[] names = {"dataenc", "jce-one-cipher", "jce-cipher-per-key"};
+        long[] best = new long[names.length];
+        java.util.Arrays.fill(best, Long.MAX_VALUE);
+        byte[] out = new byte[64];
+        int n = 100_000;
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < names.length; i++) {
+                long t0 = MX.getCurrentThreadCpuTime();
+                for (int j = 0; j < n; j++) {
+                    int k = j % keys;
+                    if (i == 0) {
+                        sink += dev.dataenc.envelope.AesGcm.decrypt(dataKeys[k], ivs[k], 0, aad, 0, aad.length, null,
+                                cts[k], 0, cts[k].length, out, 0);
+                    } else {
+                        javax.crypto.Cipher c = i == 1 ? one : perKey[k];
+                        c.init(javax.crypto.Cipher.DECRYPT_MODE, specs[k], new javax.crypto.spec.GCMParameterSpec(128, ivs[k]));
+                        c.updateAAD(aad);
+                        sink += c.doFinal(cts[k], 0, cts[k].length, out, 0);
+                    }
+                }
+                long perOp = (MX.getCurrentThreadCpuTime() - t0) / n;
+                if (r >= rounds / 4) {
+                    best[i] = Math.min(best[i], perOp);
+                }
+            }
+        }
+        System.out.printf("64-byte decryption cycling through %d keys, CPU ns per op, best of %d rounds, %s%n", keys,
+                rounds - rounds / 4, System.getProperty("java.vm.version"));
+        for (int i = 0; i < names.length; i++) {
+            System.out.printf("%-20s %8d ns%s%n", names[i], best[i],
+                    i == 0 ? "" : String.format("   dataenc/this %.2fx", (double) best[i] / best[0]));
+        }
+        for (DataKey k : dataKeys) {
+            k.destroy();
         }
     }
 

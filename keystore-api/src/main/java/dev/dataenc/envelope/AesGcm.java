@@ -243,13 +243,16 @@ public final class AesGcm {
                     scratch = newCipher();
                 }
                 last = scratch;
+                tick++; // the next DataKey operation records its way as the last one again
                 return scratch;
             }
             int victim = 0;
             for (int i = 0; i < WAYS; i++) {
                 if (holds[i] == dk) {
-                    usedAt[i] = ++tick;
-                    last = ciphers[i];
+                    if (usedAt[i] != tick) { // no writes when the same key is used again and again
+                        usedAt[i] = ++tick;
+                        last = ciphers[i];
+                    }
                     return ciphers[i];
                 }
                 if (usedAt[i] < usedAt[victim]) {
@@ -273,6 +276,7 @@ public final class AesGcm {
         void afterOperation(Cipher c, SecretKey key, boolean done) {
             if (c == scratch) {
                 scrub(c);
+                last = scratch;
                 return;
             }
             for (int i = 0; i < WAYS; i++) {
