@@ -10,9 +10,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * HKDF with HMAC-SHA256 (RFC 5869): {@link #extract} then {@link #expand}, or both at once
  * with {@link #derive}. Intermediate values (the pseudo-random key and the HMAC blocks) are
- * overwritten with zeros before returning. The HMAC implementation keeps its own copy of the
- * key inside {@link Mac}, which the JDK offers no way to wipe; the {@code Mac} instance is
- * local to the call and becomes garbage immediately.
+ * overwritten with zeros before returning. The HMAC implementation keeps state derived from the
+ * key inside {@link Mac}, which the JDK offers no way to wipe: after every call the {@code Mac} is
+ * re-keyed with a public dummy key, which replaces that state, and kept as the thread's spare for the
+ * next call.
  */
 public final class Hkdf {
 
@@ -56,7 +57,11 @@ public final class Hkdf {
         Objects.requireNonNull(ikm, "ikm");
         byte[] key = salt == null || salt.length == 0 ? new byte[HASH_LENGTH] : salt;
         Mac mac = newMac(key);
-        return mac.doFinal(ikm);
+        try {
+            return mac.doFinal(ikm);
+        } finally {
+            release(mac);
+        }
     }
 
     /**
@@ -98,6 +103,7 @@ public final class Hkdf {
             throw new IllegalStateException("HMAC-SHA256 failed unexpectedly", e);
         } finally {
             Arrays.fill(t, (byte) 0);
+            release(mac);
         }
     }
 
@@ -108,9 +114,33 @@ public final class Hkdf {
         }
     }
 
+    /** Public, constant key a thread's spare {@code Mac} holds between uses. */
+    private static final SecretKeySpec SCRUB_KEY = new SecretKeySpec(new byte[HASH_LENGTH], HMAC);
+    /** One spare HMAC-SHA256 per thread, re-keyed with {@link #SCRUB_KEY} after every use. */
+    private static final ThreadLocal<Mac> SPARE = new ThreadLocal<>();
+
+    /**
+     * Re-keys {@code mac} with the public dummy key (two SHA-256 blocks: cheap), which replaces the state derived from
+     * the caller's key, and keeps it as this thread's spare: the caller's key does not stay in it, and the next
+     * derivation skips {@code Mac.getInstance}.
+     */
+    private static void release(Mac mac) {
+        try {
+            mac.init(SCRUB_KEY);
+        } catch (InvalidKeyException e) {
+            return; // not kept: it may still hold the caller's key until it is garbage
+        }
+        SPARE.set(mac);
+    }
+
     private static Mac newMac(byte[] key) {
         try {
-            Mac mac = Mac.getInstance(HMAC);
+            Mac mac = SPARE.get();
+            if (mac != null) {
+                SPARE.set(null);
+            } else {
+                mac = Mac.getInstance(HMAC);
+            }
             // SecretKeySpec copies the key and cannot be wiped (JDK limitation); it is
             // unreachable as soon as this call returns.
             mac.init(new SecretKeySpec(key, HMAC));

@@ -4,7 +4,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
- * Random 96-bit IVs for property encryption, drawn in bulk from NIST SP 800-90A DRBGs
+ * Random 96-bit IVs for property encryption (and BLOB salts and nonce prefixes), drawn in bulk from NIST SP 800-90A DRBGs
  * ({@code SecureRandom.getInstance("DRBG")}, each seeded by the JDK from the system's entropy source).
  * Asking a {@code SecureRandom} for 12 bytes at a time costs about 300 ns on Linux (the default
  * {@code NativePRNG} takes a global lock and mixes in SHA1PRNG output per call); a DRBG filling a
@@ -39,6 +39,33 @@ final class IvSource {
             }
             System.arraycopy(s.buffer, s.pos, out, offset, AesGcm.IV_LENGTH);
             s.pos += AesGcm.IV_LENGTH;
+        }
+    }
+
+    /**
+     * Fills {@code out} with fresh random bytes from the same DRBGs (a BLOB's salt and nonce prefix: public values
+     * that must be unpredictable and never repeat, like IVs).
+     */
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() exists only from Java 19
+    static void fill(byte[] out) {
+        Stripe s = STRIPES[(int) Thread.currentThread().getId() & (STRIPES.length - 1)];
+        synchronized (s) {
+            int done = 0;
+            while (done < out.length) {
+                if (s.pos == BUFFER) {
+                    if (s.random == null) {
+                        s.random = newDrbg();
+                    }
+                    s.random.nextBytes(s.buffer);
+                    s.pos = 0;
+                }
+                int n = Math.min(out.length - done, BUFFER - s.pos);
+                System.arraycopy(s.buffer, s.pos, out, done, n);
+                s.pos += n;
+                done += n;
+            }
+            // keep IVs at multiples of their length in the buffer: skip to the next boundary
+            s.pos = Math.min(BUFFER, (s.pos + AesGcm.IV_LENGTH - 1) / AesGcm.IV_LENGTH * AesGcm.IV_LENGTH);
         }
     }
 
