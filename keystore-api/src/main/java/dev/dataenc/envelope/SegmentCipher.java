@@ -32,6 +32,8 @@ final class SegmentCipher {
      */
     private byte[] out = EMPTY;
     private static final byte[] EMPTY = new byte[0];
+    /** Set by {@link #destroy()}: the cipher is back in the pool and must not be touched again. */
+    private boolean destroyed;
 
     SegmentCipher(BlobKey key, byte[] noncePrefix) {
         this.key = key;
@@ -52,9 +54,9 @@ final class SegmentCipher {
         long written = 0;
         try {
             if (len <= CHUNK) {
-                // an ordinary segment: one write of ciphertext || tag. Through update, then doFinal for the tag: on
-                // HotSpot 17 a one-call doFinal over a whole segment often ran GHASH in Java instead of its intrinsic
-                // (the JIT compiles that path cold), 3-4 times slower for a 64 KiB BLOB; the update path stays fast.
+                // an ordinary segment: one write of ciphertext || tag. Through update, then doFinal for the tag, as the
+                // chunked path below: on HotSpot 17 a one-call doFinal over a whole segment ran GHASH in Java instead
+                // of its intrinsic for a long time after start in the runs measured (that call path compiles cold).
                 int produced = cipher.update(src, off, len, out, 0);
                 produced += cipher.doFinal(out, produced);
                 sink.write(out, 0, produced);
@@ -120,8 +122,6 @@ final class SegmentCipher {
         AesGcm.scrub(cipher);
         CipherPool.give(cipher); // holds the public dummy key now
     }
-
-    private boolean destroyed;
 
     /** Size of the encryption output buffer (0 until the first encryption). */
     int outputCapacity() {
