@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,6 +48,13 @@ final class OwnedTempFiles {
     private static final String LOCK_SUFFIX = ".lock";
     private static final String NEW_SUFFIX = ".lock-new";
     private static final int TOKEN_BYTES = 8;
+
+    /**
+     * Every owner token of this JVM, over all instances. A cleaner never opens the owner file of one of them: on POSIX,
+     * closing a channel releases every lock this process holds on that file, so opening another instance's owner file
+     * to try its lock, then closing it, would release that live owner's lock.
+     */
+    private static final Set<String> JVM_TOKENS = ConcurrentHashMap.newKeySet();
 
     /** The re-encrypted values of a migration, in {@code java.io.tmpdir}; owner files there too. */
     private static final OwnedTempFiles MIGRATION = new OwnedTempFiles(null, "dataenc-migrate-", ".tmp");
@@ -137,6 +145,7 @@ final class OwnedTempFiles {
             } catch (IOException ignored) {
                 // closing releases the lock in any case
             }
+            JVM_TOKENS.remove(o.token());
         }
     }
 
@@ -228,8 +237,9 @@ final class OwnedTempFiles {
         }
     }
 
-    private synchronized boolean isMine(String token) {
-        return owned != null && owned != NO_OWNER && owned.token.equals(token);
+    /** Whether {@code token} is an owner of this JVM (this instance's or another's): its owner file is not opened. */
+    private static boolean isMine(String token) {
+        return JVM_TOKENS.contains(token);
     }
 
     /** This process's owner, made when the first file is. */
@@ -255,6 +265,7 @@ final class OwnedTempFiles {
         Path fresh = dir.resolve(prefix + token + NEW_SUFFIX);
         FileChannel ch = null;
         try {
+            JVM_TOKENS.add(token); // before the file exists: no cleaner of this JVM ever opens it
             Files.createFile(fresh, ownerOnly());
             ch = FileChannel.open(fresh, StandardOpenOption.WRITE);
             FileLock lock = ch.lock();
@@ -269,6 +280,7 @@ final class OwnedTempFiles {
             } catch (IOException ignored) {
                 // an empty, unlocked file under the temporary name: never taken for an owner file
             }
+            JVM_TOKENS.remove(token);
             return NO_OWNER;
         }
     }

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 /**
  * Child JVM of {@link OwnedTempFilesTest}: {@code lockDir fileDir count} creates that many owned temporary files
  * (prefix {@code t-}, suffix {@code .tmp}) and waits to be killed; {@code store ROOT KEY CONTENT} replaces KEY in a
- * {@link FileSystemBlobStore} and waits to be killed just before the move, leaving its temporary file.
+ * {@link FileSystemBlobStore} and waits to be killed just before the move, leaving its temporary file; {@code clean
+ * lockDir fileDir} removes stale files as another process would and prints {@code REMOVED n}.
  */
 public final class OwnedTempFilesChild {
 
@@ -14,6 +15,11 @@ public final class OwnedTempFilesChild {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("clean")) {
+            OwnedTempFiles files = new OwnedTempFiles(Path.of(args[1]), "t-", ".tmp");
+            System.out.println("REMOVED " + files.removeStale(Path.of(args[2])));
+            return;
+        }
         if (args[0].equals("store")) {
             FileSystemBlobStore store = new FileSystemBlobStore(Path.of(args[1]), OwnedTempFilesChild::crash);
             store.replace(args[2], store.get(args[2]).orElseThrow(), Path.of(args[3]));

@@ -64,6 +64,25 @@ class OwnedTempFilesTest {
         assertEquals(1, list(dir, ".lock").size());
     }
 
+    /**
+     * Two instances in one JVM over one directory (two file stores on the same root): a cleaning by one must not
+     * release the other's lock. The old code opened the other instance's owner file to try its lock and closed it,
+     * which on POSIX releases every lock of the process on that file; another process then removed the live file.
+     */
+    @Test
+    void cleaningByAnotherInstanceOfThisJvm_keepsTheLiveOwnersLock() throws Exception {
+        OwnedTempFiles owner = new OwnedTempFiles(dir, "t-", ".tmp");
+        Path live = owner.create(dir);
+        OwnedTempFiles other = new OwnedTempFiles(dir, "t-", ".tmp");
+        assertEquals(0, other.removeStale(dir));
+        other.removeGoneOwners();
+
+        assertEquals("REMOVED 0", runToEnd(OwnedTempFilesChild.class, "clean", dir.toString(), dir.toString()),
+                "another process still finds the owner's lock held");
+        assertTrue(Files.exists(live));
+        owner.delete(live);
+    }
+
     @Test
     void theOwnerFile_existsWhileFilesDo_andANewOwnerIsMadeForTheNextFile() throws Exception {
         OwnedTempFiles files = new OwnedTempFiles(dir, "t-", ".tmp");
@@ -127,6 +146,24 @@ class OwnedTempFilesTest {
         try (Stream<Path> s = Files.list(d)) {
             return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
         }
+    }
+
+    /** Runs a child JVM to its end and returns its last line of output. */
+    private static String runToEnd(Class<?> main, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String last = "";
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                last = line;
+            }
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), last);
+        return last;
     }
 
     /** Starts a child JVM and waits until it has made its files (its crash-point line). */
