@@ -24,8 +24,9 @@ public final class EncryptingOutputStream extends OutputStream {
     /** The segment size: a segment is encrypted once this many plaintext bytes are buffered and more follow. */
     private final int size;
     /**
-     * The plaintext buffer: starts at {@value #INITIAL_BUFFER} bytes (or the segment size if smaller) and doubles up to
-     * the segment size as bytes arrive, so a small BLOB neither allocates nor wipes a whole segment.
+     * The plaintext buffer: starts at {@value #INITIAL_BUFFER} bytes (or the segment size if smaller) and grows up to
+     * the segment size as bytes arrive (doubling, or at once to what a write or the source's {@code available()} says
+     * is coming), so a small BLOB neither allocates nor wipes a whole segment.
      */
     private byte[] segment;
     /** How many bytes of {@link #segment} have held plaintext since the last wipe (what a wipe must zero). */
