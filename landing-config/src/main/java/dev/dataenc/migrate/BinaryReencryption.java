@@ -17,17 +17,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Re-encrypts one binary value of a {@link RecordSource} as a stream: the current value is read through a
  * SHA-256 digest, decrypted (a property ciphertext with {@link PropertyCipher}, a BLOB through
  * {@link BlobCipher#decryptingStream}) and encrypted under the ACTIVE CDK into a temporary file (0600); the new
- * ciphertext is verified by decrypting it again (plaintext digests compared), and the result is a
+ * ciphertext is verified by decrypting it again (a property value's plaintexts compared in constant time, a BLOB's
+ * streamed through a {@link PlaintextComparison}), and the result is a
  * {@link BinaryWrite} for a compare-and-set against the digest of what was decrypted. A BLOB is never whole in
  * memory; a property value is (it is small). Plaintext is never logged nor put in a message.
  */
@@ -46,6 +47,7 @@ final class BinaryReencryption {
     private final BlobCipher blobs;
     private final RecordSource source;
     private final boolean identity;
+    private final Consumer<Path> beforeVerify;
 
     BinaryReencryption(PropertyCipher properties, BlobCipher blobs, RecordSource source) {
         this(properties, blobs, source, false);
@@ -53,10 +55,17 @@ final class BinaryReencryption {
 
     /** @param identity benchmarks only ({@link Migration#identityRewrite()}): the value is copied, not re-encrypted */
     BinaryReencryption(PropertyCipher properties, BlobCipher blobs, RecordSource source, boolean identity) {
+        this(properties, blobs, source, identity, file -> { });
+    }
+
+    /** @param beforeVerify tests only: runs on a BLOB's new ciphertext file after it is written, before it is verified */
+    BinaryReencryption(PropertyCipher properties, BlobCipher blobs, RecordSource source, boolean identity,
+                       Consumer<Path> beforeVerify) {
         this.properties = properties;
         this.blobs = blobs;
         this.source = source;
         this.identity = identity;
+        this.beforeVerify = beforeVerify;
     }
 
     /**
@@ -206,22 +215,23 @@ final class BinaryReencryption {
             throw new MigrationException("a BLOB's first segment is larger than the " + (2
                     * BlobCipher.DEFAULT_MAX_READ_SEGMENT_SIZE) + " bytes the migration buffers; it cannot be migrated", e);
         }
-        MessageDigest plainDigest = sha256();
-        try (OutputStream out = Files.newOutputStream(file)) {
-            InputStream plain = new DigestInputStream(blobs.decryptingStream(new NonClosing(bin), use), plainDigest);
-            blobs.encrypt(plain, out, context);
-        } catch (DecryptionFailedException | MalformedCiphertextException | UnknownCdkException | CdkDestroyedException e) {
-            return new Outcome(null, Skip.UNREADABLE); // altered or truncated after its first segment
-        }
-        MessageDigest checkDigest = sha256();
-        try (InputStream again = Files.newInputStream(file);
-             OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), checkDigest)) {
-            blobs.decrypt(again, sink, context);
-        } catch (DecryptionFailedException e) {
-            throw unverified();
-        }
-        if (!MessageDigest.isEqual(plainDigest.digest(), checkDigest.digest())) {
-            throw unverified();
+        try (PlaintextComparison compare = PlaintextComparison.open()) {
+            try (OutputStream out = Files.newOutputStream(file)) {
+                blobs.encrypt(compare.first(blobs.decryptingStream(new NonClosing(bin), use)), out, context);
+            } catch (DecryptionFailedException | MalformedCiphertextException | UnknownCdkException
+                     | CdkDestroyedException e) {
+                return new Outcome(null, Skip.UNREADABLE); // altered or truncated after its first segment
+            }
+            beforeVerify.accept(file);
+            try (InputStream again = Files.newInputStream(file)) {
+                blobs.decrypt(again, compare.second(), context);
+            } catch (DecryptionFailedException | MalformedCiphertextException | UnknownCdkException
+                     | CdkDestroyedException e) {
+                throw unverified();
+            }
+            if (!compare.same()) {
+                throw unverified();
+            }
         }
         return new Outcome(new BinaryWrite("-", 0, new byte[0], file), null);
     }
