@@ -21,8 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * throws the ciphertext away and keeps the tags; {@link #same()} compares them in constant time. Both sides use
  * the same key and nonces, so equal bytes give equal tags; for different bytes a GCM tag is a polynomial
  * (universal) hash of the CTR ciphertext, itself a bijection of the plaintext, so the tags of two different streams
- * of up to {@code L} bytes agree with probability at most {@code (L/16 + 2) / 2^128} for a key neither stream
- * could depend on (the streams exist before the key is drawn, and nothing derived from it leaves this object).
+ * of up to {@code L} bytes agree with probability at most {@code (L/16 + 2) / 2^128}, since neither stream can
+ * depend on the key: nothing derived from it leaves this object but the verdict.
  * With the JDK's AES and GHASH intrinsics this is about three times faster than SHA-256, which is what the
  * migration hashed both plaintexts with before.
  *
