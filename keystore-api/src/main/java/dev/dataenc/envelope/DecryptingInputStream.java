@@ -40,11 +40,14 @@ final class DecryptingInputStream extends InputStream {
 
     private SegmentCipher cipher;
     private int segmentSize;
-    private byte[] ciphertext = new byte[0]; // grows to one full segment (ciphertext || tag) plus one look-ahead byte
+    // Both buffers come from the thread's BufferPool and go back to it when the stream ends (last byte read, close,
+    // release or failure), the plaintext buffer zeroed first as far as it held plaintext (ptDirty).
+    private byte[] ciphertext = BufferPool.EMPTY; // grows to one full segment (ciphertext || tag) plus one look-ahead byte
     private int ctHave;
     private int segLen = -1; // ciphertext length of the segment read but not yet decrypted, or -1
     private boolean segLast;
-    private byte[] plaintext = new byte[0];
+    private byte[] plaintext = BufferPool.EMPTY;
+    private int ptDirty;
     private int ptPos;
     private int ptLen;
     private long index;
@@ -148,6 +151,7 @@ final class DecryptingInputStream extends InputStream {
     private boolean hasMore() throws IOException {
         ensureUsable();
         if (lastDone) {
+            recycle(); // everything was read: the buffers go back to the pool
             return false;
         }
         if (cipher == null) {
@@ -163,9 +167,13 @@ final class DecryptingInputStream extends InputStream {
     private void decryptIntoBuffer() throws IOException {
         int plainLen = readSegment();
         if (plaintext.length < plainLen) {
-            Arrays.fill(plaintext, (byte) 0);
-            plaintext = new byte[plainLen];
+            Arrays.fill(plaintext, 0, ptDirty, (byte) 0);
+            BufferPool.give(plaintext);
+            plaintext = BufferPool.EMPTY;
+            ptDirty = 0;
+            plaintext = BufferPool.take(plainLen, Integer.MAX_VALUE);
         }
+        ptDirty = Math.max(ptDirty, plainLen); // a failed segment is zeroed by the cipher, a good one here later
         ptLen = decryptSegment(plaintext, 0);
         ptPos = 0;
     }
@@ -185,7 +193,10 @@ final class DecryptingInputStream extends InputStream {
                     // double, or jump to what the source says it holds now (an array, a file: the whole rest), so a
                     // one-segment BLOB is read into one buffer instead of four; never beyond one segment
                     long next = Math.max(Math.max(INITIAL_BUFFER, 2L * ciphertext.length), ctHave + 1L + in.available());
-                    ciphertext = Arrays.copyOf(ciphertext, (int) Math.min(full + 1L, next));
+                    byte[] bigger = BufferPool.take((int) Math.min(full + 1L, next), Integer.MAX_VALUE);
+                    System.arraycopy(ciphertext, 0, bigger, 0, ctHave);
+                    BufferPool.give(ciphertext); // ciphertext only
+                    ciphertext = bigger;
                 }
                 int n = in.read(ciphertext, ctHave, Math.min(full + 1, ciphertext.length) - ctHave);
                 if (n < 0) {
@@ -283,7 +294,18 @@ final class DecryptingInputStream extends InputStream {
 
     private void wipe() {
         wipeKey();
-        Arrays.fill(plaintext, (byte) 0);
+        recycle();
+    }
+
+    /** Zeroes the plaintext buffer as far as it held plaintext and gives both buffers back. Idempotent. */
+    private void recycle() {
+        Arrays.fill(plaintext, 0, ptDirty, (byte) 0);
+        BufferPool.give(plaintext);
+        BufferPool.give(ciphertext);
+        plaintext = BufferPool.EMPTY; // never touched again: the stream is closed, failed or at its end
+        ciphertext = BufferPool.EMPTY;
+        ptDirty = 0;
+        ctHave = 0;
         ptPos = 0;
         ptLen = 0;
     }

@@ -26,7 +26,9 @@ public final class EncryptingOutputStream extends OutputStream {
     /**
      * The plaintext buffer: starts at {@value #INITIAL_BUFFER} bytes (or the segment size if smaller) and grows up to
      * the segment size as bytes arrive (doubling, or at once to what a write or the source's {@code available()} says
-     * is coming), so a small BLOB neither allocates nor wipes a whole segment.
+     * is coming), so a small BLOB neither allocates nor wipes a whole segment. Taken from the thread's
+     * {@link BufferPool} (a spare may be larger than asked, never larger than a segment) and given back by the wipe
+     * that ends the stream; only the bytes that held plaintext ({@link #dirty}) are zeroed.
      */
     private byte[] segment;
     /** How many bytes of {@link #segment} have held plaintext since the last wipe (what a wipe must zero). */
@@ -45,7 +47,7 @@ public final class EncryptingOutputStream extends OutputStream {
         this.header = header;
         this.cipher = cipher;
         this.size = segmentSize;
-        this.segment = new byte[Math.min(segmentSize, INITIAL_BUFFER)];
+        this.segment = BufferPool.take(Math.min(segmentSize, INITIAL_BUFFER), segmentSize);
     }
 
     /** First size of the plaintext buffer. */
@@ -112,7 +114,9 @@ public final class EncryptingOutputStream extends OutputStream {
         if (buffered == 0 && dirty == 0 && segment.length < size) {
             int hint = in.available();
             if (hint > segment.length) {
-                segment = new byte[(int) Math.min(size, hint + 1L)]; // nothing written yet: no plaintext to wipe
+                byte[] clean = segment; // nothing written yet: no plaintext to wipe
+                segment = BufferPool.take((int) Math.min(size, hint + 1L), size);
+                BufferPool.give(clean);
             }
         }
         while (true) {
@@ -221,8 +225,10 @@ public final class EncryptingOutputStream extends OutputStream {
     private void room(long want) {
         if (buffered == segment.length && segment.length < size) {
             long next = Math.max(2L * segment.length, buffered + Math.max(1, want));
-            byte[] bigger = Arrays.copyOf(segment, (int) Math.min(size, next));
+            byte[] bigger = BufferPool.take((int) Math.min(size, next), size);
+            System.arraycopy(segment, 0, bigger, 0, buffered);
             Arrays.fill(segment, 0, dirty, (byte) 0); // the old buffer held plaintext
+            BufferPool.give(segment);
             segment = bigger;
         }
     }
@@ -236,14 +242,17 @@ public final class EncryptingOutputStream extends OutputStream {
         }
     }
 
+    /** Wipes the key and the plaintext, and gives the buffer back to the thread's {@link BufferPool}. Idempotent. */
     private void wipe() {
         cipher.destroy();
         Arrays.fill(segment, 0, dirty, (byte) 0);
+        BufferPool.give(segment);
+        segment = BufferPool.EMPTY; // never touched again: ensureOpen refuses every write from now on
         dirty = 0;
         buffered = 0;
     }
 
-    /** The plaintext buffer (tests check its size and that a wipe zeroed it). */
+    /** The plaintext buffer (tests check its size and that a wipe zeroed it); empty once the stream ended. */
     byte[] bufferForTest() {
         return segment;
     }

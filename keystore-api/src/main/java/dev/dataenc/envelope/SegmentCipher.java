@@ -27,8 +27,9 @@ final class SegmentCipher {
     private final BlobKey key;
     private final SegmentNonce nonce;
     /**
-     * Ciphertext output of encryption (never plaintext): made at the first encryption, as large as that segment needs
-     * (at most one chunk plus tags), grown if a later one needs more; decryption never allocates it.
+     * Ciphertext output of encryption (never plaintext): taken from the thread's {@link BufferPool} at the first
+     * encryption, at least as large as that segment needs (at most one chunk plus tags), grown if a later one needs
+     * more, given back by {@link #destroy()}; decryption never uses it.
      */
     private byte[] out = EMPTY;
     private static final byte[] EMPTY = new byte[0];
@@ -49,7 +50,9 @@ final class SegmentCipher {
         init(Cipher.ENCRYPT_MODE, index, last);
         int need = Math.min(len, CHUNK) + 2 * BlobFormat.TAG_LENGTH;
         if (out.length < need) {
-            out = new byte[need];
+            byte[] small = out; // ciphertext only
+            out = BufferPool.take(need, Integer.MAX_VALUE);
+            BufferPool.give(small);
         }
         long written = 0;
         try {
@@ -121,6 +124,8 @@ final class SegmentCipher {
         destroyed = true;
         AesGcm.scrub(cipher);
         CipherPool.give(cipher); // holds the public dummy key now
+        BufferPool.give(out); // ciphertext only; init refuses every operation from now on
+        out = EMPTY;
     }
 
     /** Size of the encryption output buffer (0 until the first encryption). */

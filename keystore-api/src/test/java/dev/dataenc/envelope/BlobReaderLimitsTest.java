@@ -62,8 +62,11 @@ class BlobReaderLimitsTest {
             }
         }.toByteArray();
         DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(ct), CONTEXT, keys, 1024 * 1024);
+        BufferPool.clearForTest();
         assertThrows(DecryptionFailedException.class, () -> in.read(new byte[16]));
-        assertTrue(in.bufferedCapacity() <= DecryptingInputStream.INITIAL_BUFFER + 100, "buffered " + in.bufferedCapacity());
+        assertEquals(0, in.bufferedCapacity(), "a failed stream gives its buffers back");
+        long given = BufferPool.sparesForTest().stream().mapToLong(b -> b.length).sum();
+        assertTrue(given <= DecryptingInputStream.INITIAL_BUFFER + 100, "buffered " + given);
     }
 
     @Test
@@ -71,6 +74,7 @@ class BlobReaderLimitsTest {
         BlobCipher blobs = new BlobCipher(keys, 64 * 1024);
         byte[] plain = BlobTestSupport.randomBytes(200_000, 6);
         byte[] ct = BlobTestSupport.encrypt(blobs, plain, CONTEXT);
+        BufferPool.clearForTest();
         DecryptingInputStream big = new DecryptingInputStream(new ByteArrayInputStream(ct), CONTEXT, keys, 1 << 20);
         byte[] buf = new byte[64 * 1024];
         ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -78,10 +82,14 @@ class BlobReaderLimitsTest {
             got.write(buf, 0, n);
         }
         assertArrayEquals(plain, got.toByteArray());
-        assertEquals(64 * 1024 + 16 + 1, big.bufferedCapacity(), "ciphertext buffer only");
+        assertEquals(0, big.bufferedCapacity(), "buffers given back at the end");
+        assertEquals(java.util.List.of(64 * 1024 + 16 + 1), BufferPool.sparesForTest().stream().map(b -> b.length)
+                .collect(java.util.stream.Collectors.toList()), "ciphertext buffer only");
+        BufferPool.clearForTest();
         DecryptingInputStream small = new DecryptingInputStream(new ByteArrayInputStream(ct), CONTEXT, keys, 1 << 20);
         assertArrayEquals(plain, small.readAllBytes());
-        assertTrue(small.bufferedCapacity() <= 2L * (64 * 1024 + 17), "buffered " + small.bufferedCapacity());
+        long given = BufferPool.sparesForTest().stream().mapToLong(b -> b.length).sum();
+        assertTrue(given <= 2L * (64 * 1024 + 17), "buffered " + given);
     }
 
     /** Old code threw the IOException once, then IllegalStateException on every later read. */

@@ -13,6 +13,7 @@ import java.io.IOException;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,11 @@ class BlobWriterBuffersTest {
     private final FixedDataKeySource keys = FixedDataKeySource.withRandomKey();
     private final BlobCipher blobs = new BlobCipher(keys);
 
+    @BeforeEach
+    void noSpares() {
+        BufferPool.clearForTest(); // the allocation policy is what a thread without spares does
+    }
+
     @Test
     void smallBlob_buffersInProportion_andTheBufferIsZeroedAfterFinish() throws IOException {
         byte[] plain = BlobTestSupport.randomBytes(100, 1);
@@ -32,9 +38,12 @@ class BlobWriterBuffersTest {
         EncryptingOutputStream out = blobs.encryptingStream(ct, CONTEXT);
         out.write(plain);
         assertEquals(EncryptingOutputStream.INITIAL_BUFFER, out.bufferedCapacity(), "no output buffer before encrypting");
+        byte[] buffer = out.bufferForTest();
         out.finish();
-        assertEquals(EncryptingOutputStream.INITIAL_BUFFER + 100 + 2 * BlobFormat.TAG_LENGTH, out.bufferedCapacity());
-        assertTrue(isZero(out.bufferForTest()), "plaintext wiped");
+        assertEquals(0, out.bufferedCapacity(), "buffers given back");
+        assertTrue(isZero(buffer), "plaintext wiped");
+        assertEquals(1, BufferPool.sparesForTest().size(), "the plaintext buffer is a spare; the 132-byte output is too small to keep");
+        assertTrue(buffer == BufferPool.sparesForTest().get(0), "the same array");
         assertArrayEquals(plain, BlobTestSupport.decrypt(blobs, ct.toByteArray(), CONTEXT));
     }
 
@@ -46,8 +55,9 @@ class BlobWriterBuffersTest {
         out.write(BlobTestSupport.randomBytes(BlobFormat.DEFAULT_SEGMENT_SIZE, 2));
         assertEquals(BlobFormat.DEFAULT_SEGMENT_SIZE, out.bufferForTest().length, "one segment at most");
         assertTrue(isZero(first), "the buffer that was outgrown held plaintext and is zeroed");
+        byte[] second = out.bufferForTest();
         out.close();
-        assertTrue(isZero(out.bufferForTest()));
+        assertTrue(isZero(second));
     }
 
     /** Sizes around the growth steps (8, 16, 32 KiB) and the segment size (64 KiB), written three ways. */

@@ -1,0 +1,156 @@
+package dev.dataenc.envelope;
+
+import static dev.dataenc.envelope.BlobTestSupport.CONTEXT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dataenc.error.DecryptionFailedException;
+import dev.dataenc.testing.FixedDataKeySource;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link BufferPool}: BLOB streams on one thread reuse each other's buffers, a spare never holds plaintext, an array
+ * is never handed to two owners, and every stream still round-trips.
+ */
+class BufferPoolTest {
+
+    private final FixedDataKeySource keys = FixedDataKeySource.withRandomKey();
+    private final BlobCipher blobs = new BlobCipher(keys);
+
+    @BeforeEach
+    void noSpares() {
+        BufferPool.clearForTest();
+    }
+
+    @Test
+    void take_largestFittingSpare_onlyOnce_elseANewArray() {
+        byte[] a = new byte[8 * 1024];
+        byte[] b = new byte[64 * 1024];
+        BufferPool.give(a);
+        BufferPool.give(b);
+        assertTrue(b == BufferPool.take(5000, Integer.MAX_VALUE), "largest that fits");
+        assertTrue(a == BufferPool.take(5000, Integer.MAX_VALUE));
+        byte[] fresh = BufferPool.take(5000, Integer.MAX_VALUE);
+        assertFalse(a == fresh || b == fresh);
+        assertEquals(5000, fresh.length, "none left: a new array of the size asked");
+        BufferPool.give(b);
+        assertEquals(9000, BufferPool.take(9000, 10_000).length, "a spare above the maximum is not handed out");
+        BufferPool.give(a);
+        assertTrue(b == BufferPool.take(9000, 64 * 1024));
+    }
+
+    @Test
+    void give_ignoresDuplicatesAndSizesOutsideTheRange_andKeepsTheLargest() {
+        byte[] a = new byte[8 * 1024];
+        BufferPool.give(a);
+        BufferPool.give(a);
+        assertEquals(1, BufferPool.sparesForTest().size(), "the same array twice would have two owners");
+        BufferPool.give(new byte[BufferPool.MIN_POOLED - 1]);
+        BufferPool.give(new byte[BufferPool.MAX_POOLED + 1]);
+        BufferPool.give(null);
+        assertEquals(1, BufferPool.sparesForTest().size());
+        for (int i = 0; i < BufferPool.SLOTS; i++) {
+            BufferPool.give(new byte[16 * 1024 + i]);
+        }
+        List<byte[]> spares = BufferPool.sparesForTest();
+        assertEquals(BufferPool.SLOTS, spares.size());
+        assertFalse(spares.contains(a), "the smallest made way for a larger one");
+    }
+
+    @Test
+    void sparesArePerThread() throws Exception {
+        byte[] a = new byte[8 * 1024];
+        BufferPool.give(a);
+        byte[] other = CompletableFuture.supplyAsync(() -> BufferPool.take(8 * 1024, 8 * 1024)).get();
+        assertFalse(a == other);
+        assertTrue(a == BufferPool.take(8 * 1024, 8 * 1024));
+    }
+
+    @Test
+    void secondBlobOnAThread_reusesTheFirstsBuffers_andRoundTrips() throws IOException {
+        byte[] first = BlobTestSupport.randomBytes(30_000, 1);
+        byte[] second = BlobTestSupport.randomBytes(50_000, 2);
+        EncryptingOutputStream one = blobs.encryptingStream(new ByteArrayOutputStream(), CONTEXT);
+        one.write(first);
+        byte[] buffer = one.bufferForTest();
+        one.close();
+        List<byte[]> spares = BufferPool.sparesForTest();
+        assertTrue(spares.stream().anyMatch(b -> b == buffer), "the first stream's plaintext buffer is a spare");
+        ByteArrayOutputStream ct = new ByteArrayOutputStream();
+        EncryptingOutputStream two = blobs.encryptingStream(ct, CONTEXT);
+        byte[] reused = two.bufferForTest();
+        assertTrue(spares.stream().anyMatch(b -> b == reused), "the second stream's buffer is a spare, not a new array");
+        two.write(second);
+        two.close();
+        assertArrayEquals(second, BlobTestSupport.decrypt(blobs, ct.toByteArray(), CONTEXT));
+    }
+
+    @Test
+    void afterEncryptingAndDecrypting_noSpareHoldsPlaintext() throws IOException {
+        byte[] plain = BlobTestSupport.randomBytes(150_000, 3); // three segments
+        byte[] ct = BlobTestSupport.encrypt(blobs, plain, CONTEXT);
+        assertNoPlaintext(plain);
+        assertArrayEquals(plain, BlobTestSupport.decrypt(blobs, ct, CONTEXT));
+        assertNoPlaintext(plain);
+        try (InputStream in = blobs.decryptingStream(new ByteArrayInputStream(ct), CONTEXT)) {
+            assertEquals(plain[0] & 0xFF, in.read()); // a segment in the plaintext buffer when closed
+        }
+        assertNoPlaintext(plain);
+        assertFalse(BufferPool.sparesForTest().isEmpty(), "the streams gave their buffers back");
+    }
+
+    @Test
+    void failedDecryption_givesBuffersBackWithoutPlaintext_andLaterStreamsRoundTrip() throws IOException {
+        byte[] plain = BlobTestSupport.randomBytes(150_000, 4);
+        byte[] ct = BlobTestSupport.encrypt(blobs, plain, CONTEXT);
+        byte[] bad = ct.clone();
+        bad[bad.length - 100] ^= 1; // the last segment fails after two good ones
+        InputStream in = blobs.decryptingStream(new ByteArrayInputStream(bad), CONTEXT);
+        byte[] buf = new byte[1000];
+        assertThrows(DecryptionFailedException.class, () -> {
+            while (in.read(buf) >= 0) {
+                // read until the bad segment
+            }
+        });
+        assertNoPlaintext(plain);
+        assertThrows(DecryptionFailedException.class, () -> in.read(buf), "still failed, buffers not touched");
+        for (int i = 0; i < 3; i++) {
+            byte[] p = BlobTestSupport.randomBytes(70_000 + i, 10 + i);
+            assertArrayEquals(p, BlobTestSupport.decrypt(blobs, BlobTestSupport.encrypt(blobs, p, CONTEXT), CONTEXT));
+        }
+    }
+
+    /** No 32-byte window of {@code plain} appears in any spare. */
+    private static void assertNoPlaintext(byte[] plain) {
+        for (byte[] spare : BufferPool.sparesForTest()) {
+            for (int at = 0; at + 32 <= plain.length; at += 1024) {
+                assertFalse(contains(spare, plain, at), "a spare of " + spare.length + " bytes holds plaintext");
+            }
+        }
+    }
+
+    private static boolean contains(byte[] hay, byte[] plain, int at) {
+        outer:
+        for (int i = 0; i + 32 <= hay.length; i++) {
+            for (int j = 0; j < 32; j++) {
+                if (hay[i + j] != plain[at + j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
