@@ -121,6 +121,11 @@ public final class BlobCipher {
      * @throws dev.dataenc.error.CdkUnavailableException  if its key cannot be had
      */
     public EncryptingOutputStream encryptingStream(OutputStream ciphertextOut, String context) {
+        return encryptingStream(ciphertextOut, context, false);
+    }
+
+    /** @param pooled whether the stream's buffers are {@link BufferPool} spares: only for a stream that never escapes */
+    private EncryptingOutputStream encryptingStream(OutputStream ciphertextOut, String context, boolean pooled) {
         Objects.requireNonNull(ciphertextOut, "ciphertextOut");
         byte[] contextBytes = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "BLOB context");
         BlobKey.Fetched cdk = BlobKey.fetchCdk(keys::activeKey, null);
@@ -132,7 +137,8 @@ public final class BlobCipher {
             BlobHeader header = new BlobHeader(cdk.cdkId(), segmentSize, salt, prefix);
             byte[] headerBytes = header.toBytes();
             BlobKey key = BlobKey.derive(cdk.keyBytes(), headerBytes, salt, contextBytes);
-            return new EncryptingOutputStream(ciphertextOut, cdk.cdkId(), headerBytes, new SegmentCipher(key, prefix), segmentSize);
+            return new EncryptingOutputStream(ciphertextOut, cdk.cdkId(), headerBytes,
+                    new SegmentCipher(key, prefix, pooled), segmentSize, pooled);
         } finally {
             cdk.wipe();
         }
@@ -177,7 +183,7 @@ public final class BlobCipher {
 
     private long encryptUnobserved(InputStream plaintext, OutputStream ciphertext, String context) throws IOException {
         Objects.requireNonNull(plaintext, "plaintext");
-        EncryptingOutputStream enc = encryptingStream(ciphertext, context);
+        EncryptingOutputStream enc = encryptingStream(ciphertext, context, true); // never escapes: buffers pooled
         try {
             long n = enc.transferFrom(plaintext);
             enc.finish();
@@ -208,7 +214,8 @@ public final class BlobCipher {
 
     private long decryptUnobserved(InputStream ciphertext, OutputStream plaintext, String context) throws IOException {
         Objects.requireNonNull(plaintext, "plaintext");
-        DecryptingInputStream dec = new DecryptingInputStream(ciphertext, context, keys, maxReadSegmentSize);
+        DecryptingInputStream dec = new DecryptingInputStream(ciphertext, context, keys, maxReadSegmentSize,
+                true); // never escapes: its ciphertext buffer is pooled
         try {
             return dec.transferTo(plaintext);
         } finally {

@@ -8,6 +8,15 @@ import java.lang.ref.SoftReference;
  * cost more than encrypting it (measured: a 64 KiB BLOB took about three times as long as raw JCE with reused
  * buffers; see docs/BENCHMARKS.md).
  *
+ * <p><b>Who uses spares.</b> Only the streams that {@link BlobCipher#encrypt} and {@link BlobCipher#decrypt} make for
+ * themselves: such a stream never leaves the calling thread and is released in a {@code finally}, so no other thread
+ * can read or close it while it gives its arrays back (a stream handed to an application could be closed from another
+ * thread in the middle of a read). And of their arrays only those that are never passed to the application's
+ * {@code OutputStream}: the decrypted plaintext written to the caller's sink is always in an array of its own, because a
+ * sink that keeps a reference to the array it was given (an asynchronous writer that does not copy) would otherwise
+ * see another BLOB's plaintext once the array was reused. Pooled are the encryption's plaintext buffer (filled by the
+ * caller's {@code InputStream.read}), its ciphertext output and the decryption's ciphertext buffer.
+ *
  * <p><b>What a spare may hold.</b> A stream gives an array back only when it will never touch it again, and only
  * after zeroing every byte of it that held plaintext; an array that held only ciphertext is given back as it is. So
  * a spare never holds plaintext, and whoever takes one reads only bytes it wrote itself.
@@ -89,6 +98,18 @@ final class BufferPool {
             slots[free] = new SoftReference<>(b);
         } else if (smallestLength < b.length) {
             slots[smallest] = new SoftReference<>(b);
+        }
+    }
+
+    /** {@link #take} when {@code pooled}, else a new array of {@code min} bytes. */
+    static byte[] take(boolean pooled, int min, int max) {
+        return pooled ? take(min, max) : new byte[min];
+    }
+
+    /** {@link #give} when {@code pooled}, else nothing (the array is left to the garbage collector). */
+    static void give(boolean pooled, byte[] b) {
+        if (pooled) {
+            give(b);
         }
     }
 

@@ -40,8 +40,9 @@ final class DecryptingInputStream extends InputStream {
 
     private SegmentCipher cipher;
     private int segmentSize;
-    // Both buffers come from the thread's BufferPool and go back to it when the stream ends (last byte read, close,
-    // release or failure), the plaintext buffer zeroed first as far as it held plaintext (ptDirty).
+    // When pooled (BlobCipher.decrypt's own stream, which never escapes), the ciphertext buffer comes from the thread's
+    // BufferPool and goes back to it when the stream ends (last byte read, close, release or failure). The plaintext
+    // buffer is never a spare (it is handed to the caller's sink); it is zeroed as far as it held plaintext (ptDirty).
     private byte[] ciphertext = BufferPool.EMPTY; // grows to one full segment (ciphertext || tag) plus one look-ahead byte
     private int ctHave;
     private int segLen = -1; // ciphertext length of the segment read but not yet decrypted, or -1
@@ -55,11 +56,19 @@ final class DecryptingInputStream extends InputStream {
     private boolean closed;
     private Exception failure;
 
+    private final boolean pooled;
+
     DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize) {
+        this(in, context, keys, maxSegmentSize, false);
+    }
+
+    /** @param pooled whether the ciphertext buffer is a {@link BufferPool} spare (a stream that never escapes) */
+    DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize, boolean pooled) {
         this.in = Objects.requireNonNull(in, "ciphertextIn");
         this.context = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "BLOB context");
         this.keys = keys;
         this.maxSegmentSize = maxSegmentSize;
+        this.pooled = pooled;
     }
 
     @Override
@@ -168,10 +177,8 @@ final class DecryptingInputStream extends InputStream {
         int plainLen = readSegment();
         if (plaintext.length < plainLen) {
             Arrays.fill(plaintext, 0, ptDirty, (byte) 0);
-            BufferPool.give(plaintext);
-            plaintext = BufferPool.EMPTY;
             ptDirty = 0;
-            plaintext = BufferPool.take(plainLen, Integer.MAX_VALUE);
+            plaintext = new byte[plainLen];
         }
         ptDirty = Math.max(ptDirty, plainLen); // a failed segment is zeroed by the cipher, a good one here later
         ptLen = decryptSegment(plaintext, 0);
@@ -193,9 +200,9 @@ final class DecryptingInputStream extends InputStream {
                     // double, or jump to what the source says it holds now (an array, a file: the whole rest), so a
                     // one-segment BLOB is read into one buffer instead of four; never beyond one segment
                     long next = Math.max(Math.max(INITIAL_BUFFER, 2L * ciphertext.length), ctHave + 1L + in.available());
-                    byte[] bigger = BufferPool.take((int) Math.min(full + 1L, next), Integer.MAX_VALUE);
+                    byte[] bigger = BufferPool.take(pooled, (int) Math.min(full + 1L, next), Integer.MAX_VALUE);
                     System.arraycopy(ciphertext, 0, bigger, 0, ctHave);
-                    BufferPool.give(ciphertext); // ciphertext only
+                    BufferPool.give(pooled, ciphertext); // ciphertext only
                     ciphertext = bigger;
                 }
                 int n = in.read(ciphertext, ctHave, Math.min(full + 1, ciphertext.length) - ctHave);
@@ -261,7 +268,7 @@ final class DecryptingInputStream extends InputStream {
             cdk.wipe();
         }
         segmentSize = header.segmentSize();
-        cipher = new SegmentCipher(key, header.noncePrefix());
+        cipher = new SegmentCipher(key, header.noncePrefix()); // decryption has no output buffer to pool
     }
 
     /** Runs a step; a failure is remembered (buffers and key wiped) and thrown again by every later read. */
@@ -297,11 +304,10 @@ final class DecryptingInputStream extends InputStream {
         recycle();
     }
 
-    /** Zeroes the plaintext buffer as far as it held plaintext and gives both buffers back. Idempotent. */
+    /** Zeroes the plaintext buffer as far as it held plaintext and gives a pooled ciphertext buffer back. Idempotent. */
     private void recycle() {
         Arrays.fill(plaintext, 0, ptDirty, (byte) 0);
-        BufferPool.give(plaintext);
-        BufferPool.give(ciphertext);
+        BufferPool.give(pooled, ciphertext);
         plaintext = BufferPool.EMPTY; // never touched again: the stream is closed, failed or at its end
         ciphertext = BufferPool.EMPTY;
         ptDirty = 0;

@@ -26,9 +26,9 @@ public final class EncryptingOutputStream extends OutputStream {
     /**
      * The plaintext buffer: starts at {@value #INITIAL_BUFFER} bytes (or the segment size if smaller) and grows up to
      * the segment size as bytes arrive (doubling, or at once to what a write or the source's {@code available()} says
-     * is coming), so a small BLOB neither allocates nor wipes a whole segment. Taken from the thread's
-     * {@link BufferPool} (a spare may be larger than asked, never larger than a segment) and given back by the wipe
-     * that ends the stream; only the bytes that held plaintext ({@link #dirty}) are zeroed.
+     * is coming), so a small BLOB neither allocates nor wipes a whole segment. For {@link BlobCipher#encrypt} taken from
+     * the thread's {@link BufferPool} (a spare may be larger than asked, never larger than a segment) and given back by
+     * the wipe that ends the stream; only the bytes that held plaintext ({@link #dirty}) are zeroed.
      */
     private byte[] segment;
     /** How many bytes of {@link #segment} have held plaintext since the last wipe (what a wipe must zero). */
@@ -41,13 +41,18 @@ public final class EncryptingOutputStream extends OutputStream {
     private boolean closed;
     private boolean failed;
 
-    EncryptingOutputStream(OutputStream out, CdkId cdkId, byte[] header, SegmentCipher cipher, int segmentSize) {
+    /** Whether the buffers come from and go back to the thread's {@link BufferPool} (streams that never escape). */
+    private final boolean pooled;
+
+    EncryptingOutputStream(OutputStream out, CdkId cdkId, byte[] header, SegmentCipher cipher, int segmentSize,
+                           boolean pooled) {
         this.out = Objects.requireNonNull(out, "ciphertextOut");
         this.cdkId = cdkId;
         this.header = header;
         this.cipher = cipher;
         this.size = segmentSize;
-        this.segment = BufferPool.take(Math.min(segmentSize, INITIAL_BUFFER), segmentSize);
+        this.pooled = pooled;
+        this.segment = BufferPool.take(pooled, Math.min(segmentSize, INITIAL_BUFFER), segmentSize);
     }
 
     /** First size of the plaintext buffer. */
@@ -115,8 +120,8 @@ public final class EncryptingOutputStream extends OutputStream {
             int hint = in.available();
             if (hint > segment.length) {
                 byte[] clean = segment; // nothing written yet: no plaintext to wipe
-                segment = BufferPool.take((int) Math.min(size, hint + 1L), size);
-                BufferPool.give(clean);
+                segment = BufferPool.take(pooled, (int) Math.min(size, hint + 1L), size);
+                BufferPool.give(pooled, clean);
             }
         }
         while (true) {
@@ -225,10 +230,10 @@ public final class EncryptingOutputStream extends OutputStream {
     private void room(long want) {
         if (buffered == segment.length && segment.length < size) {
             long next = Math.max(2L * segment.length, buffered + Math.max(1, want));
-            byte[] bigger = BufferPool.take((int) Math.min(size, next), size);
+            byte[] bigger = BufferPool.take(pooled, (int) Math.min(size, next), size);
             System.arraycopy(segment, 0, bigger, 0, buffered);
             Arrays.fill(segment, 0, dirty, (byte) 0); // the old buffer held plaintext
-            BufferPool.give(segment);
+            BufferPool.give(pooled, segment);
             segment = bigger;
         }
     }
@@ -242,11 +247,11 @@ public final class EncryptingOutputStream extends OutputStream {
         }
     }
 
-    /** Wipes the key and the plaintext, and gives the buffer back to the thread's {@link BufferPool}. Idempotent. */
+    /** Wipes the key and the plaintext, and gives a pooled buffer back to the thread's {@link BufferPool}. Idempotent. */
     private void wipe() {
         cipher.destroy();
         Arrays.fill(segment, 0, dirty, (byte) 0);
-        BufferPool.give(segment);
+        BufferPool.give(pooled, segment);
         segment = BufferPool.EMPTY; // never touched again: ensureOpen refuses every write from now on
         dirty = 0;
         buffered = 0;

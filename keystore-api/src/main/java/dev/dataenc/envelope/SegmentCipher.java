@@ -27,8 +27,8 @@ final class SegmentCipher {
     private final BlobKey key;
     private final SegmentNonce nonce;
     /**
-     * Ciphertext output of encryption (never plaintext): taken from the thread's {@link BufferPool} at the first
-     * encryption, at least as large as that segment needs (at most one chunk plus tags), grown if a later one needs
+     * Ciphertext output of encryption (never plaintext): made (or taken from the thread's {@link BufferPool}) at the
+     * first encryption, at least as large as that segment needs (at most one chunk plus tags), grown if a later one needs
      * more, given back by {@link #destroy()}; decryption never uses it.
      */
     private byte[] out = EMPTY;
@@ -36,9 +36,18 @@ final class SegmentCipher {
     /** Set by {@link #destroy()}: the cipher is back in the pool and must not be touched again. */
     private boolean destroyed;
 
+    /** Whether {@link #out} comes from and goes back to the thread's {@link BufferPool}. */
+    private final boolean pooled;
+
     SegmentCipher(BlobKey key, byte[] noncePrefix) {
+        this(key, noncePrefix, false);
+    }
+
+    /** @param pooled whether the encryption output buffer is a {@link BufferPool} spare (streams that never escape) */
+    SegmentCipher(BlobKey key, byte[] noncePrefix, boolean pooled) {
         this.key = key;
         this.nonce = new SegmentNonce(noncePrefix);
+        this.pooled = pooled;
         this.cipher = CipherPool.take();
     }
 
@@ -51,8 +60,8 @@ final class SegmentCipher {
         int need = Math.min(len, CHUNK) + 2 * BlobFormat.TAG_LENGTH;
         if (out.length < need) {
             byte[] small = out; // ciphertext only
-            out = BufferPool.take(need, Integer.MAX_VALUE);
-            BufferPool.give(small);
+            out = BufferPool.take(pooled, need, Integer.MAX_VALUE);
+            BufferPool.give(pooled, small);
         }
         long written = 0;
         try {
@@ -124,7 +133,7 @@ final class SegmentCipher {
         destroyed = true;
         AesGcm.scrub(cipher);
         CipherPool.give(cipher); // holds the public dummy key now
-        BufferPool.give(out); // ciphertext only; init refuses every operation from now on
+        BufferPool.give(pooled, out); // ciphertext only; init refuses every operation from now on
         out = EMPTY;
     }
 
