@@ -14,11 +14,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +44,7 @@ class ChunkPipelineTest {
              JdbcRecordSource jdbc = MigrationFixture.customerSource(dbs)) {
             Map<Integer, String[]> originals = MigrationFixture.fill(plane, dbs, ROWS, 2, 1_000);
             AtomicInteger writes = new AtomicInteger();
-            RecordSource source = new Wrapped(jdbc, w -> {
+            RecordSource source = new BeforeWriteSource(jdbc, w -> {
                 if (writes.incrementAndGet() == 1) { // the first chunk's write waits until the second chunk is prepared
                     await(nextChunkStarted);
                     events.add("write 1 goes on");
@@ -81,7 +79,7 @@ class ChunkPipelineTest {
             CdkId active = plane.registry().findActive().orElseThrow().id();
             AtomicInteger writes = new AtomicInteger();
             RecordSourceException boom = new RecordSourceException("the database went away");
-            RecordSource failing = new Wrapped(jdbc, w -> {
+            RecordSource failing = new BeforeWriteSource(jdbc, w -> {
                 if (writes.incrementAndGet() == 2) {
                     throw boom;
                 }
@@ -118,54 +116,6 @@ class ChunkPipelineTest {
             assertTrue(latch.await(60, TimeUnit.SECONDS), "the next chunk was not prepared while this one was written");
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A source that calls {@code beforeWrite} (on the writing thread) before each text chunk write. */
-    private record Wrapped(RecordSource delegate, Consumer<List<ValueWrite>> beforeWrite) implements RecordSource {
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public List<SourceColumn> columns() {
-            return delegate.columns();
-        }
-
-        @Override
-        public List<String> boundaries(int batchSize) {
-            return delegate.boundaries(batchSize);
-        }
-
-        @Override
-        public long count() {
-            return delegate.count();
-        }
-
-        @Override
-        public List<SourceRecord> read(KeyRange range) {
-            return delegate.read(range);
-        }
-
-        @Override
-        public Optional<SourceRecord> read(String key) {
-            return delegate.read(key);
-        }
-
-        @Override
-        public void forEach(Consumer<SourceRecord> action) {
-            delegate.forEach(action);
-        }
-
-        @Override
-        public boolean[] write(List<ValueWrite> writes) {
-            beforeWrite.accept(writes);
-            return delegate.write(writes);
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

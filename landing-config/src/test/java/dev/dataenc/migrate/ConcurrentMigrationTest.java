@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +28,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +55,7 @@ class ConcurrentMigrationTest {
             Map<Integer, String[]> originals = MigrationFixture.fill(plane, dbs, 20, 2, 1000);
             String fresh = plane.propertyCipher().encryptString("fresh-app-value", "customer.email");
             AtomicBoolean interfered = new AtomicBoolean();
-            RecordSource source = new InterferingSource(jdbc, writes -> {
+            RecordSource source = new BeforeWriteSource(jdbc, writes -> {
                 if (interfered.compareAndSet(false, true)) {
                     appWrite(dbs, 1, fresh);
                     appWrite(dbs, 2, stale);
@@ -260,54 +258,6 @@ class ConcurrentMigrationTest {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A source that lets the "application" write just before each compare-and-set write. */
-    private record InterferingSource(RecordSource delegate, Consumer<List<ValueWrite>> beforeWrite) implements RecordSource {
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public List<SourceColumn> columns() {
-            return delegate.columns();
-        }
-
-        @Override
-        public List<String> boundaries(int batchSize) {
-            return delegate.boundaries(batchSize);
-        }
-
-        @Override
-        public long count() {
-            return delegate.count();
-        }
-
-        @Override
-        public List<SourceRecord> read(KeyRange range) {
-            return delegate.read(range);
-        }
-
-        @Override
-        public Optional<SourceRecord> read(String key) {
-            return delegate.read(key);
-        }
-
-        @Override
-        public void forEach(Consumer<SourceRecord> action) {
-            delegate.forEach(action);
-        }
-
-        @Override
-        public boolean[] write(List<ValueWrite> writes) {
-            beforeWrite.accept(writes);
-            return delegate.write(writes);
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
