@@ -49,6 +49,7 @@ final class SegmentCipher {
         this.nonce = new SegmentNonce(noncePrefix);
         this.pooled = pooled;
         this.cipher = CipherPool.take();
+        GcmWarmUp.startOnce(); // the first BLOB stream in this JVM brings the JIT's GCM code in (see GcmWarmUp)
     }
 
     /**
