@@ -215,7 +215,7 @@ public final class BlobCipher {
     private long decryptUnobserved(InputStream ciphertext, OutputStream plaintext, String context) throws IOException {
         Objects.requireNonNull(plaintext, "plaintext");
         DecryptingInputStream dec = new DecryptingInputStream(ciphertext, context, keys, maxReadSegmentSize,
-                true); // never escapes: its ciphertext buffer is pooled
+                true, BufferPool.copiesOrDrops(plaintext)); // never escapes: pooled buffers (see BufferPool)
         try {
             return dec.transferTo(plaintext);
         } finally {

@@ -1,5 +1,6 @@
 package dev.dataenc.envelope;
 
+import java.io.OutputStream;
 import java.lang.ref.SoftReference;
 
 /**
@@ -12,10 +13,13 @@ import java.lang.ref.SoftReference;
  * themselves: such a stream never leaves the calling thread and is released in a {@code finally}, so no other thread
  * can read or close it while it gives its arrays back (a stream handed to an application could be closed from another
  * thread in the middle of a read). And of their arrays only those that are never passed to the application's
- * {@code OutputStream}: the decrypted plaintext written to the caller's sink is always in an array of its own, because a
- * sink that keeps a reference to the array it was given (an asynchronous writer that does not copy) would otherwise
- * see another BLOB's plaintext once the array was reused. Pooled are the encryption's plaintext buffer (filled by the
- * caller's {@code InputStream.read}), its ciphertext output and the decryption's ciphertext buffer.
+ * {@code OutputStream}, or passed only to one of the JDK's sinks that copy or drop what they are given: a sink that
+ * keeps a reference to the array it was given (an asynchronous writer that does not copy) would otherwise see another
+ * BLOB's plaintext once the array was reused. Pooled are the encryption's plaintext buffer (filled by the
+ * caller's {@code InputStream.read}), its ciphertext output and the decryption's ciphertext buffer; the decryption's
+ * plaintext buffer only when the caller's sink is exactly a {@link java.io.ByteArrayOutputStream}, a
+ * {@link java.io.FileOutputStream} or {@link OutputStream#nullOutputStream()}, which copy or drop what they are given
+ * before {@code write} returns ({@link #copiesOrDrops}; a subclass may not, so it does not count).
  *
  * <p><b>What a spare may hold.</b> A stream gives an array back only when it will never touch it again, and only
  * after zeroing every byte of it that held plaintext; an array that held only ciphertext is given back as it is. So
@@ -99,6 +103,19 @@ final class BufferPool {
         } else if (smallestLength < b.length) {
             slots[smallest] = new SoftReference<>(b);
         }
+    }
+
+    private static final Class<?> NULL_OUTPUT = OutputStream.nullOutputStream().getClass();
+
+    /**
+     * Whether {@code sink} is certain to keep no reference to an array given to its {@code write}: exactly one of the
+     * JDK's {@link java.io.ByteArrayOutputStream} (copies), {@link java.io.FileOutputStream} (hands the bytes to the
+     * operating system before returning) or {@link OutputStream#nullOutputStream()} (drops them). Subclasses and
+     * wrappers do not count: they may keep the array or pass it on.
+     */
+    static boolean copiesOrDrops(OutputStream sink) {
+        Class<?> c = sink.getClass();
+        return c == java.io.ByteArrayOutputStream.class || c == java.io.FileOutputStream.class || c == NULL_OUTPUT;
     }
 
     /** {@link #take} when {@code pooled}, else a new array of {@code min} bytes. */

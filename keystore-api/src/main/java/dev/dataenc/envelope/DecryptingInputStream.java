@@ -42,7 +42,8 @@ final class DecryptingInputStream extends InputStream {
     private int segmentSize;
     // When pooled (BlobCipher.decrypt's own stream, which never escapes), the ciphertext buffer comes from the thread's
     // BufferPool and goes back to it when the stream ends (last byte read, close, release or failure). The plaintext
-    // buffer is never a spare (it is handed to the caller's sink); it is zeroed as far as it held plaintext (ptDirty).
+    // buffer is handed to the caller's sink, so it is a spare only when that sink is one of the JDK's that copy or drop
+    // what they are given (plaintextPooled); it is zeroed as far as it held plaintext (ptDirty) in any case.
     private byte[] ciphertext = BufferPool.EMPTY; // grows to one full segment (ciphertext || tag) plus one look-ahead byte
     private int ctHave;
     private int segLen = -1; // ciphertext length of the segment read but not yet decrypted, or -1
@@ -57,18 +58,25 @@ final class DecryptingInputStream extends InputStream {
     private Exception failure;
 
     private final boolean pooled;
+    private final boolean plaintextPooled;
 
     DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize) {
-        this(in, context, keys, maxSegmentSize, false);
+        this(in, context, keys, maxSegmentSize, false, false);
     }
 
-    /** @param pooled whether the ciphertext buffer is a {@link BufferPool} spare (a stream that never escapes) */
-    DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize, boolean pooled) {
+    /**
+     * @param pooled          whether the ciphertext buffer is a {@link BufferPool} spare (a stream that never escapes)
+     * @param plaintextPooled whether the plaintext buffer is one too: only if, besides, the plaintext goes to a sink
+     *                        that keeps no reference to the arrays it is given ({@link BufferPool#copiesOrDrops})
+     */
+    DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize, boolean pooled,
+                          boolean plaintextPooled) {
         this.in = Objects.requireNonNull(in, "ciphertextIn");
         this.context = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "BLOB context");
         this.keys = keys;
         this.maxSegmentSize = maxSegmentSize;
         this.pooled = pooled;
+        this.plaintextPooled = pooled && plaintextPooled;
     }
 
     @Override
@@ -177,8 +185,10 @@ final class DecryptingInputStream extends InputStream {
         int plainLen = readSegment();
         if (plaintext.length < plainLen) {
             Arrays.fill(plaintext, 0, ptDirty, (byte) 0);
+            BufferPool.give(plaintextPooled, plaintext);
+            plaintext = BufferPool.EMPTY;
             ptDirty = 0;
-            plaintext = new byte[plainLen];
+            plaintext = BufferPool.take(plaintextPooled, plainLen, Integer.MAX_VALUE);
         }
         ptDirty = Math.max(ptDirty, plainLen); // a failed segment is zeroed by the cipher, a good one here later
         ptLen = decryptSegment(plaintext, 0);
@@ -304,9 +314,10 @@ final class DecryptingInputStream extends InputStream {
         recycle();
     }
 
-    /** Zeroes the plaintext buffer as far as it held plaintext and gives a pooled ciphertext buffer back. Idempotent. */
+    /** Zeroes the plaintext buffer as far as it held plaintext and gives pooled buffers back. Idempotent. */
     private void recycle() {
         Arrays.fill(plaintext, 0, ptDirty, (byte) 0);
+        BufferPool.give(plaintextPooled, plaintext);
         BufferPool.give(pooled, ciphertext);
         plaintext = BufferPool.EMPTY; // never touched again: the stream is closed, failed or at its end
         ciphertext = BufferPool.EMPTY;

@@ -61,7 +61,7 @@ class BlobReaderLimitsTest {
                 writeBytes(new byte[100]);
             }
         }.toByteArray();
-        DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(ct), CONTEXT, keys, 1024 * 1024, true);
+        DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(ct), CONTEXT, keys, 1024 * 1024, true, false);
         BufferPool.clearForTest();
         assertThrows(DecryptionFailedException.class, () -> in.read(new byte[16]));
         assertEquals(0, in.bufferedCapacity(), "a failed stream gives its buffers back");
@@ -75,7 +75,7 @@ class BlobReaderLimitsTest {
         byte[] plain = BlobTestSupport.randomBytes(200_000, 6);
         byte[] ct = BlobTestSupport.encrypt(blobs, plain, CONTEXT);
         BufferPool.clearForTest();
-        DecryptingInputStream big = new DecryptingInputStream(new ByteArrayInputStream(ct), CONTEXT, keys, 1 << 20, true);
+        DecryptingInputStream big = new DecryptingInputStream(new ByteArrayInputStream(ct), CONTEXT, keys, 1 << 20, true, false);
         byte[] buf = new byte[64 * 1024];
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         for (int n; (n = big.read(buf, 0, buf.length)) >= 0; ) {

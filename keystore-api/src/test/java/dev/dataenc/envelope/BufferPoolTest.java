@@ -112,6 +112,40 @@ class BufferPoolTest {
     }
 
     @Test
+    void onlyTheJdksCopyingOrDroppingSinks_count() throws IOException {
+        assertTrue(BufferPool.copiesOrDrops(new ByteArrayOutputStream()));
+        assertTrue(BufferPool.copiesOrDrops(java.io.OutputStream.nullOutputStream()));
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("dataenc-pool", ".bin");
+        try (java.io.FileOutputStream f = new java.io.FileOutputStream(file.toFile())) {
+            assertTrue(BufferPool.copiesOrDrops(f));
+            assertFalse(BufferPool.copiesOrDrops(new java.io.BufferedOutputStream(f)), "passes large writes on");
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        assertFalse(BufferPool.copiesOrDrops(new ByteArrayOutputStream() { }), "a subclass may keep the array");
+        assertFalse(BufferPool.copiesOrDrops(new RecordingOutput()));
+    }
+
+    @Test
+    void decryptingIntoAByteArray_plaintextBufferIsASpareAfterwards_zeroed() throws IOException {
+        byte[] plain = BlobTestSupport.randomBytes(150_000, 7);
+        byte[] ct = BlobTestSupport.encrypt(blobs, plain, CONTEXT);
+        BufferPool.clearForTest();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        blobs.decrypt(new ByteArrayInputStream(ct), out, CONTEXT);
+        assertArrayEquals(plain, out.toByteArray());
+        List<byte[]> spares = BufferPool.sparesForTest();
+        assertEquals(2, spares.size(), "ciphertext and plaintext buffers");
+        assertTrue(spares.stream().anyMatch(b -> b.length == BlobFormat.DEFAULT_SEGMENT_SIZE), "the plaintext buffer");
+        assertNoPlaintext(plain);
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        blobs.decrypt(new ByteArrayInputStream(ct), again, CONTEXT);
+        assertArrayEquals(plain, again.toByteArray());
+        assertEquals(2, BufferPool.sparesForTest().size(), "the same two, taken and given back");
+        assertNoPlaintext(plain);
+    }
+
+    @Test
     void streamsHandedToTheApplication_neverTouchTheSpares() throws IOException {
         byte[] spare = new byte[64 * 1024 + 17];
         BufferPool.give(spare);
