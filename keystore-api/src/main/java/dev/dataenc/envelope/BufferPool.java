@@ -19,7 +19,10 @@ import java.lang.ref.SoftReference;
  * caller's {@code InputStream.read}), its ciphertext output and the decryption's ciphertext buffer; the decryption's
  * plaintext buffer only when the caller's sink is exactly a {@link java.io.ByteArrayOutputStream}, a
  * {@link java.io.FileOutputStream} or {@link OutputStream#nullOutputStream()}, which copy or drop what they are given
- * before {@code write} returns ({@link #copiesOrDrops}; a subclass may not, so it does not count).
+ * before {@code write} returns ({@link #copiesOrDrops}; a subclass may not, so it does not count). The caller's
+ * {@code InputStream} is handed a spare to read into: {@code read}'s contract lends it the array for the call only,
+ * and a stream that kept it and looked into it later could see other BLOBs' bytes (accepted: no stream that reads does
+ * that, unlike writers that queue the array they are given).
  *
  * <p><b>What a spare may hold.</b> A stream gives an array back only when it will never touch it again, and only
  * after zeroing every byte of it that held plaintext; an array that held only ciphertext is given back as it is. So
