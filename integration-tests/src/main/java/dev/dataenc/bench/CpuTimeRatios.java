@@ -22,7 +22,8 @@ import java.util.concurrent.Future;
  *
  * <pre>CpuTimeRatios [rounds] [batch-ms]
  * CpuTimeRatios blob [rounds] [size]     # BLOBs of size bytes (default 64 MiB)
- * CpuTimeRatios keys [n] [rounds]        # 64-byte decryptions cycling through n CDKs</pre>
+ * CpuTimeRatios keys [n] [rounds]        # 64-byte decryptions cycling through n CDKs
+ * CpuTimeRatios cold enc|dec [size] [n]  # a new JVM's first n half seconds of BLOBs (JIT warm-up)</pre>
  * Ratio = baseline CPU ns per op / dataenc CPU ns per op (above 1: dataenc is cheaper). The fourth
  * implementation, {@code jceformat}, is raw JCE doing the format's crypto work (its 33-byte AAD and output
  * layout), so "vs jcefmt" is what dataenc's own code costs apart from what the format asks of AES-GCM.
@@ -41,6 +42,11 @@ public final class CpuTimeRatios {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("keys")) {
             alternatingKeys(args.length > 1 ? Integer.parseInt(args[1]) : 2, args.length > 2 ? Integer.parseInt(args[2]) : 12);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("cold")) {
+            cold(args.length > 1 ? args[1] : "dec", args.length > 2 ? Integer.parseInt(args[2]) : 64 * 1024,
+                    args.length > 3 ? Integer.parseInt(args[3]) : 8);
             return;
         }
         if (args.length > 0 && args[0].equals("blob")) {
@@ -88,6 +94,34 @@ public final class CpuTimeRatios {
      * one operation each per round; the first quarter of the rounds is warm-up. One-message JCE decryption
      * (seconds per operation on JDK 17) is measured twice only.
      */
+    /**
+     * A new JVM's first seconds of BLOBs: CPU ns per {@code size}-byte BLOB encryption ({@code enc}) or decryption
+     * ({@code dec}) on this thread, per half second from the start, {@code halves} of them. Run it as the JVM's only
+     * work ({@code CpuTimeRatios cold dec 65536 8}); it shows how soon the JIT's AES-GCM code is in.
+     */
+    private static void cold(String op, int size, int halves) throws Exception {
+        BlobBenchmark b = new BlobBenchmark();
+        b.size = size;
+        b.setUp();
+        System.out.printf("%d-byte BLOB %s, CPU ns per BLOB per half second from the JVM's start, %s%n", size,
+                op.equals("enc") ? "encryption" : "decryption", System.getProperty("java.vm.version"));
+        try {
+            for (int half = 0; half < halves; half++) {
+                long cpu = MX.getCurrentThreadCpuTime();
+                long until = System.nanoTime() + 500_000_000L;
+                int n = 0;
+                while (System.nanoTime() < until) {
+                    sink += op.equals("enc") ? b.encrypt_dataenc() : b.decrypt_dataenc();
+                    n++;
+                }
+                System.out.printf("%.1f-%.1f s: %,d ns (%d BLOBs)%n", half / 2.0, (half + 1) / 2.0,
+                        (MX.getCurrentThreadCpuTime() - cpu) / n, n);
+            }
+        } finally {
+            b.tearDown();
+        }
+    }
+
     private static void blobs(int rounds, int size) throws Exception {
         BlobBenchmark b = new BlobBenchmark();
         b.size = size;
