@@ -86,7 +86,9 @@ public final class BlobMigrationBench {
         byte[] sample = fill(config, hostUrl, user, "bench_doc", rows, mib * 1024 * 1024);
         MigrationBench.copy(hostUrl, user, "bench_doc", "bench_doc_base", "id INT PRIMARY KEY, body " + binaryType(hostUrl));
         System.out.printf("fill: %.1f s%n", MigrationBench.secs(t0));
-        warmUp(config, hostUrl, user);
+        // the migration ran first with a cold JIT before (HotSpot 17 runs GHASH in Java until its callers are
+        // compiled), the baseline after it with a warm one
+        MigrationBench.warmUp(config, table -> source(hostUrl, user, table), WARM_ROWS);
         double total = (double) sample.length * rows / 1e6;
 
         double migrate;
@@ -120,24 +122,6 @@ public final class BlobMigrationBench {
 
     /** BLOBs the warm-up migrates (and copies) before anything is timed. */
     private static final int WARM_ROWS = 4;
-
-    /**
-     * Runs the migration and the identity baseline once over {@value #WARM_ROWS} BLOBs, untimed, then waits for the
-     * JIT to go quiet: the migration ran first with a cold JIT before (HotSpot 17 runs GHASH in Java until its callers
-     * are compiled), the baseline after it with a warm one.
-     */
-    private static void warmUp(DataEncConfig config, String url, String user) {
-        long t = System.nanoTime();
-        try (ControlPlane plane = ControlPlane.open(config, ControlPlane.Options.admin("bench-warm-up"));
-             JdbcRecordSource source = source(url, user, "bench_warm");
-             JdbcRecordSource base = source(url, user, "bench_warm_base")) {
-            new Migration(plane).run(MigrationRequest.of(source));
-            IdentityBaseline.migration(plane).run(MigrationRequest.of(base));
-        }
-        System.out.printf("warm-up (migration and baseline over %d BLOBs each, untimed): %.1f s%n", WARM_ROWS,
-                MigrationBench.secs(t));
-        MigrationBench.quietJit();
-    }
 
     /** Fills {@code table}, half the rows under one CDK and half under another; returns one ciphertext. */
     private static byte[] fill(DataEncConfig config, String url, String user, String table, int rows, int size)

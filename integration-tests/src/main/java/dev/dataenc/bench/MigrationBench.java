@@ -94,7 +94,7 @@ public final class MigrationBench {
         copy(hostUrl, user, "bench_customer", "bench_customer_base", COLUMNS);
         copy(hostUrl, user, "bench_warm", "bench_warm_base", COLUMNS);
         System.out.printf("fill: %.1f s%n", secs(t0));
-        warmUp(config, hostUrl, user, warm);
+        warmUp(config, table -> source(hostUrl, user, table), warm);
         double rate;
 
         try (ControlPlane plane = ControlPlane.open(config, ControlPlane.Options.admin("bench"));
@@ -155,12 +155,15 @@ public final class MigrationBench {
         }
     }
 
-    /** Runs the migration and the identity baseline once over the warm-up tables, untimed. */
-    private static void warmUp(DataEncConfig config, String url, String user, int warm) {
+    /**
+     * Runs the migration and the identity baseline once over the warm-up tables ({@code bench_warm} and its copy
+     * {@code bench_warm_base}, opened by {@code sourceOf}), untimed, then waits for the JIT to go quiet.
+     */
+    static void warmUp(DataEncConfig config, java.util.function.Function<String, JdbcRecordSource> sourceOf, int warm) {
         long t = System.nanoTime();
         try (ControlPlane plane = ControlPlane.open(config, ControlPlane.Options.admin("bench-warm-up"));
-             JdbcRecordSource source = source(url, user, "bench_warm");
-             JdbcRecordSource base = source(url, user, "bench_warm_base")) {
+             JdbcRecordSource source = sourceOf.apply("bench_warm");
+             JdbcRecordSource base = sourceOf.apply("bench_warm_base")) {
             new Migration(plane).run(MigrationRequest.of(source));
             IdentityBaseline.migration(plane).run(MigrationRequest.of(base));
         }

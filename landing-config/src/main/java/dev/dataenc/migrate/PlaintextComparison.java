@@ -1,5 +1,8 @@
 package dev.dataenc.migrate;
 
+import dev.dataenc.cdk.CdkId;
+import dev.dataenc.keystore.DataKey;
+
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,8 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The JDK caps one GCM operation at {@code Integer.MAX_VALUE} bytes, so each side cuts its stream into rounds of
  * {@link #ROUND} bytes at the same offsets (nonce = round number) and hashes the rounds' tags and the length with
- * SHA-256. {@link #close()} wipes the key, re-initialises both ciphers with a dummy key and zeroes the scratch
- * buffers. Not thread-safe; one comparison per object.
+ * SHA-256. The key is a {@link DataKey} generated for this comparison (under a random id that names no CDK);
+ * {@link #close()} destroys it, re-initialises both ciphers with a dummy key and zeroes the scratch buffers. Not thread-safe; one comparison per object.
  */
 final class PlaintextComparison implements AutoCloseable {
 
@@ -39,14 +41,12 @@ final class PlaintextComparison implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int CHUNK = 64 * 1024;
 
-    private final WipeableKey key;
+    private final DataKey key;
     private final Side first;
     private final Side second;
 
     private PlaintextComparison(long round) {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        this.key = new WipeableKey(bytes);
+        this.key = DataKey.generate(CdkId.random()); // a fresh random AES-256 key; the id names no CDK
         this.first = new Side(key, round);
         this.second = new Side(key, round);
     }
@@ -146,7 +146,7 @@ final class PlaintextComparison implements AutoCloseable {
 
     /** One side: a GCM encryption whose output is discarded, restarted every {@code round} bytes. */
     private static final class Side {
-        private final WipeableKey key;
+        private final DataKey key;
         private final long round;
         private final Cipher cipher;
         private final byte[] scratch = new byte[CHUNK + 32];
@@ -157,7 +157,7 @@ final class PlaintextComparison implements AutoCloseable {
         private byte[] result;
         private boolean scrubbed;
 
-        Side(WipeableKey key, long round) {
+        Side(DataKey key, long round) {
             this.key = key;
             this.round = round;
             try {
@@ -239,51 +239,6 @@ final class PlaintextComparison implements AutoCloseable {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-GCM failed on a plaintext comparison", e);
             }
-        }
-    }
-
-    /** A 256-bit AES key that can be zeroed ({@link SecretKeySpec} cannot). Never printed. */
-    private static final class WipeableKey implements SecretKey {
-        private static final long serialVersionUID = 1L;
-        private final transient byte[] bytes;
-        private volatile boolean destroyed;
-
-        WipeableKey(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return "AES";
-        }
-
-        @Override
-        public String getFormat() {
-            return "RAW";
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            if (destroyed) {
-                throw new IllegalStateException("the comparison key was destroyed");
-            }
-            return bytes.clone();
-        }
-
-        @Override
-        public void destroy() {
-            Arrays.fill(bytes, (byte) 0);
-            destroyed = true;
-        }
-
-        @Override
-        public boolean isDestroyed() {
-            return destroyed;
-        }
-
-        @Override
-        public String toString() {
-            return "PlaintextComparison key (not shown)";
         }
     }
 }
