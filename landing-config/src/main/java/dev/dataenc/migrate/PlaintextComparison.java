@@ -31,7 +31,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>The JDK caps one GCM operation at {@code Integer.MAX_VALUE} bytes, so each side cuts its stream into rounds of
  * {@link #ROUND} bytes at the same offsets (nonce = round number) and hashes the rounds' tags and the length with
  * SHA-256. The key is a {@link DataKey} generated for this comparison (under a random id that names no CDK);
- * {@link #close()} destroys it, re-initialises both ciphers with a dummy key and zeroes the scratch buffers. Not thread-safe; one comparison per object.
+ * {@link #close()} destroys it, re-initialises both ciphers with a dummy key and zeroes the scratch buffers.
+ * Not thread-safe; one comparison per object.
  */
 final class PlaintextComparison implements AutoCloseable {
 
