@@ -44,7 +44,8 @@ final class DecryptingInputStream extends InputStream {
     // BufferPool and goes back to it when the stream ends (last byte read, close, release or failure). The plaintext
     // buffer is handed to the caller's sink, so it is a spare only when that sink is one of the JDK's that copy or drop
     // what they are given (plaintextPooled); it is zeroed as far as it held plaintext (ptDirty) in any case.
-    private byte[] ciphertext = BufferPool.EMPTY; // grows to one full segment (ciphertext || tag) plus one look-ahead byte
+    // grows to one full segment (ciphertext || tag) plus one look-ahead byte
+    private byte[] ciphertext = BufferPool.EMPTY;
     private int ctHave;
     private int segLen = -1; // ciphertext length of the segment read but not yet decrypted, or -1
     private boolean segLast;

@@ -26,9 +26,9 @@ public final class EncryptingOutputStream extends OutputStream {
     /**
      * The plaintext buffer: starts at {@value #INITIAL_BUFFER} bytes (or the segment size if smaller) and grows up to
      * the segment size as bytes arrive (doubling, or at once to what a write or the source's {@code available()} says
-     * is coming), so a small BLOB neither allocates nor wipes a whole segment. For {@link BlobCipher#encrypt} taken from
-     * the thread's {@link BufferPool} (a spare may be larger than asked, never larger than a segment) and given back by
-     * the wipe that ends the stream; only the bytes that held plaintext ({@link #dirty}) are zeroed.
+     * is coming), so a small BLOB neither allocates nor wipes a whole segment. For {@link BlobCipher#encrypt} taken
+     * from the thread's {@link BufferPool} (a spare may be larger than asked, never larger than a segment) and given
+     * back by the wipe that ends the stream; only the bytes that held plaintext ({@link #dirty}) are zeroed.
      */
     private byte[] segment;
     /** How many bytes of {@link #segment} have held plaintext since the last wipe (what a wipe must zero). */
@@ -247,7 +247,10 @@ public final class EncryptingOutputStream extends OutputStream {
         }
     }
 
-    /** Wipes the key and the plaintext, and gives a pooled buffer back to the thread's {@link BufferPool}. Idempotent. */
+    /**
+     * Wipes the key and the plaintext, and gives a pooled buffer back to the thread's {@link BufferPool}. Idempotent:
+     * the buffer is then empty, and an empty array is never pooled.
+     */
     private void wipe() {
         cipher.destroy();
         Arrays.fill(segment, 0, dirty, (byte) 0);
