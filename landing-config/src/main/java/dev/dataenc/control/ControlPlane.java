@@ -6,6 +6,8 @@ import dev.dataenc.control.cluster.FileDrift;
 import dev.dataenc.control.cluster.NodeHeartbeat;
 import dev.dataenc.control.cluster.NodeIdentity;
 import dev.dataenc.control.cluster.NodeReport;
+import dev.dataenc.control.cluster.RegistryNotInitializedException;
+import dev.dataenc.control.cluster.RegistryPresence;
 import dev.dataenc.control.cluster.RotationPolicyStore;
 import dev.dataenc.control.guard.KeystoreRemovalGuard;
 import dev.dataenc.control.guard.OpenTransitionGuard;
@@ -206,6 +208,7 @@ public final class ControlPlane implements AutoCloseable {
     private final FileDrift drift = new FileDrift();
     private volatile DataEncConfig fileConfig;
     private volatile NodeHeartbeat node;
+    private volatile boolean closed;
 
     private ControlPlane(DataEncConfig config, RegistryDatabase db, KeystoreSet keystores, Options options) {
         this.config = config;
@@ -246,9 +249,30 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static ControlPlane open(DataEncConfig config, Options options) {
         Objects.requireNonNull(config, "config");
-        RegistryDatabase db = RegistryDatabase.open(config.registry().url(), config.registry().user(),
-                config.registry().password());
-        return open(config, db, options);
+        KeystoreSet keystores = KeystoreSet.open(config.keystores());
+        RegistryDatabase db;
+        try {
+            keystores.failure(config.activeKeystore()).ifPresent(failure -> refuseToCreate(config, failure));
+            db = RegistryDatabase.open(config.registry().url(), config.registry().user(), config.registry().password());
+        } catch (RuntimeException e) {
+            keystores.close();
+            throw e;
+        }
+        return open(config, db, keystores, options);
+    }
+
+    /**
+     * A start whose active keystore cannot be opened must not be the one that creates the registry (opening creates a
+     * missing embedded database, its directories and schema): when the registry was never initialised, the keystore's
+     * failure is thrown before anything is created. An initialised registry is opened as usual, because its active
+     * keystore, which this node follows, may be another one.
+     */
+    private static void refuseToCreate(DataEncConfig config, DataEncException failure) {
+        try {
+            RegistryPresence.requireInitialized(config.registry());
+        } catch (RegistryNotInitializedException e) {
+            throw failure;
+        }
     }
 
     /**
@@ -261,7 +285,17 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane open(DataEncConfig config, RegistryDatabase db, Options options) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(db, "db");
-        KeystoreSet keystores = KeystoreSet.open(config.keystores());
+        KeystoreSet keystores;
+        try {
+            keystores = KeystoreSet.open(config.keystores());
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return open(config, db, keystores, options);
+    }
+
+    private static ControlPlane open(DataEncConfig config, RegistryDatabase db, KeystoreSet keystores, Options options) {
         ControlPlane plane = null;
         try {
             plane = new ControlPlane(config, db, keystores, options);
@@ -282,6 +316,11 @@ public final class ControlPlane implements AutoCloseable {
 
     private void reconcile() {
         keystores.failures().forEach((name, e) -> LOG.warn("keystore '{}' cannot be opened: {}", name, e.getMessage()));
+        Optional<DataEncException> activeFailure = keystores.failure(config.activeKeystore());
+        if (activeFailure.isPresent() && jobs.state().isEmpty()) {
+            // the first start records the file's choices for good: never from a start that cannot use them
+            throw activeFailure.get();
+        }
         boolean initialised = jobs.initState(config.activeKeystore(), config.cipherType());
         if (initialised) {
             audit.record(AuditAction.CONTROL_INITIALIZED, null, config.activeKeystore(), "active keystore '"
@@ -917,8 +956,14 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} has been called (meters read after it report nothing instead of failing). */
+    public boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
+        closed = true;
         flusher.shutdownNow();
         flushUsageQuietly();
         NodeHeartbeat n = node;

@@ -2,6 +2,7 @@ package dev.dataenc.metrics;
 
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.control.ControlPlane;
+import dev.dataenc.error.DataEncException;
 import dev.dataenc.inject.DataEncService;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -17,6 +18,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Binds dataenc's meters to a Micrometer registry (Micrometer is an optional dependency: this class is the only
  * one that uses it, and is loaded only by a host that calls it). Meters:
@@ -30,11 +34,14 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code dataenc.cache.requests} (counter; tag {@code result} hit/miss), {@code dataenc.cache.evictions}
  *       (counter), {@code dataenc.cache.size} (gauge): the CDK cache;</li>
  *   <li>{@code dataenc.cdk.active.age} and {@code dataenc.cdk.active.max.age} (gauges, seconds): the ACTIVE CDK's
- *       age and the rotation policy's maximum (age is NaN while there is no ACTIVE CDK).</li>
+ *       age and the rotation policy's maximum (age is NaN while there is no ACTIVE CDK, after the service closed,
+ *       and while the registry cannot be read).</li>
  * </ul>
  * The age gauges read the registry each time they are sampled (one indexed query).
  */
 public final class DataEncMetrics implements MeterBinder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataEncMetrics.class);
 
     private final ControlPlane plane;
     private final Clock clock;
@@ -91,8 +98,21 @@ public final class DataEncMetrics implements MeterBinder {
                 .tag("type", type).description("failed dataenc operations by exception type").register(registry);
     }
 
-    private double activeAgeSeconds() {
-        Optional<Cdk> active = plane.registry().findActive();
-        return active.map(c -> (double) Duration.between(c.createdAt(), clock.instant()).toSeconds()).orElse(Double.NaN);
+    /**
+     * The ACTIVE CDK's age in seconds; NaN while there is none, once the plane is closed (a meter registry may outlive
+     * the service), or while the registry cannot be read (a scrape must not fail or log a stack trace for that: the
+     * health indicator and the application's own errors report an unreachable registry).
+     */
+    double activeAgeSeconds() {
+        if (plane.isClosed()) {
+            return Double.NaN;
+        }
+        try {
+            Optional<Cdk> active = plane.registry().findActive();
+            return active.map(c -> (double) Duration.between(c.createdAt(), clock.instant()).toSeconds()).orElse(Double.NaN);
+        } catch (DataEncException e) {
+            LOG.debug("ACTIVE CDK age not available: {}", e.getMessage());
+            return Double.NaN;
+        }
     }
 }

@@ -105,6 +105,26 @@ class DataEncMetricsTest {
         }
     }
 
+    @Test
+    void activeAge_afterTheServiceClosed_isNaNWithoutTouchingTheRegistry() {
+        Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
+                "master-key", "mk-metrics");
+        KeystoreFiles.provide(KeystoreSettings.of("primary", "local", ks));
+        DataEncConfig config = DataEncSettings.in(dir).cipherType("platform").keystore("primary", "local", ks)
+                .activeKeystore("primary").build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry(); // the application's: it outlives the service
+        DataEncMetrics metrics;
+        try (DataEncService service = DataEncService.start(config)) {
+            metrics = new DataEncMetrics(service);
+            metrics.bindTo(registry);
+            double age = metrics.activeAgeSeconds();
+            assertTrue(age >= 0 && age < 600, "age " + age);
+        }
+        // before: a registry query on a closed pool, RegistryException (Micrometer logged it with a stack trace)
+        assertTrue(Double.isNaN(metrics.activeAgeSeconds()));
+        assertTrue(Double.isNaN(registry.get("dataenc.cdk.active.age").gauge().value()));
+    }
+
     private static FunctionTimer timer(SimpleMeterRegistry r, String name, String subjectTag, String subject,
                                        String operation, String outcome) {
         return r.get(name).tag(subjectTag, subject).tag("operation", operation).tag("outcome", outcome).functionTimer();
