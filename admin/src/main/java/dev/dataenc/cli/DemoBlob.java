@@ -27,6 +27,8 @@ final class DemoBlob {
     /** Encrypts {@code size} sample bytes into {@code file}; returns the SHA-256 of the plaintext. */
     static byte[] encrypt(BlobCipher blobs, Path file, long size) throws IOException {
         MessageDigest digest = sha256();
+        Files.deleteIfExists(file);
+        Files.createFile(file, PrivateOutput.ownerOnly()); // 0600 like every file dataenc creates, whatever the umask
         try (InputStream source = new DigestInputStream(new SampleData(size), digest);
              OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
             blobs.encrypt(source, out, CONTEXT);

@@ -109,7 +109,9 @@ final class DemoWorkDir {
         if (!registry.url().startsWith("jdbc:h2:")) {
             return;
         }
-        try (Connection c = DriverManager.getConnection(registry.url(), registry.user() == null ? "" : registry.user(),
+        // only if it exists, and no H2 trace file (H2 would create it 0644, and write it on the first error)
+        String url = registry.url() + ";IFEXISTS=TRUE;TRACE_LEVEL_FILE=0";
+        try (Connection c = DriverManager.getConnection(url, registry.user() == null ? "" : registry.user(),
                 registry.password() == null ? "" : registry.password());
              Statement s = c.createStatement()) {
             s.execute("SHUTDOWN");

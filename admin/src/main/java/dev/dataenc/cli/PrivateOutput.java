@@ -95,7 +95,8 @@ final class PrivateOutput implements AutoCloseable {
         }
     }
 
-    private static FileAttribute<?>[] ownerOnly() {
+    /** Owner-only permissions ({@code rw-------}) for a file created here, where the file system has POSIX permissions. */
+    static FileAttribute<?>[] ownerOnly() {
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
         }

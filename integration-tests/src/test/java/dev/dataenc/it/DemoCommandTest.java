@@ -6,10 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dataenc.cli.DataencCli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +56,22 @@ class DemoCommandTest {
         assertTrue(text.contains("./dataenc status --config "), "tells how to try the admin commands: " + text);
         assertFalse(text.contains("dataenc-demo-only"), "the demo password must not be printed");
         assertTrue(Files.exists(dir.resolve("dataenc.properties")), "a real configuration is left for the admin commands");
+        assertOwnerOnly(dir);
+    }
+
+    /** Every file the demo leaves is readable by its owner only (the sample BLOB was 0644 before). */
+    private static void assertOwnerOnly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> regular = files.filter(Files::isRegularFile).toList();
+            assertTrue(regular.stream().anyMatch(p -> p.getFileName().toString().equals("sample-blob.enc")), regular.toString());
+            for (Path p : regular) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), perms,
+                        p + " is " + PosixFilePermissions.toString(perms));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
