@@ -287,13 +287,14 @@ def property_encrypt(cdk_id: bytes, key: bytes, context: str, plaintext: bytes,
 
 
 def property_decrypt(keys: KeyRing, data: bytes, context: str) -> bytes:
-    """[Decrypting, step by step] steps 1-4 in the documented order."""
+    """[Decrypting, step by step] steps 1-5 in the documented order."""
     check_value_header(data, SUITE_PROPERTY, PROP_MIN_LEN)            # 1
+    context_bytes = encode_context(context)                           # 2
     cdk_id = data[3:19]
-    key = keys.get(cdk_id)                                            # 2
-    aad = data[:HEADER_LEN] + encode_context(context)                 # 3
+    key = keys.get(cdk_id)                                            # 3
+    aad = data[:HEADER_LEN] + context_bytes                           # 4
     try:
-        return AESGCM(key).decrypt(data[19:31], data[31:], aad)       # 4
+        return AESGCM(key).decrypt(data[19:31], data[31:], aad)       # 5
     except InvalidTag:
         raise DataencError(DECRYPTION_FAILED, f"tag does not verify (CDK {bytes_to_uuid(cdk_id)}, "
                                               f"context {context!r})") from None
@@ -326,9 +327,10 @@ def deterministic_encrypt(cdk_id: bytes, key: bytes, context: str, plaintext: by
 
 def deterministic_decrypt(keys: KeyRing, data: bytes, context: str) -> bytes:
     check_value_header(data, SUITE_DETERMINISTIC, DET_MIN_LEN)
+    context_bytes = encode_context(context)      # before any key is looked up
     cdk_id = data[3:19]
     key = keys.get(cdk_id)
-    ad = data[:HEADER_LEN] + encode_context(context)
+    ad = data[:HEADER_LEN] + context_bytes
     try:
         return AESSIV(siv_key(key, cdk_id)).decrypt(data[HEADER_LEN:], [ad])
     except InvalidTag:

@@ -105,13 +105,15 @@ public final class PropertyCipher {
         Objects.requireNonNull(plaintext, "plaintext");
         Objects.requireNonNull(context, "context");
         byte[] out = new byte[OVERHEAD + plaintext.length];
+        // a context that is not valid UTF-8 is refused before a key is fetched (and counted as used)
+        byte[] contextBytes = contextBytes(context);
         // Keys belong to the source (cache) and may be destroyed by an eviction at any moment.
         // AesGcm fails with IllegalStateException if the key is destroyed before or while the
         // cipher takes its copy (checked again right after Cipher.init); nothing has been
         // encrypted then, so fetch the key again and retry with a fresh IV, a bounded number of times.
         for (int attempt = 1; ; attempt++) {
             DataKey key = keys.activeKey();
-            byte[] aad = aad(key.cdkId(), context);
+            byte[] aad = aad(key.cdkId(), context, contextBytes);
             PropertyFormat.writeHeader(out, key.cdkId());
             IvSource.next(out, IV_OFFSET); // a fresh random IV for every attempt
             try {
@@ -287,6 +289,25 @@ public final class PropertyCipher {
             return remember(slot, context, e.bytes, id);
         }
         return remember(slot, context, StrictUtf8.encode(context, "context"), id);
+    }
+
+    /** The context's strict UTF-8 bytes, from the table when it is there. */
+    private byte[] contextBytes(String context) {
+        EncodedContext e = contexts[context.hashCode() & (CONTEXT_SLOTS - 1)];
+        if (e != null && (e.text == context || e.text.equals(context))) {
+            return e.bytes;
+        }
+        return StrictUtf8.encode(context, "context");
+    }
+
+    /** As {@link #aad(CdkId, String)}, with the context's bytes already at hand. */
+    private byte[] aad(CdkId id, String context, byte[] contextBytes) {
+        int slot = context.hashCode() & (CONTEXT_SLOTS - 1);
+        EncodedContext e = contexts[slot];
+        if (e != null && (e.text == context || e.text.equals(context)) && (e.id == id || e.id.equals(id))) {
+            return e.aad;
+        }
+        return remember(slot, context, contextBytes, id);
     }
 
     private byte[] remember(int slot, String context, byte[] contextBytes, CdkId id) {

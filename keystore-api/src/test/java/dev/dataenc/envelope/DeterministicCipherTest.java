@@ -127,6 +127,12 @@ class DeterministicCipherTest {
         assertEquals(17, info.plaintextBytes());
         assertEquals(3, info.suiteId());
         assertEquals(CiphertextInfo.Kind.DETERMINISTIC, CiphertextInfo.ofBinary(bin, bin.length).kind());
+        // the empty plaintext (docs/FORMAT.md, computed by reference/dataenc_format.py)
+        String empty = "dataenc:d1:3gEDEj5FZ-ibEtOkVkJmFBdAAFYDpAxfdbHNaBCO8a6KZz8";
+        assertEquals(empty, doc.encryptString("", CONTEXT));
+        assertArrayEquals(HexFormat.of().parseHex("de0103123e4567e89b12d3a4564266141740005603a40c5f75b1cd68108ef1ae8a673f"),
+                doc.encrypt(new byte[0], CONTEXT));
+        assertEquals("", doc.decryptString(empty, CONTEXT));
     }
 
     @Test

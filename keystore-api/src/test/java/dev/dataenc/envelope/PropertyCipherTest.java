@@ -69,6 +69,33 @@ class PropertyCipherTest {
                 "a refused context is refused every time");
     }
 
+    /** A refused context is refused before a key is fetched: an encryption that never happens is not counted as one. */
+    @Test
+    void badContext_refusedBeforeTheActiveKeyIsFetched() {
+        java.util.concurrent.atomic.AtomicInteger fetched = new java.util.concurrent.atomic.AtomicInteger();
+        DataKeySource counting = new DataKeySource() {
+            @Override
+            public DataKey activeKey() {
+                fetched.incrementAndGet();
+                return f.cache.activeKey();
+            }
+
+            @Override
+            public DataKey key(CdkId id) {
+                fetched.incrementAndGet();
+                return f.cache.key(id);
+            }
+        };
+        PropertyCipher cipher = new PropertyCipher(counting);
+        byte[] good = cipher.encrypt(new byte[3], CONTEXT);
+        assertEquals(1, fetched.get());
+        for (String bad : List.of("\uD800", "Col\uDC00umn", "x\uD83D")) {
+            assertThrows(dev.dataenc.error.TextEncodingException.class, () -> cipher.encrypt(new byte[3], bad));
+            assertThrows(dev.dataenc.error.TextEncodingException.class, () -> cipher.decrypt(good, bad));
+        }
+        assertEquals(1, fetched.get(), "no key was fetched for a refused context");
+    }
+
     @Test
     void strings_emptyAsciiAndNonAscii_roundTrip() {
         for (String s : List.of("", "a", "john@example.com", "Grüße, Jürgen — 東京 🔐", "\u0000x")) {
