@@ -128,6 +128,8 @@ class AdminCommandsTest {
 
         assertEquals(1, r.code(), r.all());
         assertTrue(r.err().contains("is not initialised (the database does not exist); nothing was created"), r.err());
+        assertTrue(r.err().contains("start an application with this configuration"), r.err());
+        assertTrue(r.err().contains("or run `dataenc rotate-cdk` with it (which initialises it the same way"), r.err());
         assertFalse(Files.exists(dir.resolve("registry.mv.db")), "looking created no registry");
     }
 
