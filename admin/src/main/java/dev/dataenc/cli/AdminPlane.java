@@ -4,6 +4,7 @@ import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.cluster.RegistryPresence;
 import dev.dataenc.control.keyswitch.SwitchProgress;
+import dev.dataenc.registry.RegistryDatabase;
 
 /**
  * Opens the control plane the way every admin command does: as {@code dataenc-cli}, changing nothing on open. The web
@@ -38,6 +39,18 @@ public final class AdminPlane {
     static ControlPlane openToLook(DataEncConfig config, SwitchProgress progress) {
         RegistryPresence.requireInitialized(config.registry());
         return open(config, progress);
+    }
+
+    /**
+     * Opens only the registry database, to look, for a command that needs no keystore ({@code audit}): no keystore is
+     * opened, so one that cannot be opened is neither tried nor reported. A registry that does not exist or was never
+     * initialised is refused as by {@link #openToLook}.
+     *
+     * @throws dev.dataenc.control.cluster.RegistryNotInitializedException if so; nothing was created
+     */
+    static RegistryDatabase openRegistryToLook(DataEncConfig config) {
+        RegistryPresence.requireInitialized(config.registry());
+        return RegistryDatabase.open(config.registry().url(), config.registry().user(), config.registry().password());
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.audit.Actor;
 import dev.dataenc.audit.AuditEvent;
-import dev.dataenc.control.ControlPlane;
+import dev.dataenc.audit.AuditTrail;
+import dev.dataenc.audit.JdbcAuditTrail;
+import dev.dataenc.registry.RegistryDatabase;
 import dev.dataenc.report.AuditDocument;
 
 import java.io.PrintWriter;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dataenc audit}: the most recent audit events, oldest first, one per line, control characters
- * escaped; {@code --verify} checks the trail's hash chain instead (exit 1 naming the first broken entry).
+ * escaped; {@code --verify} checks the trail's hash chain instead (exit 1 naming the first broken entry). It reads the
+ * registry only: no keystore is opened.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Print the most recent audit events (who did what, when), oldest first.",
@@ -46,16 +50,17 @@ final class AuditCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
+        try (RegistryDatabase db = AdminPlane.openRegistryToLook(config.load())) {
+            AuditTrail trail = new JdbcAuditTrail(db, Actor.current(AdminPlane.TOOL));
             if (verify) {
-                out.println(plane.audit().verify().line());
+                out.println(trail.verify().line());
                 return 0;
             }
             if (json.enabled()) {
-                JsonOption.print(out, AuditDocument.of(limit, plane.audit().recent(limit)));
+                JsonOption.print(out, AuditDocument.of(limit, trail.recent(limit)));
                 return 0;
             }
-            for (AuditEvent e : plane.audit().recent(limit)) {
+            for (AuditEvent e : trail.recent(limit)) {
                 out.println(e.line());
             }
         }

@@ -17,12 +17,15 @@ import java.util.List;
  * @param cipherType         the cipher type now
  * @param targetCipherType   the target keystore's cipher type; a switch that changes it needs {@code --cipher-type}
  * @param checks             every guard's outcome
- * @param cdksToRewrap       CDKs that would get a wrapping under the target
+ * @param cdksToRewrap       CDKs that would get a wrapping under the target (once the switch is allowed)
  * @param cdksAlreadyWrapped CDKs that have one already
+ * @param plan               what the switch would do, as the text output's {@code plan:} line; {@code null} when
+ *                           {@code allowed} is false: nothing would run
  */
 public record SwitchPlanDocument(int schemaVersion, String command, boolean dryRun, String source, String target,
                                  boolean allowed, String cipherType, String targetCipherType, List<GuardInfo> checks,
-                                 List<String> cdksToRewrap, int cdksAlreadyWrapped) implements ReportDocument {
+                                 List<String> cdksToRewrap, int cdksAlreadyWrapped, String plan)
+        implements ReportDocument {
 
     public SwitchPlanDocument {
         checks = List.copyOf(checks);
@@ -33,6 +36,7 @@ public record SwitchPlanDocument(int schemaVersion, String command, boolean dryR
     public static SwitchPlanDocument of(SwitchPlan plan, CipherType current, CipherType target) {
         return new SwitchPlanDocument(SCHEMA_VERSION, "switch", true, plan.source(), plan.target(), plan.allowed(),
                 current.configValue(), target.configValue(), plan.checks().stream().map(GuardInfo::of).toList(),
-                plan.toRewrap().stream().map(Object::toString).toList(), plan.alreadyDone());
+                plan.toRewrap().stream().map(Object::toString).toList(), plan.alreadyDone(),
+                plan.planLine().orElse(null));
     }
 }

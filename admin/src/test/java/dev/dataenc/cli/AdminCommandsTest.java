@@ -128,6 +128,8 @@ class AdminCommandsTest {
 
         assertEquals(1, r.code(), r.all());
         assertTrue(r.err().contains("is not initialised (the database does not exist); nothing was created"), r.err());
+        assertTrue(r.err().contains("start an application with this configuration"), r.err());
+        assertTrue(r.err().contains("or run `dataenc rotate-cdk` with it (which initialises it the same way"), r.err());
         assertFalse(Files.exists(dir.resolve("registry.mv.db")), "looking created no registry");
     }
 
@@ -157,6 +159,8 @@ class AdminCommandsTest {
 
         assertEquals(1, r.code(), r.all());
         assertTrue(r.out().contains("would be REFUSED"), r.out());
+        assertTrue(r.out().contains("  plan: none: the switch is refused, so nothing would run"), r.out());
+        assertFalse(r.out().contains("generate a new ACTIVE CDK"), "no plan for a refused switch: " + r.out());
         assertTrue(r.err().startsWith("dataenc: switch to 'b' would be refused"), r.err());
         assertEquals(before, registrySnapshot(file));
     }

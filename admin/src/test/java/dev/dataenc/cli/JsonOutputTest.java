@@ -232,11 +232,14 @@ class JsonOutputTest {
         p.get("cdksToRewrap").forEach(n -> toRewrap.add(n.textValue()));
         assertEquals(cdks.stream().map(c -> c.id().toString()).sorted().toList(), toRewrap.stream().sorted().toList());
         assertEquals(0, p.get("cdksAlreadyWrapped").intValue());
+        assertTrue(p.get("plan").textValue().startsWith("generate a new ACTIVE CDK under 'b', re-wrap 2 CDKs"),
+                p.toString());
         assertEquals(2, notDry.code(), "--json needs --dry-run: " + notDry.all());
         assertEquals("", notDry.out());
         assertEquals(cdks.size(), cli.cdks().size(), "nothing switched");
         assertEquals(1, refused.code(), refused.all());
         assertFalse(json(refused).get("allowed").booleanValue());
+        assertTrue(json(refused).get("plan").isNull(), "a refused switch has no plan: " + refused.out());
         assertTrue(refused.err().startsWith("dataenc: switch to 'b' would be refused"), refused.err());
     }
 

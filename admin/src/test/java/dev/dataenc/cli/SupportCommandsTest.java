@@ -186,6 +186,10 @@ class SupportCommandsTest {
         assertFalse(cli.dataenc("inspect", "my secret value").all().contains("secret"), "input is never echoed");
         assertOneErrorLine(cli.dataenc("inspect", tamperedHeader), "unsupported dataenc property format version 0x05");
         assertOneErrorLine(cli.dataenc("inspect", "dataenc:v1:not base64!"), "dataenc text ciphertext is damaged");
+        int payload = text.length() - PropertyCipher.TEXT_PREFIX.length();
+        Run cut = cli.dataenc("inspect", text.substring(0, text.length() - (payload % 4 + 3) % 4)); // 4n+1 characters
+        assertOneErrorLine(cut, "dataenc text ciphertext is damaged");
+        assertTrue(cut.err().contains("the value was probably truncated"), "a cut value says it may be cut: " + cut.err());
         assertOneErrorLine(cli.dataenc("inspect", "@" + foreign), "not a dataenc ciphertext: first byte is 0x25");
         assertOneErrorLine(cli.dataenc("inspect", "@" + truncated), "dataenc BLOB of CDK " + active(cli)
                 + " is truncated");

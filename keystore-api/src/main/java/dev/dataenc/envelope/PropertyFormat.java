@@ -127,14 +127,14 @@ final class PropertyFormat {
             throw malformedBase64(prefix, "it contains '=' padding, which the text form does not use", null);
         }
         if (len % 4 == 1) {
-            throw malformedBase64(prefix, "its length " + len + " is not a possible base64 length", null);
+            throw malformedBase64(prefix, "its length " + len + " is not a possible base64 length" + CUT_OR_ALTERED, null);
         }
         if (len > 0) {
             int last = base64urlValue(text.charAt(text.length() - 1));
             int unusedBitsMask = len % 4 == 2 ? 0x0F : len % 4 == 3 ? 0x03 : 0;
             if (last >= 0 && (last & unusedBitsMask) != 0) {
-                throw malformedBase64(prefix, "it is not canonical (the unused bits of the last character are not zero)",
-                        null);
+                throw malformedBase64(prefix, "it is not canonical (the unused bits of the last character are not zero)"
+                        + CUT_OR_ALTERED, null);
             }
         }
         try {
@@ -143,6 +143,10 @@ final class PropertyFormat {
             throw malformedBase64(prefix, e.getMessage(), e);
         }
     }
+
+    /** The likely cause of a base64 text with an impossible length or a non-canonical last character. */
+    private static final String CUT_OR_ALTERED = ": the value was probably truncated (e.g. cut to fit a column too short"
+            + " for it, see docs/COLUMN-SIZING.md) or altered after it was written";
 
     private static MalformedCiphertextException malformedBase64(String prefix, String why, Exception cause) {
         return new MalformedCiphertextException("dataenc text ciphertext is damaged: after '" + prefix

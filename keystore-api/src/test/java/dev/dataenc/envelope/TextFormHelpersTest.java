@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dataenc.error.MalformedCiphertextException;
 import dev.dataenc.testing.FixedDataKeySource;
@@ -51,5 +52,24 @@ class TextFormHelpersTest {
                 () -> DeterministicCipher.encodeText(PropertyCipher.decodeText(randomText)));
         assertThrows(MalformedCiphertextException.class,
                 () -> DeterministicCipher.cdkIdOf(PropertyCipher.decodeText(randomText)));
+    }
+
+    @Test
+    void truncatedText_impossibleLengthOrNonCanonicalEnd_saysItMayBeTruncatedOrAltered() {
+        String text = random.encryptString("ada@example.com", CONTEXT);
+        int payload = text.length() - "dataenc:v1:".length();
+        // cut so that the base64 part has 4n+1 characters (impossible) and 4n+2 ending in 'B' (unused bits set)
+        String impossible = text.substring(0, text.length() - ((payload % 4 + 3) % 4));
+        String nonCanonical = "dataenc:v1:" + text.substring("dataenc:v1:".length(), text.length() - payload % 4 - 4) + "AB";
+
+        MalformedCiphertextException length = assertThrows(MalformedCiphertextException.class,
+                () -> PropertyCipher.decodeText(impossible));
+        MalformedCiphertextException bits = assertThrows(MalformedCiphertextException.class,
+                () -> PropertyCipher.decodeText(nonCanonical));
+
+        assertTrue(length.getMessage().contains("is not a possible base64 length: the value was probably truncated"),
+                length.getMessage());
+        assertTrue(bits.getMessage().contains("are not zero): the value was probably truncated (e.g. cut to fit a column"
+                + " too short for it, see docs/COLUMN-SIZING.md) or altered"), bits.getMessage());
     }
 }

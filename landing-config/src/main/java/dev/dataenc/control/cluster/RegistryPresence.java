@@ -68,8 +68,9 @@ public final class RegistryPresence {
 
     private static RegistryNotInitializedException notInitialized(String shown, String why) {
         return new RegistryNotInitializedException("the CDK registry at " + shown + " is not initialised (" + why
-                + "); nothing was created. Looking needs a registry an application has started on: start an application"
-                + " with this configuration (its first start records the active keystore and generates the first CDK),"
-                + " or check dataenc.registry.url");
+                + "); nothing was created. Looking needs an initialised registry: start an application with this"
+                + " configuration (its first start records the active keystore and generates the first CDK), or run"
+                + " `dataenc rotate-cdk` with it (which initialises it the same way, from this file), or check"
+                + " dataenc.registry.url");
     }
 }

@@ -85,7 +85,7 @@ public final class RotationPolicyStore {
                 s.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
                 if (s.executeUpdate() != 1) {
                     throw new RegistryNotInitializedException("the CDK registry at " + db.displayUrl() + " has no recorded"
-                            + " data-encryption state yet; start an application on it first");
+                            + " data-encryption state yet; start an application on it (or run `dataenc rotate-cdk`) first");
                 }
             }
             audit(c, actor, "rotation policy " + before.map(RotationPolicyStore::describe).orElse("(none recorded)")

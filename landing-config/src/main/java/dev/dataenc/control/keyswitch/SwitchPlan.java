@@ -6,6 +6,7 @@ import dev.dataenc.cdk.CdkId;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a keystore switch would do: each guard's outcome and the CDKs that would get a new
@@ -34,16 +35,28 @@ public record SwitchPlan(String source, String target, List<GuardResult> checks,
         return checks.stream().filter(r -> !r.passed()).toList();
     }
 
-    /** Multi-line description for the CLI. */
+    /**
+     * What the switch would do, on one line ({@code generate a new ACTIVE CDK under ...}), or empty when a guard
+     * refuses it: then nothing would run.
+     */
+    public Optional<String> planLine() {
+        if (!allowed()) {
+            return Optional.empty();
+        }
+        return Optional.of("generate a new ACTIVE CDK under '" + target + "', re-wrap " + toRewrap.size() + " CDK"
+                + (toRewrap.size() == 1 ? "" : "s") + " under it (" + alreadyDone + " already wrapped there),"
+                + " keep every existing wrapping, re-encrypt no data");
+    }
+
+    /** Multi-line description for the CLI: the guards, then the plan, or that none would run when refused. */
     public List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add("switch '" + source + "' -> '" + target + "'" + (allowed() ? "" : " would be REFUSED"));
         for (GuardResult r : checks) {
             lines.add("  " + r.line());
         }
-        lines.add("  plan: generate a new ACTIVE CDK under '" + target + "', re-wrap " + toRewrap.size() + " CDK"
-                + (toRewrap.size() == 1 ? "" : "s") + " under it (" + alreadyDone + " already wrapped there),"
-                + " keep every existing wrapping, re-encrypt no data");
+        lines.add("  plan: " + planLine().orElse("none: the switch is refused, so nothing would run (fix what is"
+                + " REFUSED above and run the dry run again)"));
         return lines;
     }
 }
