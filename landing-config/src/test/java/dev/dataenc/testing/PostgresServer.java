@@ -68,6 +68,11 @@ public final class PostgresServer {
         return user;
     }
 
+    /** The JDBC URL of the server's {@code postgres} database (for administration: ALTER DATABASE, pg_terminate_backend). */
+    public String adminUrl() {
+        return baseUrl + "postgres";
+    }
+
     private static PostgresServer start() throws Exception {
         String external = System.getenv("DATAENC_TEST_PG_URL");
         if (external != null && !external.isBlank()) {
