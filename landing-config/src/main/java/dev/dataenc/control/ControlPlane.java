@@ -62,6 +62,7 @@ import dev.dataenc.keystore.Keystore;
 import dev.dataenc.keystore.Wrapping;
 import dev.dataenc.registry.JdbcCdkRegistry;
 import dev.dataenc.registry.RegistryDatabase;
+import dev.dataenc.registry.RegistryException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -272,6 +273,9 @@ public final class ControlPlane implements AutoCloseable {
             RegistryPresence.requireInitialized(config.registry());
         } catch (RegistryNotInitializedException e) {
             throw failure;
+        } catch (RegistryException e) {
+            // cannot tell (no driver, database unreachable): opening the registry reports that, as before
+            LOG.debug("registry presence unknown: {}", e.getMessage());
         }
     }
 
