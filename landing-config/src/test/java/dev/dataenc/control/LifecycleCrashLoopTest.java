@@ -59,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LifecycleCrashLoopTest {
 
-    private static final int KILLS = 3;
+    private static final int KILLS = Integer.getInteger("dataenc.crashloop.kills", 3);
     private static final String CONTEXT = "Customer.email";
 
     @TempDir
@@ -83,6 +83,7 @@ class LifecycleCrashLoopTest {
         random = new Random(seed);
         System.out.println("LifecycleCrashLoopTest seed " + seed + " (replay with -Ddataenc.crashloop.seed=" + seed + ")");
         PostgresServer pg = PostgresServer.available().orElse(null);
+        System.out.println("LifecycleCrashLoopTest registry: " + (pg == null ? "H2" : "PostgreSQL"));
         if (pg == null) {
             registry = new RegistrySettings(RegistryDatabase.h2Url(dir), "sa", "");
             hostUrl = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("host") + ";WRITE_DELAY=0";

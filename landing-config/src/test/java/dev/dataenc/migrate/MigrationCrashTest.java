@@ -40,7 +40,8 @@ class MigrationCrashTest {
 
     @Test
     void killedAtRandomPointsManyTimes_finalRunCompletesAndEveryValueDecryptsToItsOriginal() throws Exception {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("dataenc.crashloop.seed", System.nanoTime());
+        System.out.println("MigrationCrashTest seed " + seed);
         Random random = new Random(seed);
         Databases dbs = MigrationFixture.h2(dir);
         MigrationFixture.createCustomer(dbs);
@@ -58,7 +59,7 @@ class MigrationCrashTest {
         }
         List<String> kills = new ArrayList<>();
         kills.add("job-planned:1");
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < Integer.getInteger("dataenc.crashloop.kills", 8); i++) {
             kills.add(switch (i % 3) {
                 case 0 -> "record:" + (1 + random.nextInt(300));
                 case 1 -> "chunk-written:" + (1 + random.nextInt(12));

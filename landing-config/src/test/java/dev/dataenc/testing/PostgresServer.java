@@ -41,6 +41,11 @@ public final class PostgresServer {
     /** The shared server, started on first use; empty (with {@link #unavailableReason()}) if it cannot be. */
     public static synchronized Optional<PostgresServer> available() {
         if (instance == null && unavailableReason == null) {
+            if (Boolean.getBoolean("dataenc.test.forceH2")) {
+                unavailableReason = "forced off by -Ddataenc.test.forceH2=true";
+                System.out.println("PostgresServer: " + unavailableReason + " (tests fall back to H2)");
+                return Optional.empty();
+            }
             try {
                 instance = start();
             } catch (Exception e) {
