@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** Chain scenarios shared by the H2 and PostgreSQL tests: two pools on one registry stand for two processes. */
@@ -33,17 +35,22 @@ final class AuditChainFixture {
         JdbcAuditTrail a = new JdbcAuditTrail(one, "node-a");
         JdbcAuditTrail b = new JdbcAuditTrail(two, "node-b");
         List<CompletableFuture<Void>> runs = new ArrayList<>();
-        for (JdbcAuditTrail t : List.of(a, b)) {
-            for (int thread = 0; thread < 2; thread++) {
-                runs.add(CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < 25; i++) {
-                        t.record(AuditAction.VERIFIED, null, "ks", "entry " + i);
-                    }
-                }));
+        ExecutorService threads = Executors.newFixedThreadPool(4); // its own threads: really concurrent on any JDK
+        try {
+            for (JdbcAuditTrail t : List.of(a, b)) {
+                for (int thread = 0; thread < 2; thread++) {
+                    runs.add(CompletableFuture.runAsync(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            t.record(AuditAction.VERIFIED, null, "ks", "entry " + i);
+                        }
+                    }, threads));
+                }
             }
-        }
-        for (CompletableFuture<Void> r : runs) {
-            r.get(60, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> r : runs) {
+                r.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
         }
         AuditChainReport report = a.verify();
         assertEquals(100, report.chained());
@@ -65,9 +72,24 @@ final class AuditChainFixture {
         JdbcAuditTrail b = new JdbcAuditTrail(two, "node-b");
         b.record(AuditAction.VERIFIED, null, null, "before");
 
-        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> a.record(AuditAction.CDK_ROTATED, null, "ks", "a"));
+        // two threads of its own: on JDK 25 CompletableFuture's default is the common pool even with one worker (2 cores),
+        // where B would wait behind the paused A and never reach the database
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            appendWaitsForTheHead(a, b, aHoldsHead, releaseA, one, blockedSessionsSql, threads);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void appendWaitsForTheHead(JdbcAuditTrail a, JdbcAuditTrail b, CountDownLatch aHoldsHead,
+                                              CountDownLatch releaseA, RegistryDatabase one, String blockedSessionsSql,
+                                              ExecutorService threads) throws Exception {
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> a.record(AuditAction.CDK_ROTATED, null, "ks", "a"),
+                threads);
         assertTrue(aHoldsHead.await(30, TimeUnit.SECONDS));
-        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> b.record(AuditAction.CDK_RETIRED, null, "ks", "b"));
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> b.record(AuditAction.CDK_RETIRED, null, "ks", "b"),
+                threads);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (blocked(one, blockedSessionsSql) == 0) {
             assertTrue(System.nanoTime() < deadline, "B never waited for the chain head");
