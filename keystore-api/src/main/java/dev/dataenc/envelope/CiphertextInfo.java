@@ -84,6 +84,13 @@ public record CiphertextInfo(Kind kind, Encoding encoding, int formatVersion, in
         byte[] binary = stripped.startsWith(DeterministicFormat.TEXT_PREFIX)
                 ? DeterministicFormat.decodeText(stripped) : PropertyFormat.decodeText(stripped);
         CiphertextInfo info = ofBinary(binary, binary.length);
+        if (info.kind == Kind.BLOB) {
+            // BLOBs are binary only; a BLOB under a text prefix would send callers (dataenc decrypt) down the BLOB path
+            // without a stream to read it from
+            throw new MalformedCiphertextException("dataenc text ciphertext holds a BLOB (suite " + info.suiteId
+                    + "), which has no text form; give the BLOB as a binary file, not as '" + PropertyFormat.TEXT_PREFIX
+                    + "' or '" + DeterministicFormat.TEXT_PREFIX + "' text");
+        }
         if ((info.kind == Kind.DETERMINISTIC) != stripped.startsWith(DeterministicFormat.TEXT_PREFIX)) {
             throw new MalformedCiphertextException("dataenc text ciphertext does not match its prefix: it holds a "
                     + (info.kind == Kind.DETERMINISTIC ? "deterministic" : "randomised " + info.kind.name().toLowerCase())
