@@ -298,6 +298,21 @@ class SupportCommandsTest {
         assertTrue(decryptAudits(cli).isEmpty());
     }
 
+    /** A BLOB wrapped in a text prefix (found by fuzzing): before, {@code decrypt} took the BLOB path and threw a NullPointerException. */
+    @Test
+    void decrypt_blobUnderATextPrefix_isMalformed_oneLine() throws IOException {
+        CliFixture cli = cli();
+        byte[] blob = java.util.HexFormat.of().parseHex("de0102" + "00".repeat(16) + "00001000" + "00".repeat(39) + "00".repeat(16));
+        String text = "dataenc:v1:" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(blob);
+
+        Run dec = cli.dataenc("decrypt", "--context", CONTEXT, "--print-plaintext", text);
+
+        assertEquals(1, dec.code(), dec.all());
+        assertEquals("", dec.out());
+        assertTrue(dec.err().startsWith("dataenc: ") && dec.err().contains("has no text form"), dec.err());
+        assertEquals(1, dec.err().strip().lines().count(), dec.err());
+    }
+
     @Test
     void encryptAndDecrypt_withoutContext_areBadUsage_exitTwo() throws IOException {
         CliFixture cli = cli();
