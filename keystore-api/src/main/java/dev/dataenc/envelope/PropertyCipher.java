@@ -165,7 +165,7 @@ public final class PropertyCipher {
         CdkId id = PropertyFormat.readHeader(ciphertext);
         // the header was checked byte for byte (magic, version, suite) and the id read from it, so the
         // canonical header of id is exactly ciphertext[0, HEADER_LENGTH)
-        byte[] aad = aad(id, context);
+        byte[] aad = aad(id, context, null);
         byte[] out = new byte[ciphertext.length - OVERHEAD];
         for (int attempt = 1; ; attempt++) {
             DataKey key = keys.key(id);
@@ -278,8 +278,10 @@ public final class PropertyCipher {
      * The AAD of a property ciphertext under CDK {@code id} and {@code context}: the 19-byte header followed
      * by the context's strict UTF-8 bytes, in one array (one {@code updateAAD} call), from the table when this
      * context was used with this CDK recently. Never modified by the caller.
+     *
+     * @param contextBytes the context's bytes if the caller has them already ({@link #contextBytes}), else null
      */
-    private byte[] aad(CdkId id, String context) {
+    private byte[] aad(CdkId id, String context, byte[] contextBytes) {
         int slot = context.hashCode() & (CONTEXT_SLOTS - 1);
         EncodedContext e = contexts[slot];
         if (e != null && (e.text == context || e.text.equals(context))) {
@@ -288,7 +290,7 @@ public final class PropertyCipher {
             }
             return remember(slot, context, e.bytes, id);
         }
-        return remember(slot, context, StrictUtf8.encode(context, "context"), id);
+        return remember(slot, context, contextBytes != null ? contextBytes : StrictUtf8.encode(context, "context"), id);
     }
 
     /** The context's strict UTF-8 bytes, from the table when it is there. */
@@ -298,16 +300,6 @@ public final class PropertyCipher {
             return e.bytes;
         }
         return StrictUtf8.encode(context, "context");
-    }
-
-    /** As {@link #aad(CdkId, String)}, with the context's bytes already at hand. */
-    private byte[] aad(CdkId id, String context, byte[] contextBytes) {
-        int slot = context.hashCode() & (CONTEXT_SLOTS - 1);
-        EncodedContext e = contexts[slot];
-        if (e != null && (e.text == context || e.text.equals(context)) && (e.id == id || e.id.equals(id))) {
-            return e.aad;
-        }
-        return remember(slot, context, contextBytes, id);
     }
 
     private byte[] remember(int slot, String context, byte[] contextBytes, CdkId id) {
