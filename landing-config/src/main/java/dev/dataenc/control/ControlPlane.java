@@ -79,6 +79,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -297,6 +298,41 @@ public final class ControlPlane implements AutoCloseable {
             throw e;
         }
         return open(config, db, keystores, options);
+    }
+
+    /**
+     * As {@link #open(DataEncConfig, Options)} with the registry in the application's own database: its tables are
+     * migrated into {@code registry} ({@link RegistryDatabase#over}), which stays open when the plane closes. The
+     * keystores are opened first: when the active one cannot be opened and the registry was never initialised there,
+     * the keystore's failure is thrown before the schema is created, so a start that cannot use the file's choices
+     * leaves the application's database as it was.
+     *
+     * @param name how to name the data source in messages (e.g. "application DataSource")
+     * @throws DataEncException if the active keystore cannot be opened or the registry refuses the configuration
+     */
+    public static ControlPlane open(DataEncConfig config, DataSource registry, String name, Options options) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(registry, "registry");
+        KeystoreSet keystores = KeystoreSet.open(config.keystores());
+        RegistryDatabase db;
+        try {
+            keystores.failure(config.activeKeystore()).ifPresent(failure -> refuseToCreate(registry, name, failure));
+            db = RegistryDatabase.over(registry, name);
+        } catch (RuntimeException e) {
+            keystores.close();
+            throw e;
+        }
+        return open(config, db, keystores, options);
+    }
+
+    private static void refuseToCreate(DataSource registry, String name, DataEncException failure) {
+        try {
+            RegistryPresence.requireInitialized(registry, name);
+        } catch (RegistryNotInitializedException e) {
+            throw failure;
+        } catch (RegistryException e) {
+            LOG.debug("registry presence unknown: {}", e.getMessage()); // opening it reports that
+        }
     }
 
     private static ControlPlane open(DataEncConfig config, RegistryDatabase db, KeystoreSet keystores, Options options) {

@@ -49,8 +49,7 @@ public final class DataEncService implements AutoCloseable {
      */
     public static DataEncService start(DataEncConfig config, javax.sql.DataSource registry) {
         Objects.requireNonNull(config, "config");
-        ControlPlane plane = ControlPlane.open(config,
-                dev.dataenc.registry.RegistryDatabase.over(registry, "application DataSource"), ControlPlane.Options.app());
+        ControlPlane plane = ControlPlane.open(config, registry, "application DataSource", ControlPlane.Options.app());
         return new DataEncService(plane, null);
     }
 

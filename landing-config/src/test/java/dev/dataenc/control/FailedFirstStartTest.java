@@ -13,15 +13,23 @@ import dev.dataenc.control.cluster.RegistryNotInitializedException;
 import dev.dataenc.control.cluster.RegistryPresence;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.error.KeystoreUnavailableException;
+import dev.dataenc.inject.DataEncService;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.registry.RegistryDatabase;
 import dev.dataenc.testing.KeystoreFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +58,46 @@ class FailedFirstStartTest {
         assertTrue(e.getMessage().contains("keystore 'primary'"), e.getMessage());
 
         assertFalse(Files.exists(dir.resolve("var")), "a failed first start created " + base);
+    }
+
+    @Test
+    void applicationDataSource_activeKeystoreMissing_noSchemaCreated_nextGoodStartCreatesIt() throws Exception {
+        JdbcDataSource app = new JdbcDataSource();
+        app.setURL("jdbc:h2:" + dir.resolve("app").toAbsolutePath() + ";TRACE_LEVEL_FILE=0");
+        app.setUser("sa");
+        try (Connection c = app.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customer (id INT PRIMARY KEY, name VARCHAR(200))");
+        }
+        RegistrySettings unused = new RegistrySettings(RegistryDatabase.h2Url(dir.resolve("unused")), "sa", "");
+        DataEncConfig broken = ControlFixture.config(unused, "primary", missing(dir, "primary"));
+
+        DataEncException e = assertThrows(KeystoreUnavailableException.class,
+                () -> DataEncService.start(broken, app).close());
+        assertTrue(e.getMessage().contains("keystore 'primary'"), e.getMessage());
+        assertEquals(List.of("CUSTOMER"), tables(app), "a failed first start changed the application's database");
+        assertThrows(RegistryNotInitializedException.class,
+                () -> RegistryPresence.requireInitialized(app, "application DataSource"));
+
+        DataEncConfig good = ControlFixture.config(unused, "primary",
+                KeystoreFiles.provide(missing(dir, "primary")));
+        try (DataEncService service = DataEncService.start(good, app)) {
+            assertEquals("primary", service.controlPlane().jobs().state().orElseThrow().activeKeystore());
+        }
+        assertTrue(tables(app).contains("DATAENC_CONTROL"), tables(app).toString());
+        RegistryPresence.requireInitialized(app, "application DataSource");
+        assertFalse(Files.exists(dir.resolve("unused")), "config.registry() is not used with an application DataSource");
+    }
+
+    private static List<String> tables(DataSource ds) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables"
+                     + " WHERE table_schema = 'PUBLIC' ORDER BY table_name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1).toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        return names;
     }
 
     @Test

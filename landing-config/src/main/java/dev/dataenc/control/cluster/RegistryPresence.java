@@ -1,6 +1,7 @@
 package dev.dataenc.control.cluster;
 
 import dev.dataenc.config.RegistrySettings;
+import dev.dataenc.error.DataEncException;
 import dev.dataenc.registry.RegistryException;
 
 import java.sql.Connection;
@@ -10,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Properties;
+import javax.sql.DataSource;
 
 /**
  * Checks, without creating or changing anything, that a registry exists and has been initialised (an
@@ -38,22 +40,48 @@ public final class RegistryPresence {
         if (registry.password() != null) {
             p.setProperty("password", registry.password());
         }
-        try (Connection c = DriverManager.getConnection(ifExists(registry.url()), p);
-             PreparedStatement s = c.prepareStatement("SELECT active_keystore FROM dataenc_control WHERE id = 1");
+        try (Connection c = DriverManager.getConnection(ifExists(registry.url()), p)) {
+            check(c, shown);
+        } catch (SQLException e) {
+            throw translate(e, shown);
+        }
+    }
+
+    /**
+     * As {@link #requireInitialized(RegistrySettings)} for a registry in an application's own database: reads only,
+     * so a database without the registry's tables is left without them.
+     *
+     * @param dataSource the application's data source
+     * @param name       how to name it in messages (e.g. "application DataSource")
+     * @throws RegistryNotInitializedException if there are no registry tables or no recorded state
+     * @throws RegistryException               if the database cannot be reached for another reason
+     */
+    public static void requireInitialized(DataSource dataSource, String name) {
+        try (Connection c = dataSource.getConnection()) {
+            check(c, name);
+        } catch (SQLException e) {
+            throw translate(e, name);
+        }
+    }
+
+    private static void check(Connection c, String shown) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT active_keystore FROM dataenc_control WHERE id = 1");
              ResultSet rs = s.executeQuery()) {
             if (!rs.next()) {
                 throw notInitialized(shown, "it has the registry tables but no recorded data-encryption state");
             }
-        } catch (SQLException e) {
-            if (e.getErrorCode() == H2_DATABASE_NOT_FOUND) {
-                throw notInitialized(shown, "the database does not exist");
-            }
-            if (e.getSQLState() != null && e.getSQLState().startsWith("42")) {
-                throw notInitialized(shown, "the database has no registry tables");
-            }
-            throw new RegistryException("cannot read the CDK registry at " + shown + ": " + e.getMessage()
-                    + ". Check the registry JDBC URL, that the database is running, and its credentials.", e);
         }
+    }
+
+    private static DataEncException translate(SQLException e, String shown) {
+        if (e.getErrorCode() == H2_DATABASE_NOT_FOUND) {
+            return notInitialized(shown, "the database does not exist");
+        }
+        if (e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+            return notInitialized(shown, "the database has no registry tables");
+        }
+        return new RegistryException("cannot read the CDK registry at " + shown + ": " + e.getMessage()
+                + ". Check the registry JDBC URL, that the database is running, and its credentials.", e);
     }
 
     /** The URL that opens an embedded or server H2 database only if it exists; other URLs unchanged. */
