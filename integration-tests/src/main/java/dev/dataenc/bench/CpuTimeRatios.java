@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
  * CpuTimeRatios blob [rounds] [size]     # BLOBs of size bytes (default 64 MiB)
  * CpuTimeRatios keys [n] [rounds]        # 64-byte decryptions cycling through n CDKs
  * CpuTimeRatios cold enc|dec [size] [n]  # a new JVM's first n half seconds of BLOBs (JIT warm-up)</pre>
+ * {@code -Ddataenc.bench.only=decrypt:64:1} limits the first form to one operation, size and thread count.
  * Ratio = baseline CPU ns per op / dataenc CPU ns per op (above 1: dataenc is cheaper). The fourth
  * implementation, {@code jceformat}, is raw JCE doing the format's crypto work (its 33-byte AAD and output
  * layout), so "vs jcefmt" is what dataenc's own code costs apart from what the format asks of AES-GCM.
@@ -76,6 +77,9 @@ public final class CpuTimeRatios {
                         states.add(b);
                     }
                     for (String op : new String[] {"encrypt", "decrypt"}) {
+                        if (!selected(op, size, threads)) {
+                            continue;
+                        }
                         double[] nsPerOp = measure(pool, states, op, rounds, warmup, batchNanos);
                         System.out.printf("%-8s%7d%4d %12.0f %12.0f %12.0f %12.0f %7.2fx %7.2fx %9.2fx%n", op, size,
                                 threads, nsPerOp[0], nsPerOp[1], nsPerOp[2], nsPerOp[3], nsPerOp[1] / nsPerOp[0],
@@ -87,6 +91,25 @@ public final class CpuTimeRatios {
             pool.shutdownNow();
             service.stop();
         }
+    }
+
+    /**
+     * Whether {@code -Ddataenc.bench.only=op:size:threads} (each part a value or {@code *}; unset: everything) selects
+     * this combination, e.g. {@code decrypt:64:1} to spend a whole run on the one figure being worked on.
+     */
+    private static boolean selected(String op, int size, int threads) {
+        String only = System.getProperty("dataenc.bench.only");
+        if (only == null || only.isBlank()) {
+            return true;
+        }
+        String[] want = only.split(":", -1);
+        String[] have = {op, Integer.toString(size), Integer.toString(threads)};
+        for (int i = 0; i < Math.min(want.length, have.length); i++) {
+            if (!want[i].equals("*") && !want[i].equals(have[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
