@@ -50,7 +50,7 @@ public final class AdminPlane {
      */
     static RegistryDatabase openRegistryToLook(DataEncConfig config) {
         RegistryPresence.requireInitialized(config.registry());
-        return RegistryDatabase.open(config.registry().url(), config.registry().user(), config.registry().password());
+        return RegistryDatabase.open(config.registry());
     }
 
     /**

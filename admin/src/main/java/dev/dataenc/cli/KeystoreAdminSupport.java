@@ -42,7 +42,7 @@ final class KeystoreAdminSupport {
 
     /** The registry, opened for the audit trail before anything changes (so an unreachable one changes nothing). */
     static RegistryDatabase registry(DataEncConfig config) {
-        return RegistryDatabase.open(config.registry().url(), config.registry().user(), config.registry().password());
+        return RegistryDatabase.open(config.registry());
     }
 
     /**

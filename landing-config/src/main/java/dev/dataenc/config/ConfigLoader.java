@@ -76,6 +76,8 @@ public final class ConfigLoader {
     public static final String REGISTRY_PASSWORD = "dataenc.registry.password";
     /** Name of the environment variable holding the registry password. */
     public static final String REGISTRY_PASSWORD_ENV = "dataenc.registry.password-env";
+    /** How long a registry call waits for a database connection before it fails. */
+    public static final String REGISTRY_CONNECT_TIMEOUT = "dataenc.registry.connect-timeout";
     /** How long an unwrapped CDK stays cached. */
     public static final String CACHE_MAX_AGE = "dataenc.cache.max-age";
     /** How many unwrapped CDKs are cached at most. */
@@ -101,7 +103,7 @@ public final class ConfigLoader {
 
     /** Every fixed key, in documentation order (keystore keys are {@link #KEYSTORES_PREFIX}{@code <name>.<setting>}). */
     public static final List<String> KEYS = List.of(CIPHER_TYPE, KEYSTORE_ACTIVE, SWITCH_ON_FILE_CHANGE,
-            REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD, REGISTRY_PASSWORD_ENV,
+            REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD, REGISTRY_PASSWORD_ENV, REGISTRY_CONNECT_TIMEOUT,
             CACHE_MAX_AGE, CACHE_MAX_ENTRIES, CACHE_ACTIVE_REFRESH, CACHE_LEGACY_CDKS,
             ROTATION_MAX_AGE, ROTATION_MAX_MESSAGES, RELOAD_INTERVAL, SWITCH_LEASE,
             CLUSTER_STALE_HEARTBEATS, CLUSTER_NODE_EXPIRY);
@@ -530,7 +532,9 @@ public final class ConfigLoader {
                     }
                 }
             }
-            return new RegistrySettings(url, user, password);
+            Duration connectTimeout = duration(REGISTRY_CONNECT_TIMEOUT, RegistrySettings.DEFAULT_CONNECT_TIMEOUT,
+                    RegistrySettings.MIN_CONNECT_TIMEOUT, RegistrySettings.MAX_CONNECT_TIMEOUT);
+            return new RegistrySettings(url, user, password, connectTimeout);
         }
 
         private CacheLimits cache() {

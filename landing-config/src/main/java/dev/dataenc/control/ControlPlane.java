@@ -255,7 +255,7 @@ public final class ControlPlane implements AutoCloseable {
         RegistryDatabase db;
         try {
             keystores.failure(config.activeKeystore()).ifPresent(failure -> refuseToCreate(config, failure));
-            db = RegistryDatabase.open(config.registry().url(), config.registry().user(), config.registry().password());
+            db = RegistryDatabase.open(config.registry());
         } catch (RuntimeException e) {
             keystores.close();
             throw e;

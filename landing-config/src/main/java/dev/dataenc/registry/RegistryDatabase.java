@@ -111,6 +111,22 @@ public final class RegistryDatabase implements AutoCloseable {
      * @throws RegistryException naming the URL (without credentials) when it cannot be reached or migrated
      */
     public static RegistryDatabase open(String jdbcUrl, String user, String password) {
+        return open(new dev.dataenc.config.RegistrySettings(jdbcUrl, user, password));
+    }
+
+    /**
+     * Opens the database of {@code settings} and migrates the schema; a call waits at most
+     * {@link dev.dataenc.config.RegistrySettings#connectTimeout()} for a connection (so does opening, for the first).
+     *
+     * @throws UnsafeRegistryUrlException if the URL's scheme or an option is not allowed ({@link RegistryUrlPolicy})
+     * @throws RegistryFileException if an existing H2 registry file is empty, cut off or unreadable
+     * @throws RegistryDriverMissingException if no JDBC driver for the URL is on the class path (the application adds it)
+     * @throws RegistryException naming the URL (without credentials) when it cannot be reached or migrated
+     */
+    public static RegistryDatabase open(dev.dataenc.config.RegistrySettings settings) {
+        String jdbcUrl = settings.url();
+        String user = settings.user();
+        String password = settings.password();
         RegistryUrlPolicy.check(jdbcUrl);
         String shown = jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1****");
         RegistryDriver.require(jdbcUrl, shown);
@@ -131,8 +147,8 @@ public final class RegistryDatabase implements AutoCloseable {
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(0);
         config.setPoolName("dataenc-registry");
-        config.setInitializationFailTimeout(3_000);
-        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
+        config.setConnectionTimeout(settings.connectTimeout().toMillis());
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(config);

@@ -90,6 +90,7 @@ class ConfigLoaderTest {
                 "dataenc.registry.url = jdbc:postgresql://db.example.com:5432/dataenc?ssl=true&sslmode=verify-full",
                 "dataenc.registry.user = dataenc",
                 "dataenc.registry.password-env = REG_PW",
+                "dataenc.registry.connect-timeout = 1500ms",
                 "dataenc.cache.max-age = PT2M",
                 "dataenc.cache.max-entries = 500",
                 "dataenc.cache.active-refresh = 3s",
@@ -118,6 +119,7 @@ class ConfigLoaderTest {
                 () -> assertEquals("jdbc:postgresql://db.example.com:5432/dataenc?ssl=true&sslmode=verify-full", c.registry().url()),
                 () -> assertEquals("dataenc", c.registry().user()),
                 () -> assertEquals("registry-secret-1", c.registry().password()),
+                () -> assertEquals(Duration.ofMillis(1500), c.registry().connectTimeout()),
                 () -> assertEquals(new CacheLimits(Duration.ofMinutes(2), 500, Duration.ofSeconds(3)), c.cache()),
                 () -> assertEquals(new RotationPolicy(Duration.ofDays(30), 1_000_000), c.rotation()),
                 () -> assertEquals(Duration.ofSeconds(2), c.reloadInterval()),
@@ -134,6 +136,7 @@ class ConfigLoaderTest {
                 () -> assertEquals(ConfigLoader.defaultRegistryUrl(dir), c.registry().url()),
                 () -> assertNull(c.registry().user()),
                 () -> assertNull(c.registry().password()),
+                () -> assertEquals(Duration.ofSeconds(5), c.registry().connectTimeout()),
                 () -> assertEquals(CacheLimits.defaults(), c.cache()),
                 () -> assertEquals(RotationPolicy.defaults(), c.rotation()),
                 () -> assertEquals(Duration.ofSeconds(10), c.reloadInterval()),
@@ -272,6 +275,16 @@ class ConfigLoaderTest {
         DataEncConfigException e = rejected(minimalPlus("dataenc.cache.max-age = 5 minutes"));
 
         assertProblem(e, ConfigLoader.CACHE_MAX_AGE, "'5 minutes' is not a duration", "300s", "PT5M");
+    }
+
+    @Test
+    void registryConnectTimeout_outOfRangeOrNotADuration_isRejected() throws IOException {
+        assertProblem(rejected(minimalPlus("dataenc.registry.connect-timeout = 100ms")),
+                ConfigLoader.REGISTRY_CONNECT_TIMEOUT, "100ms", "out of range", "250ms", "10m");
+        assertProblem(rejected(minimalPlus("dataenc.registry.connect-timeout = 1h")),
+                ConfigLoader.REGISTRY_CONNECT_TIMEOUT, "out of range");
+        assertProblem(rejected(minimalPlus("dataenc.registry.connect-timeout = fast")),
+                ConfigLoader.REGISTRY_CONNECT_TIMEOUT, "'fast' is not a duration", "default 5s");
     }
 
     @Test

@@ -44,7 +44,7 @@ class RegistryOutageTest {
         assumeTrue(pg != null, () -> "PostgreSQL not available: " + PostgresServer.unavailableReason());
         String url = pg.newDatabase();
         String database = url.substring(url.lastIndexOf('/') + 1);
-        RegistrySettings registry = new RegistrySettings(url, pg.user(), "");
+        RegistrySettings registry = new RegistrySettings(url, pg.user(), "", Duration.ofSeconds(1));
         KeystoreSettings a = ControlFixture.local(dir, "a");
         DataEncConfig config = ControlFixture.config(registry, "a", a);
         ControlPlane.Options options = ControlFixture.options().withUsageFlush(Duration.ofMillis(200));
@@ -75,6 +75,8 @@ class RegistryOutageTest {
                 // the old CDK was never loaded by this node: its key needs the registry
                 DataEncException e = assertThrows(DataEncException.class, () -> cipher.decryptString(underOld, CONTEXT));
                 assertOneActionableLine(e, url);
+                assertTrue(e.getMessage().matches(".*timed out after 1\\d{3}ms.*"),
+                        "waited dataenc.registry.connect-timeout (1s), not the 5s default: " + e.getMessage());
                 DataEncException r = assertThrows(DataEncException.class, () -> plane.rotateCdk("during outage"));
                 assertOneActionableLine(r, url);
 

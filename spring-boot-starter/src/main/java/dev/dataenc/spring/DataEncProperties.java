@@ -131,6 +131,19 @@ public class DataEncProperties {
         private String password;
         /** Name of the environment variable holding the registry password. */
         private String passwordEnv;
+        /**
+         * How long a registry call waits for a database connection before it fails (e.g. 5s, the default; 250ms to
+         * 10m). Not used with use-application-datasource, where the application's pool decides.
+         */
+        private String connectTimeout;
+
+        public String getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(String connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
 
         public boolean isUseApplicationDatasource() {
             return useApplicationDatasource;

@@ -24,6 +24,7 @@ final class DataEncSettingsMapper {
             put(m, ConfigLoader.REGISTRY_USER, p.getRegistry().getUser());
             put(m, ConfigLoader.REGISTRY_PASSWORD, p.getRegistry().getPassword());
             put(m, ConfigLoader.REGISTRY_PASSWORD_ENV, p.getRegistry().getPasswordEnv());
+            put(m, ConfigLoader.REGISTRY_CONNECT_TIMEOUT, p.getRegistry().getConnectTimeout());
         }
         put(m, ConfigLoader.CACHE_MAX_AGE, p.getCache().getMaxAge());
         put(m, ConfigLoader.CACHE_MAX_ENTRIES, p.getCache().getMaxEntries());

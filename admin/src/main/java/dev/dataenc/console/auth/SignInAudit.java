@@ -37,7 +37,7 @@ public final class SignInAudit {
 
     private void record(String actor, AuditAction action, String detail) {
         RegistrySettings r = registry.get();
-        try (RegistryDatabase db = RegistryDatabase.open(r.url(), r.user(), r.password())) {
+        try (RegistryDatabase db = RegistryDatabase.open(r)) {
             new JdbcAuditTrail(db, actor).record(action, null, null, detail);
         } catch (RuntimeException e) {
             LOG.warn("cannot record {} for {} in the audit trail: {}", action, actor, e.getMessage());

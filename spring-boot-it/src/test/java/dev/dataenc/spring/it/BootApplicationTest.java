@@ -175,6 +175,17 @@ class BootApplicationTest {
         assertTrue(config.problems().get(0).message().contains("'platfrom'"), config.getMessage());
     }
 
+    @Test
+    void registryConnectTimeout_isPassedToDataenc_andValidatedThere() {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> SpringApplication.run(CustomerApp.class,
+                args("app5", "--dataenc.registry.use-application-datasource=false",
+                        "--dataenc.registry.connect-timeout=100ms")));
+
+        DataEncConfigException config = cause(e, DataEncConfigException.class);
+        assertEquals("dataenc.registry.connect-timeout", config.problems().get(0).key());
+        assertTrue(config.problems().get(0).message().contains("out of range"), config.getMessage());
+    }
+
     private static int tables(JdbcTemplate jdbc, String name) {
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_NAME) = ?",
                 Integer.class, name);
