@@ -2,12 +2,15 @@ package dev.dataenc.migrate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.keyswitch.CrashPoint;
+import dev.dataenc.error.DataEncException;
 import dev.dataenc.migrate.BlobFixture.Original;
 import dev.dataenc.migrate.MigrationFixture.Databases;
 import dev.dataenc.testing.CrashingChild;
@@ -73,6 +76,69 @@ class BlobDirMigrationTest {
             assertEquals(List.of(), strays(root));
             assertTrue(r.references().orElseThrow().references().keySet().stream().allMatch(target::equals));
         }
+    }
+
+    /** A real full file system under the BLOB directory: a 4 MiB tmpfs (needs root; skipped where it cannot be mounted). */
+    @Test
+    void fileSystemFull_typedOneLineError_everyFileUnchanged_noStrays_resumesOnceSpaceIsFreed() throws Exception {
+        Path mnt = Files.createDirectory(dir.resolve("tiny"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", mnt.toString()) == 0,
+                "cannot mount a tmpfs here (needs root)");
+        try {
+            Databases dbs = MigrationFixture.h2(dir); // the registry is elsewhere: only the BLOBs' disk is full
+            Path root = Files.createDirectories(mnt.resolve("blobs"));
+            try (ControlPlane plane = MigrationFixture.open(dir, dbs, "test")) {
+                Map<String, Original> originals = BlobDirFixture.fill(plane, root, 3, 5);
+                Map<String, byte[]> before = new java.util.HashMap<>();
+                for (String k : originals.keySet()) {
+                    before.put(k, Files.readAllBytes(root.resolve(k)));
+                }
+                Path filler = mnt.resolve("filler");
+                try (var out = Files.newOutputStream(filler)) {
+                    byte[] block = new byte[4096];
+                    while (true) {
+                        out.write(block);
+                        out.flush();
+                    }
+                } catch (IOException full) {
+                    // the file system is full now
+                }
+                CdkId target = plane.registry().findActive().orElseThrow().id();
+                BlobStoreRecordSource source = new BlobStoreRecordSource(new FileSystemBlobStore(root), BlobFixture.CONTEXT);
+
+                RuntimeException e = assertThrows(RuntimeException.class,
+                        () -> new Migration(plane).run(BlobMigrationTest.request(source)));
+
+                assertTrue(e instanceof DataEncException, "typed: " + e);
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+                assertTrue(e.getMessage().contains(root.toString()) && e.getMessage().contains("run again"),
+                        "names the directory and what to do: " + e.getMessage());
+                for (String k : originals.keySet()) {
+                    assertArrayEquals(before.get(k), Files.readAllBytes(root.resolve(k)), k + " changed");
+                }
+                assertEquals(List.of(), strays(root), "temporary files left on the full disk");
+
+                Files.delete(filler);
+                MigrationResult r = new Migration(plane).run(BlobMigrationTest.request(source));
+                assertEquals(BlobDirFixture.FILES, r.job().counts().migrated() + r.job().counts().alreadyTarget(),
+                        r.job().counts().toString());
+                assertMigrated(plane, root, originals, target, Map.of());
+                assertEquals(List.of(), strays(root));
+            }
+        } finally {
+            assertEquals(0, run("umount", mnt.toString()));
+        }
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
     }
 
     @Test
