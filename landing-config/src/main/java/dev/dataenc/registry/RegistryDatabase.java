@@ -149,9 +149,12 @@ public final class RegistryDatabase implements AutoCloseable {
         config.setPoolName("dataenc-registry");
         config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
         config.setConnectionTimeout(settings.connectTimeout().toMillis());
+        ClosedDatabaseEviction eviction = new ClosedDatabaseEviction();
+        config.setExceptionOverride(eviction);
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(config);
+            eviction.attach(ds);
         } catch (RuntimeException e) {
             throw new RegistryException("cannot connect to the CDK registry at " + shown + ": " + e.getMessage()
                     + ". Check the registry JDBC URL, that the database is running, and its credentials.", e);
@@ -215,11 +218,26 @@ public final class RegistryDatabase implements AutoCloseable {
      * @throws RegistryException naming the database and {@code what} on an SQL failure
      */
     public <T> T read(String what, SqlWork<T> work) {
+        try {
+            return readOnce(work);
+        } catch (SQLException e) {
+            if (ClosedDatabaseEviction.deadConnection(e)) {
+                // the pool has dropped its connections to a database that closed itself (a full disk, say): a read
+                // changes nothing, so it is tried once more, on a new connection that opens the database again
+                try {
+                    return readOnce(work);
+                } catch (SQLException again) {
+                    e = again;
+                }
+            }
+            throw new RegistryException("CDK registry at " + displayUrl + ": cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T readOnce(SqlWork<T> work) throws SQLException {
         try (Connection c = connection()) {
             c.setAutoCommit(true);
             return work.run(c);
-        } catch (SQLException e) {
-            throw new RegistryException("CDK registry at " + displayUrl + ": cannot " + what + ": " + e.getMessage(), e);
         }
     }
 
