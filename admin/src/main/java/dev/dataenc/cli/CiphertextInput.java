@@ -75,7 +75,7 @@ final class CiphertextInput {
      */
     static InputStream open(Path file) throws IOException {
         if (Files.isDirectory(file)) {
-            throw new DataEncException(file.toAbsolutePath() + " is a directory; give a file holding a ciphertext");
+            throw new DataEncException(file.toAbsolutePath() + " is a directory; --in takes a file");
         }
         try {
             return Files.newInputStream(file);

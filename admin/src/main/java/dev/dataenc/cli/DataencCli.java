@@ -3,6 +3,7 @@ package dev.dataenc.cli;
 import dev.dataenc.config.DataEncConfigException;
 import dev.dataenc.error.DataEncException;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 
 import picocli.CommandLine;
@@ -83,9 +84,33 @@ public final class DataencCli {
                 commandLine.getErr().flush();
                 return EXIT_FAILURE;
             }
+            IOException io = e instanceof IOException i ? i
+                    : e instanceof java.io.UncheckedIOException u ? u.getCause() : null;
+            if (io != null) { // a file the command reads or writes: one line, as for every other failure
+                commandLine.getErr().println("dataenc: " + ioLine(io).replaceAll("\\R\\s*", " "));
+                commandLine.getErr().flush();
+                return EXIT_FAILURE;
+            }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** One line for a failed read or write of a file: what failed, on which file, and why. */
+    static String ioLine(IOException e) {
+        if (e instanceof PrivateOutput.OutputFileException) {
+            return e.getMessage();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return "no such file: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return "cannot use " + f.getFile() + ": " + f.getReason();
+        }
+        return "input/output error: " + e.getMessage();
     }
 
     /**

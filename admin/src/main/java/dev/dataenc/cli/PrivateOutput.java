@@ -2,6 +2,7 @@ package dev.dataenc.cli;
 
 import dev.dataenc.error.DataEncException;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -63,12 +64,68 @@ final class PrivateOutput implements AutoCloseable {
         return target;
     }
 
-    /** A stream onto the temporary file (the caller closes it before {@link #commit()}). */
+    /**
+     * A stream onto the temporary file (the caller closes it before {@link #commit()}); its write errors (a full disk)
+     * are {@link OutputFileException}s naming the target.
+     */
     OutputStream stream() {
+        OutputStream file;
         try {
-            return Files.newOutputStream(temp);
+            file = Files.newOutputStream(temp);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + temp, e);
+            throw new UncheckedIOException(new OutputFileException(target, e));
+        }
+        return new FilterOutputStream(file) {
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw new OutputFileException(target, e);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw new OutputFileException(target, e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    throw new OutputFileException(target, e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw new OutputFileException(target, e);
+                }
+            }
+        };
+    }
+
+    /** A write to an output file failed; the message names the file and says that no partial file is left. */
+    static final class OutputFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        OutputFileException(Path target, IOException cause) {
+            super("cannot write output file " + target + ": " + reason(cause) + "; nothing is left there (the partial"
+                    + " file is removed). Free space or choose another --out path, then run the command again", cause);
+        }
+
+        private static String reason(IOException e) {
+            return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : String.valueOf(e.getMessage());
         }
     }
 

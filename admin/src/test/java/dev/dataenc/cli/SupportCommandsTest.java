@@ -61,6 +61,66 @@ class SupportCommandsTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    /** --out on a full file system (a real 64 KiB tmpfs; needs root, skipped where it cannot be mounted). */
+    @Test
+    void encryptAndDecrypt_toAFullFileSystem_oneErrorLine_noPartialFileLeft() throws Exception {
+        CliFixture cli = cli();
+        Path plain = dir.resolve("scan.png");
+        byte[] content = new byte[300_000];
+        new Random(11).nextBytes(content);
+        Files.write(plain, content);
+        Path blob = dir.resolve("scan.png.enc");
+        assertEquals(0, cli.dataenc("encrypt", "--context", "Scan.image", "--in", plain.toString(), "--out",
+                blob.toString()).code());
+        Path mnt = Files.createDirectory(dir.resolve("tiny"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs",
+                mnt.toString()) == 0, "cannot mount a tmpfs here (needs root)");
+        try {
+            Run enc = cli.dataenc("encrypt", "--context", "Scan.image", "--in", plain.toString(), "--out",
+                    mnt.resolve("again.enc").toString());
+            Run dec = cli.dataenc("decrypt", "--context", "Scan.image", "--in", blob.toString(), "--out",
+                    mnt.resolve("scan.png").toString());
+
+            for (Run r : List.of(enc, dec)) {
+                assertEquals(1, r.code(), r.all());
+                assertEquals(1, r.err().strip().lines().count(), r.err());
+                assertTrue(r.err().startsWith("dataenc: cannot write output file " + mnt) && r.err().contains(
+                        "No space left on device; nothing is left there"), r.err());
+            }
+            try (Stream<Path> left = Files.list(mnt)) {
+                assertEquals(List.of(), left.toList(), "no partial ciphertext or plaintext is left on the full disk");
+            }
+            Run unreadable = cli.dataenc("encrypt", "--context", "Scan.image", "--in", dir.toString(), "--out",
+                    dir.resolve("dir.enc").toString()); // a directory as input: the read fails
+            assertEquals(1, unreadable.code(), unreadable.all());
+            assertEquals(1, unreadable.err().strip().lines().count(), unreadable.err());
+            assertEquals("dataenc: " + dir + " is a directory; --in takes a file", unreadable.err().strip());
+            assertFalse(Files.exists(dir.resolve("dir.enc")), "no output file for a failed read");
+        } finally {
+            assertEquals(0, run("umount", mnt.toString()));
+        }
+    }
+
+    @Test
+    void fileErrors_areOneLineNamingTheFile() {
+        assertEquals("no such file: /x/in.bin", DataencCli.ioLine(new java.nio.file.NoSuchFileException("/x/in.bin")));
+        assertEquals("permission denied: /x/in.bin",
+                DataencCli.ioLine(new java.nio.file.AccessDeniedException("/x/in.bin")));
+        assertEquals("cannot use /x/in.bin: Input/output error", DataencCli.ioLine(
+                new java.nio.file.FileSystemException("/x/in.bin", null, "Input/output error")));
+        assertEquals("input/output error: Stale file handle", DataencCli.ioLine(new IOException("Stale file handle")));
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
     // ---- inspect ----
 
     @Test
