@@ -14,6 +14,7 @@ import dev.dataenc.cli.CliFixture.Run;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.BlobFormat;
 import dev.dataenc.envelope.PropertyCipher;
+import dev.dataenc.testing.TinyFileSystem;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,10 +73,8 @@ class SupportCommandsTest {
         Path blob = dir.resolve("scan.png.enc");
         assertEquals(0, cli.dataenc("encrypt", "--context", "Scan.image", "--in", plain.toString(), "--out",
                 blob.toString()).code());
-        Path mnt = Files.createDirectory(dir.resolve("tiny"));
-        org.junit.jupiter.api.Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs",
-                mnt.toString()) == 0, "cannot mount a tmpfs here (needs root)");
-        try {
+        try (TinyFileSystem tiny = TinyFileSystem.mount(dir.resolve("tiny"), "64k")) {
+            Path mnt = tiny.root();
             Run enc = cli.dataenc("encrypt", "--context", "Scan.image", "--in", plain.toString(), "--out",
                     mnt.resolve("again.enc").toString());
             Run dec = cli.dataenc("decrypt", "--context", "Scan.image", "--in", blob.toString(), "--out",
@@ -96,8 +95,6 @@ class SupportCommandsTest {
             assertEquals(1, unreadable.err().strip().lines().count(), unreadable.err());
             assertEquals("dataenc: " + dir + " is a directory; --in takes a file", unreadable.err().strip());
             assertFalse(Files.exists(dir.resolve("dir.enc")), "no output file for a failed read");
-        } finally {
-            assertEquals(0, run("umount", mnt.toString()));
         }
     }
 
@@ -111,15 +108,6 @@ class SupportCommandsTest {
         assertEquals("input/output error: Stale file handle", DataencCli.ioLine(new IOException("Stale file handle")));
     }
 
-    private static int run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
-    }
 
     // ---- inspect ----
 

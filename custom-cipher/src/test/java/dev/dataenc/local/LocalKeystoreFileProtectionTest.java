@@ -10,6 +10,7 @@ import dev.dataenc.keystore.GeneratedDataKey;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.keystore.MasterKeyState;
 import dev.dataenc.keystore.Wrapping;
+import dev.dataenc.testing.TinyFileSystem;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -67,10 +68,8 @@ class LocalKeystoreFileProtectionTest {
     /** A real full file system: a 64 KiB tmpfs (needs root; skipped where it cannot be mounted). */
     @Test
     void rotateOnAFullFileSystem_typedOneLineError_fileUnchanged_noTemporaryFile() throws Exception {
-        Path mnt = Files.createDirectory(dir.resolve("tiny"));
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", mnt.toString()) == 0,
-                "cannot mount a tmpfs here (needs root)");
-        try {
+        try (TinyFileSystem tiny = TinyFileSystem.mount(dir.resolve("tiny"), "64k")) {
+            Path mnt = tiny.root();
             Path file = mnt.resolve("k.p12");
             LocalKeystore.createMasterKey(settings(file, PASSWORD), n -> null);
             CdkId cdk = CdkId.random();
@@ -87,16 +86,7 @@ class LocalKeystoreFileProtectionTest {
             try (var list = Files.list(mnt)) {
                 entries = list.sorted().toList();
             }
-            Path filler = mnt.resolve("filler");
-            try (OutputStream out = Files.newOutputStream(filler)) {
-                byte[] block = new byte[1024];
-                while (true) {
-                    out.write(block);
-                    out.flush();
-                }
-            } catch (java.io.IOException full) {
-                // the file system is full now
-            }
+            tiny.fill();
 
             try (LocalKeystore ks = LocalKeystore.open(settings(file, PASSWORD), n -> null)) {
                 dev.dataenc.error.DataEncException e = org.junit.jupiter.api.Assertions.assertThrows(
@@ -109,10 +99,10 @@ class LocalKeystoreFileProtectionTest {
             assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "the keystore file changed");
             try (var list = Files.list(mnt)) {
                 List<Path> expected = new java.util.ArrayList<>(entries);
-                expected.add(filler);
+                expected.add(tiny.filler());
                 assertEquals(expected.stream().sorted().toList(), list.sorted().toList(), "no temporary file left");
             }
-            Files.delete(filler);
+            tiny.free();
             try (LocalKeystore ks = LocalKeystore.open(settings(file, PASSWORD), n -> null)) {
                 try (DataKey k = ks.unwrap(cdk, wrapping)) {
                     assertEquals(32, k.getEncoded().length, "the key made before still unwraps");
@@ -120,20 +110,9 @@ class LocalKeystoreFileProtectionTest {
                 ks.rotateMasterKey();
                 assertFalse(version.equals(ks.describe().masterKeyVersion()), "with space again the rotation works");
             }
-        } finally {
-            assertEquals(0, run("umount", mnt.toString()));
         }
     }
 
-    private static int run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
-    }
 
     /**
      * A file exactly as dataenc wrote it before this change: JDK default protection (10,000 iterations) and a

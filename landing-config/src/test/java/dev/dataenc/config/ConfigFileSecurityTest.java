@@ -1,5 +1,6 @@
 package dev.dataenc.config;
 
+import dev.dataenc.testing.TinyFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -191,21 +191,9 @@ class ConfigFileSecurityTest {
     /** A real full file system: a 64 KiB tmpfs (needs root; skipped where it cannot be mounted). */
     @Test
     void writeActiveKeystore_onFullFileSystem_oneLineErrorNoTempFileFileUnchanged() throws Exception {
-        Path mnt = Files.createDirectory(dir.resolve("tiny"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", mnt.toString()) == 0,
-                "cannot mount a tmpfs here (needs root)");
-        try {
-            Path f = write(mnt, "rw-------");
-            Path filler = mnt.resolve("filler");
-            try (var out = Files.newOutputStream(filler)) {
-                byte[] block = new byte[4096];
-                while (true) {
-                    out.write(block);
-                    out.flush();
-                }
-            } catch (IOException full) {
-                // the file system is full now
-            }
+        try (TinyFileSystem tiny = TinyFileSystem.mount(dir.resolve("tiny"), "64k")) {
+            Path f = write(tiny.root(), "rw-------");
+            tiny.fill();
 
             DataEncConfigException e = assertThrows(DataEncConfigException.class,
                     () -> ConfigFile.writeActiveKeystore(f, "site", CipherType.CUSTOM));
@@ -214,19 +202,7 @@ class ConfigFileSecurityTest {
                     + ": No space left on device; the file was not changed."), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
             assertEquals(CONTENT, Files.readString(f));
-            assertEquals(List.of(f, filler), list(mnt), "no temporary file left behind");
-        } finally {
-            assertEquals(0, run("umount", mnt.toString()));
+            assertEquals(List.of(f, tiny.filler()), list(tiny.root()), "no temporary file left behind");
         }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
     }
 }

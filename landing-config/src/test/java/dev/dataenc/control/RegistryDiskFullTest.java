@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.cdk.CdkId;
@@ -14,13 +13,10 @@ import dev.dataenc.envelope.PropertyCipher;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.KeystoreSettings;
 import dev.dataenc.registry.RegistryDatabase;
+import dev.dataenc.testing.TinyFileSystem;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,15 +35,12 @@ class RegistryDiskFullTest {
 
     @Test
     void registryDiskFull_cachedKeysWork_rotationFailsTypedChangesNothing_recoversOnceSpaceIsFreed() throws Exception {
-        Path mnt = Files.createDirectory(dir.resolve("tiny"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", mnt.toString()) == 0,
-                "cannot mount a tmpfs here (needs root)");
-        try {
+        try (TinyFileSystem tiny = TinyFileSystem.mount(dir.resolve("tiny"), "8m")) {
+            Path mnt = tiny.root();
             RegistrySettings registry = new RegistrySettings(RegistryDatabase.h2Url(mnt), "sa", "");
             KeystoreSettings a = ControlFixture.local(dir, "a"); // the keystore is elsewhere: only the registry's disk fills
             DataEncConfig config = ControlFixture.config(registry, "a", a);
             ControlPlane.Options options = ControlFixture.options().withUsageFlush(Duration.ofHours(1));
-            Path filler = mnt.resolve("filler");
             String before;
             CdkId active;
             long during = 20;
@@ -58,7 +51,7 @@ class RegistryDiskFullTest {
                 Cdk cdk = plane.registry().findActive().orElseThrow();
                 active = cdk.id();
                 long recordedBefore = plane.usage().total(active);
-                fill(filler);
+                tiny.fill();
 
                 String last = null;
                 for (int i = 0; i < during; i++) {
@@ -70,7 +63,7 @@ class RegistryDiskFullTest {
                 assertFalse(e.getMessage().contains("\n"), e.getMessage());
                 assertTrue(e.getMessage().contains(mnt.toString()), "names the registry: " + e.getMessage());
 
-                Files.delete(filler);
+                tiny.free();
                 assertEquals(active, plane.registry().findActive().orElseThrow().id(), "the failed rotation changed nothing");
                 plane.flushUsage();
                 assertEquals(recordedBefore + during, plane.usage().total(active), "no count made meanwhile is lost");
@@ -83,30 +76,6 @@ class RegistryDiskFullTest {
                 assertFalse(active.equals(plane.registry().findActive().orElseThrow().id()));
                 assertTrue(plane.audit().verify().chained() > 0, "the audit chain verifies (throws when broken)");
             }
-        } finally {
-            assertEquals(0, run("umount", mnt.toString()));
         }
-    }
-
-    private static void fill(Path filler) throws IOException {
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            byte[] block = new byte[4096];
-            while (true) {
-                out.write(block);
-                out.flush();
-            }
-        } catch (IOException full) {
-            // the file system is full now
-        }
-    }
-
-    private static int run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
     }
 }

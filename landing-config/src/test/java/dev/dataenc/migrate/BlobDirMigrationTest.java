@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.control.ControlPlane;
@@ -14,6 +13,7 @@ import dev.dataenc.error.DataEncException;
 import dev.dataenc.migrate.BlobFixture.Original;
 import dev.dataenc.migrate.MigrationFixture.Databases;
 import dev.dataenc.testing.CrashingChild;
+import dev.dataenc.testing.TinyFileSystem;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,28 +81,16 @@ class BlobDirMigrationTest {
     /** A real full file system under the BLOB directory: a 4 MiB tmpfs (needs root; skipped where it cannot be mounted). */
     @Test
     void fileSystemFull_typedOneLineError_everyFileUnchanged_noStrays_resumesOnceSpaceIsFreed() throws Exception {
-        Path mnt = Files.createDirectory(dir.resolve("tiny"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", mnt.toString()) == 0,
-                "cannot mount a tmpfs here (needs root)");
-        try {
+        try (TinyFileSystem tiny = TinyFileSystem.mount(dir.resolve("tiny"), "4m")) {
             Databases dbs = MigrationFixture.h2(dir); // the registry is elsewhere: only the BLOBs' disk is full
-            Path root = Files.createDirectories(mnt.resolve("blobs"));
+            Path root = Files.createDirectories(tiny.root().resolve("blobs"));
             try (ControlPlane plane = MigrationFixture.open(dir, dbs, "test")) {
                 Map<String, Original> originals = BlobDirFixture.fill(plane, root, 3, 5);
                 Map<String, byte[]> before = new java.util.HashMap<>();
                 for (String k : originals.keySet()) {
                     before.put(k, Files.readAllBytes(root.resolve(k)));
                 }
-                Path filler = mnt.resolve("filler");
-                try (var out = Files.newOutputStream(filler)) {
-                    byte[] block = new byte[4096];
-                    while (true) {
-                        out.write(block);
-                        out.flush();
-                    }
-                } catch (IOException full) {
-                    // the file system is full now
-                }
+                tiny.fill();
                 CdkId target = plane.registry().findActive().orElseThrow().id();
                 BlobStoreRecordSource source = new BlobStoreRecordSource(new FileSystemBlobStore(root), BlobFixture.CONTEXT);
 
@@ -119,26 +107,14 @@ class BlobDirMigrationTest {
                 }
                 assertEquals(List.of(), strays(root), "temporary files left on the full disk");
 
-                Files.delete(filler);
+                tiny.free();
                 MigrationResult r = new Migration(plane).run(BlobMigrationTest.request(source));
                 assertEquals(BlobDirFixture.FILES, r.job().counts().migrated() + r.job().counts().alreadyTarget(),
                         r.job().counts().toString());
                 assertMigrated(plane, root, originals, target, Map.of());
                 assertEquals(List.of(), strays(root));
             }
-        } finally {
-            assertEquals(0, run("umount", mnt.toString()));
         }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
     }
 
     @Test
