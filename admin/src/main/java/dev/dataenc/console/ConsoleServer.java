@@ -80,7 +80,9 @@ public final class ConsoleServer implements AutoCloseable {
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.host = settings.bind().getHostAddress();
             cfg.jetty.port = settings.port();
+            cfg.http.prefer405over404 = true;
             sessions(cfg, settings);
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ErrorAnswers(headers)));
             settings.tls().ifPresent(tls -> tls(cfg, settings, tls));
             cfg.staticFiles.add(files -> {
                 files.hostedPath = "/static";
@@ -88,6 +90,7 @@ public final class ConsoleServer implements AutoCloseable {
                 files.location = Location.CLASSPATH;
             });
             cfg.routes.before(headers::handle);
+            cfg.routes.before(FormBodies::handle);
             cfg.routes.before(auth::handle);
             signIn.addTo(cfg.routes);
             new LookPages(planes, templates).addTo(cfg.routes);
@@ -100,8 +103,8 @@ public final class ConsoleServer implements AutoCloseable {
                     HttpStatus.forStatus(e.getStatus()), e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                problem(ctx, templates, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (" + e.getClass().getSimpleName()
-                        + "); see the console's log");
+                problem(ctx, templates, HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the console's log"
+                        + " (" + ctx.method() + " " + ctx.path() + " failed)");
             });
         });
         try {
