@@ -15,6 +15,7 @@ import dev.dataenc.console.pages.Templates;
 import dev.dataenc.console.switching.SwitchRuns;
 import dev.dataenc.control.cluster.RegistryPresence;
 import dev.dataenc.error.DataEncException;
+import dev.dataenc.registry.RegistryException;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -97,8 +98,8 @@ public final class ConsoleServer implements AutoCloseable {
             new SwitchWizard(planes, templates, runs).addTo(cfg.routes);
             new ActionPages(planes, templates).addTo(cfg.routes);
             new ApiRoutes(planes).addTo(cfg.routes);
-            cfg.routes.exception(DataEncException.class, (e, ctx) -> problem(ctx, templates, HttpStatus.CONFLICT,
-                    oneLine(e)));
+            cfg.routes.exception(DataEncException.class, (e, ctx) -> problem(ctx, templates,
+                    e instanceof RegistryException ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.CONFLICT, oneLine(e)));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, templates,
                     HttpStatus.forStatus(e.getStatus()), e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
