@@ -219,4 +219,37 @@ class ConsoleRobustnessTest {
         assertFalse(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
         assertClean(r);
     }
+
+    @Test
+    void concurrentWrongPasswords_getNoMoreGuessesThanTheThrottleAllows() throws Exception {
+        int attempts = 20;
+        try {
+            List<HttpClient> clients = new java.util.ArrayList<>();
+            List<String> tokens = new java.util.ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                HttpClient c = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                        .followRedirects(HttpClient.Redirect.NEVER).build();
+                clients.add(c);
+                tokens.add(csrf(send(c, request("/login").GET()).body()));
+            }
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                answers.add(clients.get(i).sendAsync(request("/login").header("Content-Type", FORM)
+                        .POST(form(Map.of("_csrf", tokens.get(i), "name", ConsoleFixture.ADMIN, "password",
+                                "wrong guess " + i))).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            Map<Integer, Long> byStatus = answers.stream().map(java.util.concurrent.CompletableFuture::join)
+                    .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
+            assertEquals(java.util.Set.of(401, 429), byStatus.keySet(), byStatus.toString());
+            assertTrue(byStatus.get(401) <= 5, "at most 5 passwords may be tried before the lockout, were: " + byStatus);
+
+            HttpClient c = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            String token = csrf(send(c, request("/login").GET()).body());
+            assertEquals(429, send(c, request("/login").header("Content-Type", FORM).POST(form(Map.of("_csrf", token,
+                    "name", ConsoleFixture.ADMIN, "password", ConsoleFixture.PASSWORD)))).statusCode(), "locked out");
+        } finally {
+            console.clock().advance(Duration.ofHours(1));
+        }
+    }
 }
