@@ -252,4 +252,19 @@ class ConsoleRobustnessTest {
             console.clock().advance(Duration.ofHours(1));
         }
     }
+
+    @Test
+    void switchToAKeystoreTheConfigurationDoesNotName_isRefused409BeforeAnyRunStarts() throws Exception {
+        byte[] file = Files.readAllBytes(console.config());
+        int refusals = audited(AuditAction.SWITCH_REFUSED);
+        HttpResponse<String> r = send(browser, request("/switch/run").header("Content-Type", FORM)
+                .POST(form(Map.of("_csrf", csrf, "target", "no-such-keystore"))));
+        assertEquals(409, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Location").isEmpty(), "no run was started: " + r.headers().map());
+        assertTrue(r.body().contains("'no-such-keystore' is not configured"), r.body());
+        assertClean(r);
+        assertEquals("a", activeKeystore());
+        assertEquals(refusals, audited(AuditAction.SWITCH_REFUSED));
+        assertEquals(new String(file, StandardCharsets.UTF_8), Files.readString(console.config()));
+    }
 }

@@ -78,6 +78,9 @@ public final class SwitchWizard {
         Optional<CipherType> confirmed = confirm == null || confirm.isBlank() ? Optional.empty()
                 : Optional.of(CipherType.parse(confirm).orElseThrow(() -> new BadRequestResponse("cipher type '" + confirm
                 + "' is not valid; use one of " + CipherType.validValues())));
+        // a target the configuration does not name is refused here (409, the plan page's answer), not by a run that
+        // would start and then report FAILED, which says a switch may have begun
+        SwitchAction.targetType(planes.config(), planes.file(), target);
         SwitchRun run = runs.start(target, confirmed, Authentication.principal(ctx));
         ctx.redirect("/switch/runs/" + run.snapshot().id(), HttpStatus.SEE_OTHER);
     }
