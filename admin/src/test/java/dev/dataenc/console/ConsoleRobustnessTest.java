@@ -88,6 +88,17 @@ class ConsoleRobustnessTest {
         return send(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build(), b);
     }
 
+    /** {@code requestLine} sent as is with the bearer token over a plain socket; the whole answer. */
+    private static String raw(String requestLine) throws IOException {
+        URI base = URI.create(console.url());
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + BEARER
+                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static String csrf(String html) {
         Matcher m = CSRF.matcher(html);
         assertTrue(m.find(), "no CSRF field in " + html);
@@ -266,5 +277,40 @@ class ConsoleRobustnessTest {
         assertEquals("a", activeKeystore());
         assertEquals(refusals, audited(AuditAction.SWITCH_REFUSED));
         assertEquals(new String(file, StandardCharsets.UTF_8), Files.readString(console.config()));
+    }
+
+    @Test
+    void malformedPercentEncodingOrNonUtf8Bytes_are400AndChangeNothing() throws Exception {
+        CdkId before = activeCdk();
+        int rotations = audited(AuditAction.CDK_ROTATED);
+        List<HttpResponse<String>> refused = List.of(
+                anonymous(request("/api/rotate-cdk").header("Authorization", BEARER).header("Content-Type", FORM)
+                        .POST(HttpRequest.BodyPublishers.ofString("reason=abc%ZZdef"))),
+                anonymous(request("/api/rotate-cdk").header("Authorization", BEARER).header("Content-Type", FORM)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'r', 'e', 'a', 's', 'o', 'n', '=',
+                            (byte) 0xff, (byte) 0xfe}))),
+                anonymous(request("/api/rotate-cdk?reason=%C3%28").header("Authorization", BEARER)
+                        .POST(HttpRequest.BodyPublishers.noBody())),
+                send(browser, request("/rotate").header("Content-Type", FORM).POST(HttpRequest.BodyPublishers.ofString(
+                        "_csrf=" + csrf + "&reason=%C3%28"))),
+                anonymous(request("/api/cdks?status=ACTIVE%ff").header("Authorization", BEARER).GET()));
+        for (HttpResponse<String> r : refused) {
+            assertEquals(400, r.statusCode(), r.uri() + ": " + r.body());
+            assertClean(r);
+            assertTrue(r.body().contains("not well-formed") && r.body().contains("nothing was done"), r.body());
+        }
+        // what java.net.URI will not send: a '%' without two hex digits in the query string
+        for (String line : List.of("POST /api/rotate-cdk?reason=%ZZ", "GET /api/cdks?status=%ZZ",
+                "GET /api/audit?limit=5%Z")) {
+            String answer = raw(line);
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), line + ": " + answer);
+            assertTrue(answer.contains("not well-formed") && answer.contains("X-Content-Type-Options: nosniff"),
+                    line + ": " + answer);
+        }
+        assertEquals(before, activeCdk());
+        assertEquals(rotations, audited(AuditAction.CDK_ROTATED));
+        HttpResponse<String> utf8 = anonymous(request("/api/cdks?status=decrypt-only&keystore=caf%C3%A9")
+                .header("Authorization", BEARER).GET());
+        assertEquals(200, utf8.statusCode(), utf8.body());
     }
 }
