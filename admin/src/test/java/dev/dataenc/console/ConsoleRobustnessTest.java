@@ -313,4 +313,29 @@ class ConsoleRobustnessTest {
                 .header("Authorization", BEARER).GET());
         assertEquals(200, utf8.statusCode(), utf8.body());
     }
+
+    @Test
+    void parameterGivenTwiceOrDryRunNeitherTrueNorFalse_is400AndChangesNothing() throws Exception {
+        CdkId before = activeCdk();
+        byte[] file = Files.readAllBytes(console.config());
+        List<HttpResponse<String>> refused = List.of(
+                // which keystore was meant? the form says b, the query c
+                anonymous(request("/api/switch?target=c").header("Authorization", BEARER).header("Content-Type", FORM)
+                        .POST(form(Map.of("target", "b")))),
+                anonymous(request("/api/switch/plan?target=b&target=c").header("Authorization", BEARER).GET()),
+                anonymous(request("/api/audit?limit=1&limit=1000").header("Authorization", BEARER).GET()),
+                anonymous(request("/api/remove-wrappings").header("Authorization", BEARER).header("Content-Type", FORM)
+                        .POST(form(Map.of("keystore", "a", "dryRun", "maybe")))));
+        for (HttpResponse<String> r : refused) {
+            assertEquals(400, r.statusCode(), r.uri() + ": " + r.body());
+            assertClean(r);
+            assertTrue(r.body().contains("give it once") || r.body().contains("dryRun must be true or false"), r.body());
+        }
+        assertEquals("a", activeKeystore());
+        assertEquals(before, activeCdk());
+        assertEquals(new String(file, StandardCharsets.UTF_8), Files.readString(console.config()));
+        HttpResponse<String> dryRun = anonymous(request("/api/remove-wrappings?dryRun=TRUE").header("Authorization",
+                BEARER).header("Content-Type", FORM).POST(form(Map.of("keystore", "b"))));
+        assertEquals(200, dryRun.statusCode(), dryRun.body());
+    }
 }
