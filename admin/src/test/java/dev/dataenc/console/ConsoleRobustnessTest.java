@@ -338,4 +338,21 @@ class ConsoleRobustnessTest {
                 BEARER).header("Content-Type", FORM).POST(form(Map.of("keystore", "b"))));
         assertEquals(200, dryRun.statusCode(), dryRun.body());
     }
+
+    @Test
+    void apiRefusals_areJsonLikeEveryOtherApiError() throws Exception {
+        List<HttpResponse<String>> refused = List.of(
+                anonymous(request("/api/status").GET()),
+                anonymous(request("/api/status").header("Authorization", "Bearer not-the-token").GET()),
+                send(browser, request("/api/rotate-cdk").POST(HttpRequest.BodyPublishers.noBody())));
+        for (HttpResponse<String> r : refused) {
+            assertTrue(r.statusCode() == 401 || r.statusCode() == 403, r.statusCode() + ": " + r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                    r.uri() + ": " + r.headers().map());
+            assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("error").asText()
+                    .length() > 10, r.body());
+            assertClean(r);
+        }
+        assertEquals(303, anonymous(request("/cdks").GET()).statusCode(), "pages still redirect to the sign-in page");
+    }
 }
