@@ -32,8 +32,11 @@ final class ErrorAnswers extends ErrorHandler {
 
     static String line(int code) {
         String reason = HttpStatus.getMessage(code);
-        return code + " " + (reason == null ? "" : reason) + (code >= 500 ? ": internal error; see the console's log"
-                : code == 404 ? "" : ": the request is malformed or too large; nothing was done") + "\n";
+        String why = code == 404 ? ""
+                : code == 505 ? ": send HTTP/1.1; nothing was done"
+                : code >= 500 ? ": internal error; see the console's log"
+                : ": the request is malformed or too large; nothing was done";
+        return code + " " + (reason == null ? "" : reason) + why + "\n";
     }
 
     @Override

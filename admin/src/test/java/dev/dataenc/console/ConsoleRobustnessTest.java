@@ -154,6 +154,9 @@ class ConsoleRobustnessTest {
             assertEquals(1, r.body().strip().lines().count(), r.body());
             assertFalse(r.body().contains("<"), r.body());
         }
+        String version = raw("GET /api/status HTTP/9.9\r\nX-Ignore: x");
+        assertTrue(version.startsWith("HTTP/1.1 505 ") && version.contains("X-Content-Type-Options: nosniff")
+                && !version.contains("internal error"), version);
     }
 
     @Test
