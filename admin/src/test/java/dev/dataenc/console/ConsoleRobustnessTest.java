@@ -358,4 +358,15 @@ class ConsoleRobustnessTest {
         }
         assertEquals(303, anonymous(request("/cdks").GET()).statusCode(), "pages still redirect to the sign-in page");
     }
+
+    @Test
+    void cdkPageFilteredByAKeystoreThatDoesNotExist_is400NotAnEmptyTable() throws Exception {
+        HttpResponse<String> typo = send(browser, request("/cdks?keystore=no-such-keystore").GET());
+        assertEquals(400, typo.statusCode(), typo.body());
+        assertTrue(typo.body().contains("'no-such-keystore' is neither configured nor wraps any CDK"), typo.body());
+        assertClean(typo);
+        assertEquals(200, send(browser, request("/cdks?keystore=a").GET()).statusCode());
+        assertEquals(200, send(browser, request("/cdks?keystore=c&status=ACTIVE").GET()).statusCode(),
+                "a configured keystore that wraps nothing shown: an empty table");
+    }
 }
