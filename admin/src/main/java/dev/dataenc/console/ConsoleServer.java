@@ -15,6 +15,7 @@ import dev.dataenc.console.pages.Templates;
 import dev.dataenc.console.switching.SwitchRuns;
 import dev.dataenc.control.cluster.RegistryPresence;
 import dev.dataenc.error.DataEncException;
+import dev.dataenc.registry.RegistryException;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -80,7 +81,9 @@ public final class ConsoleServer implements AutoCloseable {
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.host = settings.bind().getHostAddress();
             cfg.jetty.port = settings.port();
+            cfg.http.prefer405over404 = true;
             sessions(cfg, settings);
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ErrorAnswers(headers)));
             settings.tls().ifPresent(tls -> tls(cfg, settings, tls));
             cfg.staticFiles.add(files -> {
                 files.hostedPath = "/static";
@@ -88,20 +91,21 @@ public final class ConsoleServer implements AutoCloseable {
                 files.location = Location.CLASSPATH;
             });
             cfg.routes.before(headers::handle);
+            cfg.routes.before(FormBodies::handle);
             cfg.routes.before(auth::handle);
             signIn.addTo(cfg.routes);
             new LookPages(planes, templates).addTo(cfg.routes);
             new SwitchWizard(planes, templates, runs).addTo(cfg.routes);
             new ActionPages(planes, templates).addTo(cfg.routes);
             new ApiRoutes(planes).addTo(cfg.routes);
-            cfg.routes.exception(DataEncException.class, (e, ctx) -> problem(ctx, templates, HttpStatus.CONFLICT,
-                    oneLine(e)));
+            cfg.routes.exception(DataEncException.class, (e, ctx) -> problem(ctx, templates,
+                    e instanceof RegistryException ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.CONFLICT, oneLine(e)));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, templates,
                     HttpStatus.forStatus(e.getStatus()), e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                problem(ctx, templates, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (" + e.getClass().getSimpleName()
-                        + "); see the console's log");
+                problem(ctx, templates, HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the console's log"
+                        + " (" + ctx.method() + " " + ctx.path() + " failed)");
             });
         });
         try {

@@ -49,7 +49,7 @@ public final class ApiRoutes {
         routes.get("/api/status", ctx -> look(ctx, plane -> StatusDocument.of(plane, planes.file().toString())));
         routes.get("/api/cdks", ctx -> look(ctx, plane -> CdkListDocument.of(plane, CdkStatuses.parse(ctx.queryParams("status")))));
         routes.get("/api/audit", ctx -> {
-            int limit = limit(ctx.queryParam("limit"));
+            int limit = limit(param(ctx, "limit"));
             look(ctx, plane -> {
                 List<AuditEvent> events = plane.audit().recent(limit);
                 return AuditDocument.of(limit, events);
@@ -74,7 +74,7 @@ public final class ApiRoutes {
         });
         routes.post("/api/remove-wrappings", ctx -> {
             String keystore = required(ctx, "keystore");
-            boolean dryRun = !"false".equalsIgnoreCase(param(ctx, "dryRun"));
+            boolean dryRun = dryRun(ctx);
             Principal who = Authentication.principal(ctx);
             try (ControlPlane plane = dryRun ? planes.look(who) : planes.act(who, planes.config(), SwitchProgress.NONE)) {
                 WrappingRemovalDocument doc = CdkActions.removeWrappings(plane, keystore, dryRun);
@@ -112,12 +112,32 @@ public final class ApiRoutes {
         ctx.contentType("application/json; charset=utf-8").result(ReportJson.write(doc) + "\n");
     }
 
+    /**
+     * The parameter {@code name} from the form or the query string, or null.
+     *
+     * @throws BadRequestResponse if it is given more than once (form and query together count): which one was meant is
+     *                            not guessed
+     */
     private static String param(Context ctx, String name) {
-        String v = ctx.formParam(name);
-        if (v == null) {
-            v = ctx.queryParam(name);
+        List<String> given = new java.util.ArrayList<>(ctx.formParams(name));
+        given.addAll(ctx.queryParams(name));
+        if (given.size() > 1) {
+            throw new BadRequestResponse("parameter '" + name + "' is given " + given.size() + " times; give it once");
         }
+        String v = given.isEmpty() ? null : given.get(0);
         return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    /** {@code dryRun}: true unless {@code false} (any case). */
+    private static boolean dryRun(Context ctx) {
+        String v = param(ctx, "dryRun");
+        if (v == null || v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new BadRequestResponse("dryRun must be true or false, not '" + v + "'");
     }
 
     private static String required(Context ctx, String name) {

@@ -88,7 +88,11 @@ public final class Authentication {
         if (status == HttpStatus.UNAUTHORIZED) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"dataenc\"");
         }
-        ctx.contentType("text/plain; charset=utf-8").result(message + "\n");
+        if (ctx.path().startsWith("/api/")) { // the API's every error is {"error": "..."} (the messages have no quotes)
+            ctx.contentType("application/json; charset=utf-8").result("{\"error\": \"" + message + "\"}\n");
+        } else {
+            ctx.contentType("text/plain; charset=utf-8").result(message + "\n");
+        }
         ctx.skipRemainingHandlers();
     }
 }

@@ -47,6 +47,19 @@ public final class LoginThrottle {
         return wait.isZero() ? Optional.empty() : Optional.of(wait);
     }
 
+    /**
+     * Begins a sign-in attempt: empty if it may go on, else how long the account or address must still wait. An attempt
+     * that may go on counts as a failure at once, until {@link #succeeded} clears it: checking and counting in one step,
+     * so that concurrent attempts cannot all pass the check before the first failure is recorded.
+     */
+    public synchronized Optional<Duration> attempt(String account, String address) {
+        Optional<Duration> wait = lockedOut(account, address);
+        if (wait.isEmpty()) {
+            failed(account, address);
+        }
+        return wait;
+    }
+
     /** Records a failed attempt. */
     public synchronized void failed(String account, String address) {
         if (failures.size() > MAX_ENTRIES) {

@@ -51,7 +51,7 @@ public final class SignInRoutes {
         String name = Optional.ofNullable(ctx.formParam("name")).orElse("").strip();
         String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
         String address = Authentication.address(ctx);
-        Optional<Duration> wait = throttle.lockedOut(name, address);
+        Optional<Duration> wait = throttle.attempt(name, address); // counted as a failure unless it succeeds
         if (wait.isPresent()) {
             audit.failed(name, address, "sign-in refused: too many failed attempts, locked out for another "
                     + wait.get().toSeconds() + " s");
@@ -67,7 +67,6 @@ public final class SignInRoutes {
             Arrays.fill(chars, '\0');
         }
         if (!ok) {
-            throttle.failed(name, address);
             audit.failed(name, address, "sign-in refused: wrong name or password");
             form(ctx, HttpStatus.UNAUTHORIZED, name, "Wrong name or password.");
             return;

@@ -15,6 +15,7 @@ import dev.dataenc.report.KeystoreInfo;
 import dev.dataenc.report.StatusDocument;
 
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -101,6 +102,12 @@ public final class LookPages {
             CdkListDocument doc = CdkListDocument.of(plane, CdkStatuses.parse(statuses));
             List<CdkInfo> shown = doc.cdks().stream().filter(c -> keystore.isEmpty()
                     || c.wrappings().stream().anyMatch(w -> w.keystore().equals(keystore))).toList();
+            if (!keystore.isEmpty() && shown.isEmpty() && !plane.keystores().settings().containsKey(keystore)
+                    && CdkListDocument.of(plane, java.util.Set.of()).cdks().stream().noneMatch(c -> c.wrappings()
+                    .stream().anyMatch(w -> w.keystore().equals(keystore)))) { // a typo would show an empty table as if no CDK were wrapped by it
+                throw new BadRequestResponse("keystore '" + keystore + "' is neither configured nor wraps any CDK;"
+                        + " configured keystores: " + String.join(", ", plane.keystores().settings().keySet()));
+            }
             templates.render(ctx, "cdks", "CDKs", "/cdks", Map.of("doc", doc, "shown", shown, "keystore", keystore,
                     "keystores", plane.keystores().settings().keySet().stream().toList(),
                     "allStatuses", Arrays.stream(CdkStatus.values()).map(Enum::name).toList()));

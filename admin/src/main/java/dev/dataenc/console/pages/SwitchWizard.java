@@ -17,6 +17,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,11 @@ public final class SwitchWizard {
         routes.get("/switch/plan", this::plan);
         routes.post("/switch/run", this::run);
         routes.get("/switch/runs/{id}", this::show);
-        routes.sse("/switch/runs/{id}/events", this::events);
+        SseHandler sse = new SseHandler(this::events);
+        routes.get("/switch/runs/{id}/events", ctx -> {
+            find(ctx.pathParam("id")); // an unknown run is a 404, before the event stream (200) begins
+            sse.handle(ctx);
+        });
     }
 
     private void choose(Context ctx) {
@@ -73,6 +78,9 @@ public final class SwitchWizard {
         Optional<CipherType> confirmed = confirm == null || confirm.isBlank() ? Optional.empty()
                 : Optional.of(CipherType.parse(confirm).orElseThrow(() -> new BadRequestResponse("cipher type '" + confirm
                 + "' is not valid; use one of " + CipherType.validValues())));
+        // a target the configuration does not name is refused here (409, the plan page's answer), not by a run that
+        // would start and then report FAILED, which says a switch may have begun
+        SwitchAction.targetType(planes.config(), planes.file(), target);
         SwitchRun run = runs.start(target, confirmed, Authentication.principal(ctx));
         ctx.redirect("/switch/runs/" + run.snapshot().id(), HttpStatus.SEE_OTHER);
     }

@@ -74,7 +74,7 @@ public final class SwitchRuns implements AutoCloseable {
         } catch (Exception e) {
             LOG.error("switch to '{}' failed", target, e);
             List<String> lines = new ArrayList<>();
-            lines.add("the switch failed: " + e.getClass().getSimpleName() + " (see the console's log); run 'dataenc"
+            lines.add("the switch failed with an internal error (see the console's log); run 'dataenc"
                     + " status' and 'dataenc switch " + target + "' to resume");
             run.finish(SwitchRun.State.FAILED, lines);
         }
