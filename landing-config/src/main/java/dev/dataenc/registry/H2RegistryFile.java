@@ -96,6 +96,19 @@ final class H2RegistryFile {
         check(file);
     }
 
+    /**
+     * Checks the file if there is one, creating and changing nothing (for commands that only look: H2 would otherwise
+     * start a new store in an empty file, or write to a damaged one).
+     *
+     * @throws RegistryFileException if the file exists but is not a whole, readable H2 file
+     */
+    void checkIfPresent() {
+        Path file = file();
+        if (Files.exists(file) || Files.isSymbolicLink(file)) {
+            check(file);
+        }
+    }
+
     private void check(Path file) {
         String reason;
         IOException cause = null;

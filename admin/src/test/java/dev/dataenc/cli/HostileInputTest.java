@@ -1,0 +1,66 @@
+package dev.dataenc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI from outside, with broken or hostile input: each refusal is one {@code dataenc: <reason>} line, exit 1,
+ * no stack trace, and leaves every file as it was. Real configuration files, real H2, real {@code local} keystores.
+ */
+class HostileInputTest {
+
+    @TempDir
+    Path dir;
+
+    /** Exactly one line on standard error, {@code dataenc: ...}, and no stack trace. */
+    static void oneLine(CliFixture.Run r) {
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), "one line on standard error: " + r.err());
+        assertTrue(lines.get(0).startsWith("dataenc: "), r.err());
+        assertFalse(r.all().contains("\tat "), "no stack trace: " + r.all());
+    }
+
+    private List<String> listing() throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.map(p -> dir.relativize(p) + " " + (Files.isRegularFile(p) ? sizeOf(p) : "dir")).sorted().toList();
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void lookingCommands_onAnEmptyH2RegistryFile_refuseIt_andLeaveItEmpty() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        Path registry = dir.resolve("registry.mv.db");
+        Files.write(registry, new byte[0]);
+        List<String> before = listing();
+
+        for (List<String> command : List.of(List.of("status"), List.of("verify"), List.of("audit"),
+                List.of("policy", "show"), List.of("switch", "b", "--dry-run"), List.of("cdk", "list"),
+                List.of("cipher-transition", "status"))) {
+            CliFixture.Run r = cli.dataenc(command.toArray(String[]::new));
+            assertEquals(1, r.code(), command + ": " + r.all());
+            oneLine(r);
+            assertTrue(r.err().contains("registry file " + registry + " is refused: it is empty (0 bytes)"),
+                    command + ": " + r.err());
+            assertEquals(0, Files.size(registry), command + " wrote into the empty registry file");
+            assertEquals(before, listing(), command + " created or changed a file");
+        }
+    }
+}
