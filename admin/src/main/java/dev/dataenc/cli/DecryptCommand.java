@@ -90,7 +90,7 @@ final class DecryptCommand implements Callable<Integer> {
         PrintWriter summary = printPlaintext ? spec.commandLine().getErr() : stdout;
         byte[] plaintext = null;
         try (PrivateOutput target = out == null ? null : PrivateOutput.create(out);
-             ControlPlane plane = AdminPlane.open(config.load())) {
+             ControlPlane plane = AdminPlane.openInitialized(config.load())) {
             long bytes;
             if (info.kind() == CiphertextInfo.Kind.BLOB) {
                 bytes = decryptBlob(plane, target);

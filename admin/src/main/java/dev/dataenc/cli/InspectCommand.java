@@ -83,7 +83,7 @@ final class InspectCommand implements Callable<Integer> {
         if (noRegistry) {
             lookup = new RegistryLookup(false, false, "not asked (--no-registry)");
         } else {
-            try (ControlPlane plane = AdminPlane.open(config.load())) {
+            try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
                 cdk = CdkCatalog.find(plane, info.cdkId()).orElse(null);
                 lookup = new RegistryLookup(true, cdk != null, null);
             } catch (DataEncException e) {

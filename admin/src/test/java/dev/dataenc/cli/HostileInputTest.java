@@ -63,4 +63,31 @@ class HostileInputTest {
             assertEquals(before, listing(), command + " created or changed a file");
         }
     }
+
+    @Test
+    void commandsOnCdks_onARegistryThatDoesNotExist_sayNotInitialised_andCreateNothing() throws IOException {
+        CliFixture other = new CliFixture(Files.createDirectory(dir.resolve("other")));
+        assertEquals(0, other.dataenc("rotate-cdk").code());
+        String ciphertext = other.dataenc("encrypt", "--context", "C.x", "value").out().strip();
+        CliFixture cli = new CliFixture(Files.createDirectory(dir.resolve("fresh")));
+        Path registry = cli.dir().resolve("registry.mv.db");
+        List<String> before = listing();
+
+        for (List<String> command : List.of(List.of("cdk", "list"), List.of("destroy-cdk", "--list"),
+                List.of("encrypt", "--context", "C.x", "value"), List.of("decrypt", "--context", "C.x", ciphertext))) {
+            CliFixture.Run r = cli.dataenc(command.toArray(String[]::new));
+            assertEquals(1, r.code(), command + ": " + r.all());
+            oneLine(r);
+            assertTrue(r.err().contains("is not initialised (the database does not exist); nothing was created"),
+                    command + ": " + r.err());
+            assertFalse(Files.exists(registry), command + " created the registry " + registry);
+            assertEquals(before, listing(), command + " created or changed a file");
+        }
+        CliFixture.Run inspect = cli.dataenc("inspect", ciphertext);
+        assertEquals(0, inspect.code(), inspect.all());
+        assertTrue(inspect.out().contains("CDK:"), inspect.out());
+        assertTrue(inspect.err().startsWith("dataenc: warning: the registry was not consulted"), inspect.err());
+        assertFalse(Files.exists(registry), "inspect created the registry " + registry);
+        assertEquals(before, listing(), "inspect created or changed a file");
+    }
 }
