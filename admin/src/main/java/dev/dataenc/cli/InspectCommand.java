@@ -72,7 +72,7 @@ final class InspectCommand implements Callable<Integer> {
             read = CiphertextInput.read(path);
         } else if (input.equals("-")) {
             origin = "stdin";
-            read = CiphertextInput.read(System.in, -1);
+            read = CiphertextInput.read(CiphertextInput.stdin(), -1);
         } else {
             origin = "argument";
             read = new CiphertextInput.Read(CiphertextInfo.ofText(input), input.strip());

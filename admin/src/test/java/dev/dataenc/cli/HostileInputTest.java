@@ -3,11 +3,14 @@ package dev.dataenc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -89,5 +92,47 @@ class HostileInputTest {
         assertTrue(inspect.err().startsWith("dataenc: warning: the registry was not consulted"), inspect.err());
         assertFalse(Files.exists(registry), "inspect created the registry " + registry);
         assertEquals(before, listing(), "inspect created or changed a file");
+    }
+
+    @Test
+    void encrypt_fromStandardInputThatIsNotUtf8_isRefused_insteadOfEncryptingReplacementCharacters() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        String auditBefore = cli.dataenc("audit", "--limit", "1000").out();
+        byte[] latin1 = {'c', 'a', 'f', (byte) 0xE9, '\n'}; // "café" in ISO-8859-1
+
+        CliFixture.Run r = cli.dataencWithStdinBytes(latin1, "encrypt", "--context", "C.x");
+
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains("standard input is not UTF-8 text: invalid byte sequence at byte 3 of 5"), r.err());
+        assertEquals("", r.out(), "no ciphertext printed");
+        CliFixture.Run d = cli.dataencWithStdinBytes(latin1, "decrypt", "--context", "C.x", "-");
+        assertEquals(1, d.code(), d.all());
+        oneLine(d);
+        assertTrue(d.err().contains("standard input is not UTF-8 text"), d.err());
+        assertEquals(auditBefore, cli.dataenc("audit", "--limit", "1000").out(), "nothing audited");
+    }
+
+    @Test
+    void valueFromStandardInput_whenItIsClosed_isRefused_insteadOfReadingAJavaRuntimeFile() throws Exception {
+        assumeTrue(Files.isSymbolicLink(Path.of("/proc/self/fd/0")), "needs Linux /proc");
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String command : List.of("encrypt --context C.x", "decrypt --context C.x -", "inspect --no-registry -")) {
+            // <&- starts the JVM with file descriptor 0 closed; the first file it opens (lib/modules) becomes fd 0
+            Process p = new ProcessBuilder("/bin/sh", "-c", "exec \"$0\" -Xmx256m -cp \"$1\" dev.dataenc.cli.DataencCli "
+                    + command + " --config \"$2\" <&-", java, System.getProperty("java.class.path"),
+                    cli.config().toString()).start();
+            byte[] out = p.getInputStream().readNBytes(1000);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), command);
+            CliFixture.Run r = new CliFixture.Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), err);
+            assertEquals(1, r.code(), command + ": " + r.all());
+            oneLine(r);
+            assertTrue(err.contains("standard input is closed"), command + ": " + err);
+            assertEquals(0, out.length, command + ": nothing on standard output");
+        }
     }
 }
