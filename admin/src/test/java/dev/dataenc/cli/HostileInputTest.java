@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,20 +120,53 @@ class HostileInputTest {
         assumeTrue(Files.isSymbolicLink(Path.of("/proc/self/fd/0")), "needs Linux /proc");
         CliFixture cli = new CliFixture(dir);
         assertEquals(0, cli.dataenc("rotate-cdk").code());
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String command : List.of("encrypt --context C.x", "decrypt --context C.x -", "inspect --no-registry -")) {
             // <&- starts the JVM with file descriptor 0 closed; the first file it opens (lib/modules) becomes fd 0
-            Process p = new ProcessBuilder("/bin/sh", "-c", "exec \"$0\" -Xmx256m -cp \"$1\" dev.dataenc.cli.DataencCli "
-                    + command + " --config \"$2\" <&-", java, System.getProperty("java.class.path"),
-                    cli.config().toString()).start();
-            byte[] out = p.getInputStream().readNBytes(1000);
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), command);
-            CliFixture.Run r = new CliFixture.Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), err);
+            CliFixture.Run r = inAnotherProcess(cli, command + " <&-");
             assertEquals(1, r.code(), command + ": " + r.all());
             oneLine(r);
-            assertTrue(err.contains("standard input is closed"), command + ": " + err);
-            assertEquals(0, out.length, command + ": nothing on standard output");
+            assertTrue(r.err().contains("standard input is closed"), command + ": " + r.err());
+            assertEquals("", r.out(), command + ": nothing on standard output");
         }
+    }
+
+    @Test
+    void localKeystorePath_toADevice_isReportedAsNotAKeystoreFile_notAnOutOfMemoryError() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/zero")), "needs /dev/zero");
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        String config = Files.readString(cli.config());
+        Files.writeString(cli.config(), config.replace("dataenc.keystores.b.path=b.p12", "dataenc.keystores.b.path=/dev/zero"));
+
+        // in another JVM: on the old code the keystore read /dev/zero until the heap ran out
+        CliFixture.Run status = inAnotherProcess(cli, "status");
+        assertEquals(0, status.code(), status.all());
+        assertTrue(status.out().contains("b (local): CANNOT BE OPENED: keystore 'b' (type local): keystore file /dev/zero"
+                + " is not a regular file (a device or a pipe), not a PKCS#12 file; fix 'path'"), status.out());
+        assertEquals("", status.err());
+        CliFixture.Run rotate = inAnotherProcess(cli, "keystore rotate-master-key b");
+        assertEquals(1, rotate.code(), rotate.all());
+        oneLine(rotate);
+        assertTrue(rotate.err().contains("keystore file /dev/zero is not a regular file"), rotate.err());
+    }
+
+    /**
+     * {@code dataenc <command> --config <fixture's file>} in a new JVM (at most 256 MiB of heap) through {@code sh -c},
+     * so that {@code command} may end with a redirection ({@code " <..."}); at most 1000 bytes of standard output are
+     * kept.
+     */
+    static CliFixture.Run inAnotherProcess(CliFixture cli, String command) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        int redirect = command.indexOf(" <");
+        String args = redirect < 0 ? command : command.substring(0, redirect);
+        String redirection = redirect < 0 ? "" : command.substring(redirect);
+        Process p = new ProcessBuilder("/bin/sh", "-c", "exec \"$0\" -Xmx256m -cp \"$1\" dev.dataenc.cli.DataencCli "
+                + args + " --config \"$2\"" + redirection, java, System.getProperty("java.class.path"),
+                cli.config().toString()).start();
+        byte[] out = p.getInputStream().readNBytes(1000);
+        p.getInputStream().transferTo(OutputStream.nullOutputStream());
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), command);
+        return new CliFixture.Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), err);
     }
 }
