@@ -5,17 +5,34 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.stream.Stream;
+
+import dev.dataenc.console.ConsoleServer;
+import dev.dataenc.console.auth.PasswordHash;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
 
 /**
  * The CLI from outside, with broken or hostile input: each refusal is one {@code dataenc: <reason>} line, exit 1,
@@ -120,7 +137,7 @@ class HostileInputTest {
         assumeTrue(Files.isSymbolicLink(Path.of("/proc/self/fd/0")), "needs Linux /proc");
         CliFixture cli = new CliFixture(dir);
         assertEquals(0, cli.dataenc("rotate-cdk").code());
-        for (String command : List.of("encrypt --context C.x", "decrypt --context C.x -", "inspect --no-registry -")) {
+        for (String command : List.of("encrypt --context C.x", "inspect --no-registry -")) {
             // <&- starts the JVM with file descriptor 0 closed; the first file it opens (lib/modules) becomes fd 0
             CliFixture.Run r = inAnotherProcess(cli, command + " <&-");
             assertEquals(1, r.code(), command + ": " + r.all());
@@ -144,7 +161,7 @@ class HostileInputTest {
         assertTrue(status.out().contains("b (local): CANNOT BE OPENED: keystore 'b' (type local): keystore file /dev/zero"
                 + " is not a regular file (a device or a pipe), not a PKCS#12 file; fix 'path'"), status.out());
         assertEquals("", status.err());
-        CliFixture.Run rotate = inAnotherProcess(cli, "keystore rotate-master-key b");
+        CliFixture.Run rotate = cli.dataenc("keystore", "rotate-master-key", "b");
         assertEquals(1, rotate.code(), rotate.all());
         oneLine(rotate);
         assertTrue(rotate.err().contains("keystore file /dev/zero is not a regular file"), rotate.err());
@@ -168,5 +185,85 @@ class HostileInputTest {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), command);
         return new CliFixture.Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), err);
+    }
+
+    /** {@code dataenc serve} in this JVM with {@code env}; a console that starts is closed at once. Also captures System.err. */
+    private static CliFixture.Run serve(CliFixture cli, Map<String, String> env, String... args) {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> cls) throws Exception {
+                if (cls == ServeCommand.class) {
+                    return (K) new ServeCommand(env::get, Clock.systemUTC(), ConsoleServer::close);
+                }
+                return CommandLine.defaultFactory().create(cls);
+            }
+        };
+        List<String> full = new ArrayList<>(List.of("serve", "--config", cli.config().toString()));
+        full.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream systemErr = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(systemErr, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), false, factory,
+                    full.toArray(String[]::new));
+        } finally {
+            System.setErr(saved);
+        }
+        // the log lines (slf4j-simple writes to System.err) count as standard error too
+        return new CliFixture.Run(code, out.toString(), systemErr.toString(StandardCharsets.UTF_8) + err);
+    }
+
+    /** A configuration with a console admin; {@code initialised}: with a registry (rotate-cdk ran). */
+    private static CliFixture consoleReady(Path dir, boolean initialised) throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        if (initialised) {
+            assertEquals(0, cli.dataenc("rotate-cdk").code());
+        }
+        Files.writeString(cli.config(), "dataenc.console.admins.alice.password-hash="
+                + PasswordHash.hash("a long enough password".toCharArray()) + "\n", StandardOpenOption.APPEND);
+        return cli;
+    }
+
+    @Test
+    void serve_withATlsKeystoreHoldingNoServerKey_isRefusedBeforeListening() throws Exception {
+        CliFixture cli = consoleReady(dir, true); // initialised: so that the old code did start serving
+        // like a local keystore's file: a PKCS#12 file the password opens, but with a secret key only
+        Path secretOnly = dir.resolve("secret.p12");
+        try (OutputStream file = Files.newOutputStream(secretOnly)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setEntry("k", new KeyStore.SecretKeyEntry(new SecretKeySpec(new byte[32], "AES")),
+                    new KeyStore.PasswordProtection("tls-password".toCharArray()));
+            ks.store(file, "tls-password".toCharArray());
+        }
+        CliFixture.Run secretKeysOnly = serve(cli, Map.of("TLS_PW", "tls-password"),
+                "--port", "0", "--tls-keystore", secretOnly.toString(), "--tls-password-env", "TLS_PW");
+        assertEquals(1, secretKeysOnly.code(), secretKeysOnly.all());
+        oneLine(secretKeysOnly);
+        assertTrue(secretKeysOnly.err().contains("secret.p12 holds no private key with its certificate"), secretKeysOnly.err());
+
+        Path garbage = Files.write(dir.resolve("tls.p12"), "not a PKCS#12 file".getBytes(StandardCharsets.UTF_8));
+        CliFixture.Run notPkcs12 = serve(cli, Map.of("TLS_PW", "whatever"),
+                "--port", "0", "--tls-keystore", garbage.toString(), "--tls-password-env", "TLS_PW");
+        assertEquals(1, notPkcs12.code(), notPkcs12.all());
+        oneLine(notPkcs12);
+        assertTrue(notPkcs12.err().contains("tls.p12 cannot be opened with the password in $TLS_PW: it is not a PKCS#12"
+                + " file, or the password is wrong"), notPkcs12.err());
+    }
+
+    @Test
+    void serve_onAPortInUse_isOneLine_withoutJavalinsLogLine() throws IOException {
+        CliFixture cli = consoleReady(dir, true);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CliFixture.Run r = serve(cli, Map.of(), "--port", String.valueOf(taken.getLocalPort()));
+            assertEquals(1, r.code(), r.all());
+            assertTrue(r.err().startsWith("dataenc: cannot serve the console on 127.0.0.1:" + taken.getLocalPort()),
+                    r.err());
+            oneLine(r);
+        }
     }
 }
