@@ -266,4 +266,36 @@ class HostileInputTest {
             oneLine(r);
         }
     }
+
+    private static CliFixture.Run dataencWith(Path config, String... args) {
+        List<String> full = new ArrayList<>(List.of(args));
+        full.addAll(List.of("--config", config.toString()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), full.toArray(String[]::new));
+        return new CliFixture.Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void configurationFile_notUtf8_orASymlinkLoop_isOneLineSayingSo_withoutJavaClassNames() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        byte[] latin1 = (Files.readString(cli.config()).replace("dataenc.keystore.active=a\n",
+                "dataenc.keystore.active=a\n# caf\u00e9\n")).getBytes(StandardCharsets.ISO_8859_1);
+        Path notUtf8 = Files.write(dir.resolve("latin1.properties"), latin1);
+        Path loop = Files.createSymbolicLink(dir.resolve("loop1.properties"), dir.resolve("loop2.properties"));
+        Files.createSymbolicLink(dir.resolve("loop2.properties"), loop);
+        List<String> before = listing();
+
+        CliFixture.Run r = dataencWith(notUtf8, "status");
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains(notUtf8 + ": it is not UTF-8 text (line 3). Save it as UTF-8"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+
+        CliFixture.Run l = dataencWith(loop, "status");
+        assertEquals(1, l.code(), l.all());
+        oneLine(l);
+        assertTrue(l.err().contains(loop + " is a symbolic link that leads nowhere"), l.err());
+        assertEquals(before, listing());
+    }
 }
