@@ -298,4 +298,20 @@ class HostileInputTest {
         assertTrue(l.err().contains(loop + " is a symbolic link that leads nowhere"), l.err());
         assertEquals(before, listing());
     }
+
+    @Test
+    void jdbcUrlWithAPasswordInItsUserPart_isNeverEchoed() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        String secret = "S3cret-Registry-Pw";
+        Files.writeString(cli.config(), "dataenc.registry.url=jdbc:postgresql://admin:" + secret + "@127.0.0.1:1/x\n"
+                + "dataenc.registry.connect-timeout=1s\n", StandardOpenOption.APPEND);
+
+        for (List<String> command : List.of(List.of("status"), List.of("rotate-cdk"))) {
+            CliFixture.Run r = cli.dataenc(command.toArray(String[]::new));
+            assertEquals(1, r.code(), command + ": " + r.all());
+            oneLine(r);
+            assertFalse(r.all().contains(secret), command + " echoed the password: " + r.all());
+            assertTrue(r.err().contains(":****@127.0.0.1:1/"), command + ": " + r.err());
+        }
+    }
 }

@@ -138,7 +138,7 @@ public final class RegistryDatabase implements AutoCloseable {
         String user = settings.user();
         String password = settings.password();
         RegistryUrlPolicy.check(jdbcUrl);
-        String shown = jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1****");
+        String shown = dev.dataenc.config.RegistrySettings.maskPasswords(jdbcUrl);
         RegistryDriver.require(jdbcUrl, shown);
         Optional<H2RegistryFile> h2 = H2RegistryFile.of(jdbcUrl);
         if (h2.isPresent()) {
