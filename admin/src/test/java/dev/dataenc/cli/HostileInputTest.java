@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -312,6 +313,34 @@ class HostileInputTest {
             oneLine(r);
             assertFalse(r.all().contains(secret), command + " echoed the password: " + r.all());
             assertTrue(r.err().contains(":****@127.0.0.1:1/"), command + ": " + r.err());
+        }
+    }
+
+    @Test
+    void registryFileThisUserCannotWrite_isNotMetWithAdviceToDeleteIt() throws Exception {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        Path registry = dir.resolve("registry.mv.db");
+        Files.setPosixFilePermissions(registry, PosixFilePermissions.fromString("r--------"));
+        boolean immutable = false;
+        if (Files.isWritable(registry)) { // root: only an immutable file is not writable
+            immutable = new ProcessBuilder("chattr", "+i", registry.toString()).start().waitFor() == 0;
+            assumeTrue(immutable && !Files.isWritable(registry), "cannot make a file unwritable for this user");
+        }
+        try {
+            for (String command : List.of("status", "rotate-cdk")) {
+                CliFixture.Run r = cli.dataenc(command);
+                assertEquals(1, r.code(), command + ": " + r.all());
+                oneLine(r);
+                assertTrue(r.err().contains("this process cannot read and write it. It was not changed. Run as the user"
+                        + " that owns it, or give this user read and write access"), command + ": " + r.err());
+                assertFalse(r.err().contains("delete it"), command + ": " + r.err());
+            }
+        } finally {
+            if (immutable) {
+                new ProcessBuilder("chattr", "-i", registry.toString()).start().waitFor();
+            }
+            Files.setPosixFilePermissions(registry, PosixFilePermissions.fromString("rw-------"));
         }
     }
 }
