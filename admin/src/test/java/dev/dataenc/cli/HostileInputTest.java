@@ -343,4 +343,32 @@ class HostileInputTest {
             Files.setPosixFilePermissions(registry, PosixFilePermissions.fromString("rw-------"));
         }
     }
+
+    @Test
+    void decrypt_blobDamagedAfterItsFirstSegment_doesNotClaimPlaintextWasReleased() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        Path plain = Files.write(dir.resolve("p.bin"), new byte[100_000]); // two 64 KiB segments
+        Path blob = dir.resolve("p.enc");
+        assertEquals(0, cli.dataenc("encrypt", "--context", "P", "--in", plain.toString(), "--out", blob.toString())
+                .code());
+        byte[] ct = Files.readAllBytes(blob);
+        ct[ct.length - 100] ^= 1; // in segment 1
+        Files.write(blob, ct);
+        Path out = dir.resolve("p.out");
+
+        CliFixture.Run toFile = cli.dataenc("decrypt", "--context", "P", "--in", blob.toString(), "--out", out.toString());
+        assertEquals(1, toFile.code(), toFile.all());
+        oneLine(toFile);
+        assertTrue(toFile.err().contains("BLOB segment 1 failed authentication"), toFile.err());
+        assertTrue(toFile.err().contains("No plaintext was released: the partly written output was deleted, " + out
+                + " was not created."), toFile.err());
+        assertFalse(toFile.err().contains("verified segments was released"), toFile.err());
+        assertFalse(Files.exists(out));
+
+        CliFixture.Run check = cli.dataenc("decrypt", "--context", "P", "--in", blob.toString());
+        assertEquals(1, check.code(), check.all());
+        oneLine(check);
+        assertTrue(check.err().endsWith("No plaintext was released.\n"), check.err());
+    }
 }
