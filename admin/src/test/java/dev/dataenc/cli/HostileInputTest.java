@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +24,16 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.spec.SecretKeySpec;
 import java.util.stream.Stream;
 
+import dev.dataenc.config.ConfigLoader;
+import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.console.ConsoleServer;
+import dev.dataenc.control.ControlPlane;
+import dev.dataenc.control.keyswitch.SwitchProgress;
 import dev.dataenc.console.auth.PasswordHash;
 
 import org.junit.jupiter.api.Test;
@@ -370,5 +376,33 @@ class HostileInputTest {
         assertEquals(1, check.code(), check.all());
         oneLine(check);
         assertTrue(check.err().endsWith("No plaintext was released.\n"), check.err());
+    }
+
+    @Test
+    void switch_whoseConfigurationFileIsPutBackMeanwhile_endsWithTheFileNamingTheRegistrysKeystore() throws IOException {
+        CliFixture cli = new CliFixture(dir).withTwoCdks();
+        byte[] before = Files.readAllBytes(cli.config()); // names 'a'
+        DataEncConfig cfg = ConfigLoader.load(cli.config());
+        // another process's switch, refused while this one runs, puts back the file it read before this one wrote it
+        SwitchProgress racer = new SwitchProgress() {
+            @Override
+            public void rewrapFinished() {
+                try {
+                    Files.write(cli.config(), before);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        SwitchAction.Result result;
+        try (ControlPlane plane = ControlPlane.open(cfg, ControlPlane.Options.admin("test").withProgress(racer))) {
+            result = SwitchAction.run(plane, cli.config(), cfg, "b", Optional.empty());
+            assertTrue(SwitchAction.outcomeLines(plane, result, cli.config(), "b").stream()
+                    .anyMatch(l -> l.contains("now names 'b'")));
+        }
+
+        assertEquals("b", ConfigLoader.load(cli.config()).activeKeystore(), "the file agrees with the registry");
+        CliFixture.Run status = cli.dataenc("status");
+        assertTrue(status.out().contains("active keystore:  b\n"), status.out());
     }
 }
