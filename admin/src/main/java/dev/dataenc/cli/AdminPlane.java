@@ -42,6 +42,18 @@ public final class AdminPlane {
     }
 
     /**
+     * Opens the control plane for a command that works on the CDKs the registry holds ({@code encrypt}, {@code decrypt},
+     * {@code destroy-cdk}): a registry that does not exist or was never initialised is refused as by {@link #openToLook},
+     * creating nothing (opening it would create an empty registry only to fail on it).
+     *
+     * @throws dev.dataenc.control.cluster.RegistryNotInitializedException if so; nothing was created
+     */
+    static ControlPlane openInitialized(DataEncConfig config) {
+        RegistryPresence.requireInitialized(config.registry());
+        return open(config);
+    }
+
+    /**
      * Opens only the registry database, to look, for a command that needs no keystore ({@code audit}): no keystore is
      * opened, so one that cannot be opened is neither tried nor reported. A registry that does not exist or was never
      * initialised is refused as by {@link #openToLook}.

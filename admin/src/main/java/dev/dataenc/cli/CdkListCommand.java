@@ -48,7 +48,7 @@ final class CdkListCommand implements Callable<Integer> {
     public Integer call() {
         Set<CdkStatus> wanted = parse();
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
             CdkListDocument doc = CdkListDocument.of(plane, wanted);
             List<CdkInfo> cdks = doc.cdks();
             List<String> filter = doc.statusFilter();

@@ -7,6 +7,11 @@ import dev.dataenc.error.DataEncException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -89,16 +94,65 @@ final class CiphertextInput {
         return Base64.getUrlDecoder().decode(text.strip().substring(PropertyCipher.TEXT_PREFIX.length()));
     }
 
-    /** All of standard input as UTF-8 text without one trailing line break (what {@code echo} adds). */
+    /**
+     * All of standard input as UTF-8 text without one trailing line break (what {@code echo} adds).
+     *
+     * @throws DataEncException if standard input is closed or is not UTF-8 text (a value is never silently changed)
+     */
     static String stdinValue() {
+        byte[] bytes;
         try {
-            String s = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-            if (s.endsWith("\r\n")) {
-                return s.substring(0, s.length() - 2);
-            }
-            return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+            bytes = stdin().readAllBytes();
         } catch (IOException e) {
             throw new DataEncException("cannot read standard input: " + e.getMessage(), e);
         }
+        String s = utf8(bytes);
+        if (s.endsWith("\r\n")) {
+            return s.substring(0, s.length() - 2);
+        }
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /**
+     * Standard input, refused when it is closed: the JVM then gets one of its own files as file descriptor 0 (its
+     * {@code lib/modules}), which would be read as the value.
+     *
+     * @throws DataEncException if standard input is closed
+     */
+    static InputStream stdin() {
+        if (stdinIsClosed()) {
+            throw new DataEncException("standard input is closed (the command was started with <&-); pipe the value in,"
+                    + " e.g. printf '%s\\n' \"$VALUE\" | dataenc ..., or redirect it from a file");
+        }
+        return System.in;
+    }
+
+    /** Whether file descriptor 0 is a file of the Java runtime (Linux; elsewhere always false). */
+    private static boolean stdinIsClosed() {
+        try {
+            Path fd0 = Files.readSymbolicLink(Path.of("/proc/self/fd/0"));
+            Path javaHome = Path.of(System.getProperty("java.home")).toRealPath();
+            return fd0.isAbsolute() && (fd0.startsWith(javaHome) || fd0.toRealPath().startsWith(javaHome));
+        } catch (IOException | UnsupportedOperationException | SecurityException notLinux) {
+            return false;
+        }
+    }
+
+    /** {@code bytes} decoded as UTF-8, refusing malformed input instead of replacing it with U+FFFD. */
+    private static String utf8(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new DataEncException("standard input is not UTF-8 text: invalid byte sequence at byte " + in.position()
+                    + " of " + bytes.length + "; values are UTF-8, so convert it first (e.g. iconv -f ISO-8859-1 -t UTF-8);"
+                    + " nothing was encrypted or decrypted");
+        }
+        return out.flip().toString();
     }
 }

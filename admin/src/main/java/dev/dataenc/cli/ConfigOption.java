@@ -40,6 +40,11 @@ public final class ConfigOption {
      */
     public DataEncConfig load() {
         Path p = path();
+        if (!Files.exists(p) && Files.isSymbolicLink(p)) {
+            throw new DataEncConfigException(null, "the data-encryption configuration " + p + " is a symbolic link that"
+                    + " leads nowhere (its target is missing, or the links form a loop); point it at the file or pass"
+                    + " --config <file>");
+        }
         if (!Files.exists(p)) {
             throw new DataEncConfigException(null, "no data-encryption configuration at " + p + ": pass --config <file>"
                     + " or set $" + ENV + "; to create one, copy the example in docs/CONFIGURATION.md"

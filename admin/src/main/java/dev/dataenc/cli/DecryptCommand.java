@@ -3,6 +3,7 @@ package dev.dataenc.cli;
 import dev.dataenc.audit.AuditAction;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.envelope.CiphertextInfo;
+import dev.dataenc.error.DecryptionFailedException;
 import dev.dataenc.keystore.DataKey;
 
 import java.io.IOException;
@@ -90,7 +91,7 @@ final class DecryptCommand implements Callable<Integer> {
         PrintWriter summary = printPlaintext ? spec.commandLine().getErr() : stdout;
         byte[] plaintext = null;
         try (PrivateOutput target = out == null ? null : PrivateOutput.create(out);
-             ControlPlane plane = AdminPlane.open(config.load())) {
+             ControlPlane plane = AdminPlane.openInitialized(config.load())) {
             long bytes;
             if (info.kind() == CiphertextInfo.Kind.BLOB) {
                 bytes = decryptBlob(plane, target);
@@ -134,6 +135,16 @@ final class DecryptCommand implements Callable<Integer> {
              InputStream plain = plane.blobCipher().decryptingStream(file, context);
              OutputStream sink = target == null ? OutputStream.nullOutputStream() : target.stream()) {
             return plain.transferTo(sink);
+        } catch (DecryptionFailedException e) {
+            // the library's stream may have released earlier segments; this command released nothing: they went only
+            // to the temporary file, which is deleted (or nowhere, when only checking)
+            String released = "Plaintext of earlier, verified segments was released; none of this segment.";
+            if (!String.valueOf(e.getMessage()).contains(released)) {
+                throw e;
+            }
+            throw new DecryptionFailedException(e.getMessage().replace(released, "No plaintext was released"
+                    + (target == null ? "." : ": the partly written output was deleted, " + target.target()
+                    + " was not created.")), e);
         }
     }
 

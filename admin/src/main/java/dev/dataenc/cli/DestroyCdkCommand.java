@@ -85,7 +85,7 @@ final class DestroyCdkCommand implements Callable<Integer> {
                         + " period: anything still encrypted under it can never be decrypted again. If that is what you"
                         + " want, run again with " + CONFIRM);
             }
-            try (ControlPlane plane = AdminPlane.open(config.load())) {
+            try (ControlPlane plane = AdminPlane.openInitialized(config.load())) {
                 int days = waitingDays == null ? CdkDestruction.DEFAULT_WAITING_DAYS : waitingDays;
                 DestructionSchedule s = plane.destruction().schedule(cdkId, Duration.ofDays(days));
                 out.println("scheduled the destruction of CDK " + cdkId + ": its wrappings are deleted after " + s.dueAt()
@@ -97,7 +97,7 @@ final class DestroyCdkCommand implements Callable<Integer> {
             }
             return 0;
         }
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        try (ControlPlane plane = AdminPlane.openInitialized(config.load())) {
             CdkDestruction destruction = plane.destruction();
             if (cancel != null) {
                 Cdk back = destruction.cancel(parse(cancel));

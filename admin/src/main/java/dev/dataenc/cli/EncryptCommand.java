@@ -64,13 +64,13 @@ final class EncryptCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         if (in == null) {
             String plaintext = value == null || value.equals("-") ? CiphertextInput.stdinValue() : value;
-            try (ControlPlane plane = AdminPlane.open(config.load())) {
+            try (ControlPlane plane = AdminPlane.openInitialized(config.load())) {
                 stdout.println(plane.propertyCipher().encryptString(plaintext, context));
             }
             return 0;
         }
         try (InputStream source = CiphertextInput.open(in); PrivateOutput target = PrivateOutput.create(out);
-             ControlPlane plane = AdminPlane.open(config.load())) {
+             ControlPlane plane = AdminPlane.openInitialized(config.load())) {
             long bytes;
             try (OutputStream file = target.stream();
                  EncryptingOutputStream enc = plane.blobCipher().encryptingStream(file, context)) {

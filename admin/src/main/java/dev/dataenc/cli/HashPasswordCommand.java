@@ -61,7 +61,7 @@ final class HashPasswordCommand implements Callable<Integer> {
             }
             return first;
         }
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        BufferedReader in = new BufferedReader(new InputStreamReader(CiphertextInput.stdin(), StandardCharsets.UTF_8));
         String line = in.readLine();
         if (line == null) {
             throw new DataEncException("no password on standard input; pipe one line, or run it in a terminal");

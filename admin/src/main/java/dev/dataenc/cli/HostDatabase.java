@@ -61,7 +61,7 @@ record HostDatabase(String url, String user, String password, boolean registry) 
 
     /** The URL with any inline password masked, and where it came from. */
     String display() {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1****") + (registry ? " (the CDK registry's database)" : "");
+        return dev.dataenc.config.RegistrySettings.maskPasswords(url) + (registry ? " (the CDK registry's database)" : "");
     }
 
     @Override

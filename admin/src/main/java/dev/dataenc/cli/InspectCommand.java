@@ -72,7 +72,7 @@ final class InspectCommand implements Callable<Integer> {
             read = CiphertextInput.read(path);
         } else if (input.equals("-")) {
             origin = "stdin";
-            read = CiphertextInput.read(System.in, -1);
+            read = CiphertextInput.read(CiphertextInput.stdin(), -1);
         } else {
             origin = "argument";
             read = new CiphertextInput.Read(CiphertextInfo.ofText(input), input.strip());
@@ -83,7 +83,7 @@ final class InspectCommand implements Callable<Integer> {
         if (noRegistry) {
             lookup = new RegistryLookup(false, false, "not asked (--no-registry)");
         } else {
-            try (ControlPlane plane = AdminPlane.open(config.load())) {
+            try (ControlPlane plane = AdminPlane.openToLook(config.load())) {
                 cdk = CdkCatalog.find(plane, info.cdkId()).orElse(null);
                 lookup = new RegistryLookup(true, cdk != null, null);
             } catch (DataEncException e) {

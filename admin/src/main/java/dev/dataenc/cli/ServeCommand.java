@@ -4,12 +4,18 @@ import dev.dataenc.console.ConsoleServer;
 import dev.dataenc.console.ConsoleSettings;
 import dev.dataenc.error.DataEncException;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -119,6 +125,40 @@ final class ServeCommand implements Callable<Integer> {
         if (password == null) {
             throw new DataEncException("--tls-password-env names $" + tlsPasswordEnv + ", which is not set");
         }
+        requireServerKey(tlsKeystore.toAbsolutePath(), password);
         return Optional.of(new ConsoleSettings.Tls(tlsKeystore.toAbsolutePath(), password));
+    }
+
+    /**
+     * Opens the TLS keystore as the server will, before anything listens: it must be a PKCS#12 file the password opens,
+     * holding a private key with its certificate (a file of secret keys only, e.g. a {@code local} keystore, would
+     * start a server no client can connect to).
+     */
+    private void requireServerKey(Path file, String password) {
+        KeyStore ks;
+        boolean serverKey = false;
+        try (InputStream in = Files.newInputStream(file)) {
+            ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password.toCharArray());
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(alias) && ks.getCertificate(alias) != null
+                        && ks.getKey(alias, password.toCharArray()) instanceof PrivateKey) {
+                    serverKey = true;
+                }
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new DataEncException("--tls-keystore " + file + " cannot be opened with the password in $"
+                    + tlsPasswordEnv + ": it is not a PKCS#12 file, or the password is wrong (" + root.getMessage() + ")",
+                    e);
+        }
+        if (!serverKey) {
+            throw new DataEncException("--tls-keystore " + file + " holds no private key with its certificate, which"
+                    + " HTTPS needs; make one, e.g. keytool -genkeypair -alias console -keyalg EC -storetype PKCS12"
+                    + " -keystore console.p12 -dname CN=<host name>");
+        }
     }
 }

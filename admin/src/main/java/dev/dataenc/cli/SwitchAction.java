@@ -1,6 +1,8 @@
 package dev.dataenc.cli;
 
 import dev.dataenc.config.CipherType;
+import dev.dataenc.config.ConfigFile;
+import dev.dataenc.config.ConfigLoader;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.keyswitch.SwitchOutcome;
@@ -11,10 +13,14 @@ import dev.dataenc.cdk.Cdk;
 import dev.dataenc.keystore.Wrapping;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -79,7 +85,26 @@ public final class SwitchAction {
         boolean written = !target.equals(cfg.activeKeystore()) || cfg.cipherType() != targetType;
         SwitchOutcome outcome = ConfigFirstSwitch.run(plane, file, written, target, targetType,
                 () -> plane.switchKeystore(target));
+        // The file was written before the job; another process may have written it since (a concurrent switch to another
+        // keystore puts back the bytes it read when it is refused; an editor). Once the registry's active keystore is the
+        // target, the file is made to say so again, so that it does not end disagreeing with the registry.
+        if (target.equals(plane.jobs().state().orElseThrow().activeKeystore()) && !names(file, target, targetType)) {
+            ConfigFile.writeActiveKeystore(file, target, targetType);
+            written = true;
+        }
         return new Result(outcome, written, targetType);
+    }
+
+    /** Whether {@code file} names {@code target} as the active keystore with {@code type} (false if it cannot be read). */
+    private static boolean names(Path file, String target, CipherType type) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+        return target.equals(p.getProperty(ConfigLoader.KEYSTORE_ACTIVE, "").strip())
+                && CipherType.parse(p.getProperty(ConfigLoader.CIPHER_TYPE, "").strip()).orElse(null) == type;
     }
 
     /** What the switch did, one line each (as {@code dataenc switch} prints it). */

@@ -76,6 +76,11 @@ public final class CliFixture {
 
     /** As {@link #dataenc}, with {@code stdin} on standard input (null: leave it alone). */
     Run dataencWithStdin(String stdin, String... args) {
+        return dataencWithStdinBytes(stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    /** As {@link #dataenc}, with these bytes on standard input (null: leave it alone). */
+    Run dataencWithStdinBytes(byte[] stdin, String... args) {
         List<String> full = new ArrayList<>(List.of(args));
         if (!args[0].equals("completion")) {
             full.add("--config");
@@ -96,7 +101,7 @@ public final class CliFixture {
         StringWriter err = new StringWriter();
         InputStream savedIn = System.in;
         if (stdin != null) {
-            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream(stdin));
         }
         try {
             int code = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), false, factory,

@@ -62,6 +62,8 @@ final class MasterKeyFile {
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final byte[] FINGERPRINT_LABEL = "dataenc local master key id".getBytes(StandardCharsets.US_ASCII);
+    /** The largest keystore file read: 16 MiB (a file of master keys is a few KiB, even with many versions). */
+    static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path path;
@@ -108,7 +110,7 @@ final class MasterKeyFile {
     MasterKeySet load() {
         try {
             FileStamp stamp = FileStamp.of(path);
-            byte[] bytes = Files.readAllBytes(path);
+            byte[] bytes = readFile();
             byte[] digest = MasterKeyCache.digest(bytes);
             Optional<MasterKeySet> cached = MasterKeyCache.get(digest, masterKey, password);
             if (cached.isPresent()) {
@@ -131,7 +133,7 @@ final class MasterKeyFile {
      */
     MasterKeySet change(Change change) {
         return locked(() -> {
-            Loaded file = loadForChange(Files.readAllBytes(path));
+            Loaded file = loadForChange(readFile());
             boolean changed = change.apply(file.ks());
             if (file.weak() && changed) {
                 reprotect(file.ks());
@@ -167,7 +169,7 @@ final class MasterKeyFile {
         return locked(() -> {
             Loaded file;
             if (Files.exists(path)) {
-                file = loadForChange(Files.readAllBytes(path));
+                file = loadForChange(readFile());
                 if (!versions(file.ks()).isEmpty()) {
                     throw new KeystoreConfigurationException(owner + ": keystore file " + path + " already holds master key '"
                             + masterKey + "'; nothing was changed. Use the existing key (copy this file to the other nodes),"
@@ -186,11 +188,38 @@ final class MasterKeyFile {
         });
     }
 
+    /**
+     * The file's bytes. What cannot be a keystore file is refused before it is read: a directory, a device or pipe
+     * (reading {@code /dev/zero} would never end), a file larger than {@value #MAX_FILE_BYTES} bytes (a PKCS#12 file
+     * of master keys is a few KiB; a wrong 'path' to a large file would exhaust the memory).
+     */
+    private byte[] readFile() throws IOException {
+        requireRegularFileIfPresent();
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new KeystoreConfigurationException(owner + ": keystore file " + path + " is larger than "
+                        + MAX_FILE_BYTES + " bytes, far larger than a PKCS#12 file of master keys; fix 'path'");
+            }
+            return bytes;
+        }
+    }
+
+    /** Refuses a path that exists but is not a regular file (before anything, even its lock file, is created). */
+    private void requireRegularFileIfPresent() {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new KeystoreConfigurationException(owner + ": keystore file " + path + " is "
+                    + (Files.isDirectory(path) ? "a directory" : "not a regular file (a device or a pipe)")
+                    + ", not a PKCS#12 file; fix 'path'");
+        }
+    }
+
     private interface LockedWork {
         MasterKeySet run() throws IOException, GeneralSecurityException;
     }
 
     private MasterKeySet locked(LockedWork work) {
+        requireRegularFileIfPresent();
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
         jvmLock.lock();
         added.clear();

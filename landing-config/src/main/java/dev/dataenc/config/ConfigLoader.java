@@ -241,9 +241,33 @@ public final class ConfigLoader {
         try {
             return PropertiesText.parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (CharacterCodingException e) {
-            throw unparsable(file, new IOException("it is not UTF-8 text", e));
+            throw new DataEncConfigException(null, "Cannot read the data-encryption configuration " + file.toAbsolutePath()
+                    + ": it is not UTF-8 text" + firstInvalidLine(file) + ". Save it as UTF-8 (e.g. iconv -f ISO-8859-1"
+                    + " -t UTF-8); dataenc reads configuration files as UTF-8 only.", e);
         } catch (IOException | RuntimeException e) {
             throw unparsable(file, e);
+        }
+    }
+
+    /** " (line N)" for the first line of {@code file} that is not valid UTF-8, or "" if it cannot be told. */
+    private static String firstInvalidLine(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+            java.nio.charset.CoderResult r = StandardCharsets.UTF_8.newDecoder()
+                    .decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+            if (!r.isError()) {
+                return "";
+            }
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            return " (line " + line + ")";
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 

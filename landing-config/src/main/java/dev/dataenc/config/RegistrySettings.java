@@ -40,7 +40,15 @@ public record RegistrySettings(String url, String user, String password, Duratio
 
     /** The URL with any inline password masked. */
     public String displayUrl() {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1****");
+        return maskPasswords(url);
+    }
+
+    /**
+     * {@code url} with its inline passwords masked: {@code password=...} (also {@code sslpassword=...}) and the password
+     * of a {@code //user:password@host} part.
+     */
+    public static String maskPasswords(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1****").replaceAll("(//[^/@:;?]*:)[^@/]*@", "$1****@");
     }
 
     @Override

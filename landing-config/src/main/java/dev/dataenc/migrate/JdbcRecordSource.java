@@ -117,8 +117,8 @@ public final class JdbcRecordSource implements RecordSource {
             HikariDataSource ds = new HikariDataSource(config);
             return new Builder(ds, ds);
         } catch (RuntimeException e) {
-            throw new RecordSourceException("cannot connect to the database at " + jdbcUrl.replaceAll(
-                    "(?i)(password=)[^;&]*", "$1****") + ": " + e.getMessage() + ". Check the URL, that the database is"
+            throw new RecordSourceException("cannot connect to the database at " + dev.dataenc.config.RegistrySettings.maskPasswords(
+                    jdbcUrl) + ": " + e.getMessage() + ". Check the URL, that the database is"
                     + " running, and the credentials.", e);
         }
     }

@@ -96,6 +96,19 @@ final class H2RegistryFile {
         check(file);
     }
 
+    /**
+     * Checks the file if there is one, creating and changing nothing (for commands that only look: H2 would otherwise
+     * start a new store in an empty file, or write to a damaged one).
+     *
+     * @throws RegistryFileException if the file exists but is not a whole, readable H2 file
+     */
+    void checkIfPresent() {
+        Path file = file();
+        if (Files.exists(file) || Files.isSymbolicLink(file)) {
+            check(file);
+        }
+    }
+
     private void check(Path file) {
         String reason;
         IOException cause = null;
@@ -103,7 +116,10 @@ final class H2RegistryFile {
             if (!Files.isRegularFile(file)) {
                 reason = Files.exists(file) ? "it is not a regular file" : "it is a dangling symbolic link";
             } else if (!Files.isReadable(file) || !Files.isWritable(file)) {
-                reason = "this process cannot read and write it; check its owner and permissions";
+                // nothing is wrong with the data: restoring or deleting the file is not the remedy
+                throw new RegistryFileException(file, "The CDK registry file " + file + " is refused: this process"
+                        + " cannot read and write it. It was not changed. Run as the user that owns it, or give this user"
+                        + " read and write access to it (and its directory); do not delete or replace it.", null);
             } else if (Files.size(file) == 0) {
                 reason = "it is empty (0 bytes)";
             } else {

@@ -103,6 +103,16 @@ public final class RegistryDatabase implements AutoCloseable {
     }
 
     /**
+     * For an embedded H2 URL whose registry file exists, checks that file as {@link #open} does (an empty, cut-off or
+     * unreadable file is refused), without creating or changing anything; other URLs are not looked at.
+     *
+     * @throws RegistryFileException if the H2 file exists but is not a whole, readable H2 file
+     */
+    public static void checkExistingFile(String jdbcUrl) {
+        H2RegistryFile.of(jdbcUrl).ifPresent(H2RegistryFile::checkIfPresent);
+    }
+
+    /**
      * Opens the database and migrates the schema.
      *
      * @throws UnsafeRegistryUrlException if the URL's scheme or an option is not allowed ({@link RegistryUrlPolicy})
@@ -128,7 +138,7 @@ public final class RegistryDatabase implements AutoCloseable {
         String user = settings.user();
         String password = settings.password();
         RegistryUrlPolicy.check(jdbcUrl);
-        String shown = jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1****");
+        String shown = dev.dataenc.config.RegistrySettings.maskPasswords(jdbcUrl);
         RegistryDriver.require(jdbcUrl, shown);
         Optional<H2RegistryFile> h2 = H2RegistryFile.of(jdbcUrl);
         if (h2.isPresent()) {

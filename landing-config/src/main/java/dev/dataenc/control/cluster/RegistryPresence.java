@@ -2,6 +2,7 @@ package dev.dataenc.control.cluster;
 
 import dev.dataenc.config.RegistrySettings;
 import dev.dataenc.error.DataEncException;
+import dev.dataenc.registry.RegistryDatabase;
 import dev.dataenc.registry.RegistryException;
 
 import java.sql.Connection;
@@ -29,10 +30,15 @@ public final class RegistryPresence {
 
     /**
      * @throws RegistryNotInitializedException if there is no database, no registry schema or no recorded state
+     * @throws dev.dataenc.registry.RegistryFileException if an embedded H2 file exists but is empty, cut off or
+     *                                         unreadable (it is left as it is)
      * @throws RegistryException               if the database cannot be reached for another reason
      */
     public static void requireInitialized(RegistrySettings registry) {
         String shown = registry.displayUrl();
+        // an existing H2 file is checked first: opened as it is, an empty file would become a new (uninitialised)
+        // database and a damaged one would be written to
+        RegistryDatabase.checkExistingFile(registry.url());
         Properties p = new Properties();
         if (registry.user() != null) {
             p.setProperty("user", registry.user());

@@ -1,0 +1,408 @@
+package dev.dataenc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.spec.SecretKeySpec;
+import java.util.stream.Stream;
+
+import dev.dataenc.config.ConfigLoader;
+import dev.dataenc.config.DataEncConfig;
+import dev.dataenc.console.ConsoleServer;
+import dev.dataenc.control.ControlPlane;
+import dev.dataenc.control.keyswitch.SwitchProgress;
+import dev.dataenc.console.auth.PasswordHash;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/**
+ * The CLI from outside, with broken or hostile input: each refusal is one {@code dataenc: <reason>} line, exit 1,
+ * no stack trace, and leaves every file as it was. Real configuration files, real H2, real {@code local} keystores.
+ */
+class HostileInputTest {
+
+    @TempDir
+    Path dir;
+
+    /** Exactly one line on standard error, {@code dataenc: ...}, and no stack trace. */
+    static void oneLine(CliFixture.Run r) {
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), "one line on standard error: " + r.err());
+        assertTrue(lines.get(0).startsWith("dataenc: "), r.err());
+        assertFalse(r.all().contains("\tat "), "no stack trace: " + r.all());
+    }
+
+    private List<String> listing() throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.map(p -> dir.relativize(p) + " " + (Files.isRegularFile(p) ? sizeOf(p) : "dir")).sorted().toList();
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void lookingCommands_onAnEmptyH2RegistryFile_refuseIt_andLeaveItEmpty() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        Path registry = dir.resolve("registry.mv.db");
+        Files.write(registry, new byte[0]);
+        List<String> before = listing();
+
+        for (List<String> command : List.of(List.of("status"), List.of("verify"), List.of("audit"),
+                List.of("policy", "show"), List.of("switch", "b", "--dry-run"), List.of("cdk", "list"),
+                List.of("cipher-transition", "status"))) {
+            CliFixture.Run r = cli.dataenc(command.toArray(String[]::new));
+            assertEquals(1, r.code(), command + ": " + r.all());
+            oneLine(r);
+            assertTrue(r.err().contains("registry file " + registry + " is refused: it is empty (0 bytes)"),
+                    command + ": " + r.err());
+            assertEquals(0, Files.size(registry), command + " wrote into the empty registry file");
+            assertEquals(before, listing(), command + " created or changed a file");
+        }
+    }
+
+    @Test
+    void commandsOnCdks_onARegistryThatDoesNotExist_sayNotInitialised_andCreateNothing() throws IOException {
+        CliFixture other = new CliFixture(Files.createDirectory(dir.resolve("other")));
+        assertEquals(0, other.dataenc("rotate-cdk").code());
+        String ciphertext = other.dataenc("encrypt", "--context", "C.x", "value").out().strip();
+        CliFixture cli = new CliFixture(Files.createDirectory(dir.resolve("fresh")));
+        Path registry = cli.dir().resolve("registry.mv.db");
+        List<String> before = listing();
+
+        for (List<String> command : List.of(List.of("cdk", "list"), List.of("destroy-cdk", "--list"),
+                List.of("encrypt", "--context", "C.x", "value"), List.of("decrypt", "--context", "C.x", ciphertext))) {
+            CliFixture.Run r = cli.dataenc(command.toArray(String[]::new));
+            assertEquals(1, r.code(), command + ": " + r.all());
+            oneLine(r);
+            assertTrue(r.err().contains("is not initialised (the database does not exist); nothing was created"),
+                    command + ": " + r.err());
+            assertFalse(Files.exists(registry), command + " created the registry " + registry);
+            assertEquals(before, listing(), command + " created or changed a file");
+        }
+        CliFixture.Run inspect = cli.dataenc("inspect", ciphertext);
+        assertEquals(0, inspect.code(), inspect.all());
+        assertTrue(inspect.out().contains("CDK:"), inspect.out());
+        assertTrue(inspect.err().startsWith("dataenc: warning: the registry was not consulted"), inspect.err());
+        assertFalse(Files.exists(registry), "inspect created the registry " + registry);
+        assertEquals(before, listing(), "inspect created or changed a file");
+    }
+
+    @Test
+    void encrypt_fromStandardInputThatIsNotUtf8_isRefused_insteadOfEncryptingReplacementCharacters() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        String auditBefore = cli.dataenc("audit", "--limit", "1000").out();
+        byte[] latin1 = {'c', 'a', 'f', (byte) 0xE9, '\n'}; // "café" in ISO-8859-1
+
+        CliFixture.Run r = cli.dataencWithStdinBytes(latin1, "encrypt", "--context", "C.x");
+
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains("standard input is not UTF-8 text: invalid byte sequence at byte 3 of 5"), r.err());
+        assertEquals("", r.out(), "no ciphertext printed");
+        CliFixture.Run d = cli.dataencWithStdinBytes(latin1, "decrypt", "--context", "C.x", "-");
+        assertEquals(1, d.code(), d.all());
+        oneLine(d);
+        assertTrue(d.err().contains("standard input is not UTF-8 text"), d.err());
+        assertEquals(auditBefore, cli.dataenc("audit", "--limit", "1000").out(), "nothing audited");
+    }
+
+    @Test
+    void valueFromStandardInput_whenItIsClosed_isRefused_insteadOfReadingAJavaRuntimeFile() throws Exception {
+        assumeTrue(Files.isSymbolicLink(Path.of("/proc/self/fd/0")), "needs Linux /proc");
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        for (String command : List.of("encrypt --context C.x", "inspect --no-registry -")) {
+            // <&- starts the JVM with file descriptor 0 closed; the first file it opens (lib/modules) becomes fd 0
+            CliFixture.Run r = inAnotherProcess(cli, command + " <&-");
+            assertEquals(1, r.code(), command + ": " + r.all());
+            oneLine(r);
+            assertTrue(r.err().contains("standard input is closed"), command + ": " + r.err());
+            assertEquals("", r.out(), command + ": nothing on standard output");
+        }
+    }
+
+    @Test
+    void localKeystorePath_toADevice_isReportedAsNotAKeystoreFile_notAnOutOfMemoryError() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/zero")), "needs /dev/zero");
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        String config = Files.readString(cli.config());
+        Files.writeString(cli.config(), config.replace("dataenc.keystores.b.path=b.p12", "dataenc.keystores.b.path=/dev/zero"));
+
+        // in another JVM: on the old code the keystore read /dev/zero until the heap ran out
+        CliFixture.Run status = inAnotherProcess(cli, "status");
+        assertEquals(0, status.code(), status.all());
+        assertTrue(status.out().contains("b (local): CANNOT BE OPENED: keystore 'b' (type local): keystore file /dev/zero"
+                + " is not a regular file (a device or a pipe), not a PKCS#12 file; fix 'path'"), status.out());
+        assertEquals("", status.err());
+        CliFixture.Run rotate = cli.dataenc("keystore", "rotate-master-key", "b");
+        assertEquals(1, rotate.code(), rotate.all());
+        oneLine(rotate);
+        assertTrue(rotate.err().contains("keystore file /dev/zero is not a regular file"), rotate.err());
+    }
+
+    /**
+     * {@code dataenc <command> --config <fixture's file>} in a new JVM (at most 256 MiB of heap) through {@code sh -c},
+     * so that {@code command} may end with a redirection ({@code " <..."}); at most 1000 bytes of standard output are
+     * kept.
+     */
+    static CliFixture.Run inAnotherProcess(CliFixture cli, String command) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        int redirect = command.indexOf(" <");
+        String args = redirect < 0 ? command : command.substring(0, redirect);
+        String redirection = redirect < 0 ? "" : command.substring(redirect);
+        Process p = new ProcessBuilder("/bin/sh", "-c", "exec \"$0\" -Xmx256m -cp \"$1\" dev.dataenc.cli.DataencCli "
+                + args + " --config \"$2\"" + redirection, java, System.getProperty("java.class.path"),
+                cli.config().toString()).start();
+        byte[] out = p.getInputStream().readNBytes(1000);
+        p.getInputStream().transferTo(OutputStream.nullOutputStream());
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), command);
+        return new CliFixture.Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), err);
+    }
+
+    /** {@code dataenc serve} in this JVM with {@code env}; a console that starts is closed at once. Also captures System.err. */
+    private static CliFixture.Run serve(CliFixture cli, Map<String, String> env, String... args) {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> cls) throws Exception {
+                if (cls == ServeCommand.class) {
+                    return (K) new ServeCommand(env::get, Clock.systemUTC(), ConsoleServer::close);
+                }
+                return CommandLine.defaultFactory().create(cls);
+            }
+        };
+        List<String> full = new ArrayList<>(List.of("serve", "--config", cli.config().toString()));
+        full.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream systemErr = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(systemErr, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), false, factory,
+                    full.toArray(String[]::new));
+        } finally {
+            System.setErr(saved);
+        }
+        // the log lines (slf4j-simple writes to System.err) count as standard error too
+        return new CliFixture.Run(code, out.toString(), systemErr.toString(StandardCharsets.UTF_8) + err);
+    }
+
+    /** A configuration with a console admin; {@code initialised}: with a registry (rotate-cdk ran). */
+    private static CliFixture consoleReady(Path dir, boolean initialised) throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        if (initialised) {
+            assertEquals(0, cli.dataenc("rotate-cdk").code());
+        }
+        Files.writeString(cli.config(), "dataenc.console.admins.alice.password-hash="
+                + PasswordHash.hash("a long enough password".toCharArray()) + "\n", StandardOpenOption.APPEND);
+        return cli;
+    }
+
+    @Test
+    void serve_withATlsKeystoreHoldingNoServerKey_isRefusedBeforeListening() throws Exception {
+        CliFixture cli = consoleReady(dir, true); // initialised: so that the old code did start serving
+        // like a local keystore's file: a PKCS#12 file the password opens, but with a secret key only
+        Path secretOnly = dir.resolve("secret.p12");
+        try (OutputStream file = Files.newOutputStream(secretOnly)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setEntry("k", new KeyStore.SecretKeyEntry(new SecretKeySpec(new byte[32], "AES")),
+                    new KeyStore.PasswordProtection("tls-password".toCharArray()));
+            ks.store(file, "tls-password".toCharArray());
+        }
+        CliFixture.Run secretKeysOnly = serve(cli, Map.of("TLS_PW", "tls-password"),
+                "--port", "0", "--tls-keystore", secretOnly.toString(), "--tls-password-env", "TLS_PW");
+        assertEquals(1, secretKeysOnly.code(), secretKeysOnly.all());
+        oneLine(secretKeysOnly);
+        assertTrue(secretKeysOnly.err().contains("secret.p12 holds no private key with its certificate"), secretKeysOnly.err());
+
+        Path garbage = Files.write(dir.resolve("tls.p12"), "not a PKCS#12 file".getBytes(StandardCharsets.UTF_8));
+        CliFixture.Run notPkcs12 = serve(cli, Map.of("TLS_PW", "whatever"),
+                "--port", "0", "--tls-keystore", garbage.toString(), "--tls-password-env", "TLS_PW");
+        assertEquals(1, notPkcs12.code(), notPkcs12.all());
+        oneLine(notPkcs12);
+        assertTrue(notPkcs12.err().contains("tls.p12 cannot be opened with the password in $TLS_PW: it is not a PKCS#12"
+                + " file, or the password is wrong"), notPkcs12.err());
+    }
+
+    @Test
+    void serve_onAPortInUse_isOneLine_withoutJavalinsLogLine() throws IOException {
+        CliFixture cli = consoleReady(dir, true);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CliFixture.Run r = serve(cli, Map.of(), "--port", String.valueOf(taken.getLocalPort()));
+            assertEquals(1, r.code(), r.all());
+            assertTrue(r.err().startsWith("dataenc: cannot serve the console on 127.0.0.1:" + taken.getLocalPort()),
+                    r.err());
+            oneLine(r);
+        }
+    }
+
+    private static CliFixture.Run dataencWith(Path config, String... args) {
+        List<String> full = new ArrayList<>(List.of(args));
+        full.addAll(List.of("--config", config.toString()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), full.toArray(String[]::new));
+        return new CliFixture.Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void configurationFile_notUtf8_orASymlinkLoop_isOneLineSayingSo_withoutJavaClassNames() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        byte[] latin1 = (Files.readString(cli.config()).replace("dataenc.keystore.active=a\n",
+                "dataenc.keystore.active=a\n# caf\u00e9\n")).getBytes(StandardCharsets.ISO_8859_1);
+        Path notUtf8 = Files.write(dir.resolve("latin1.properties"), latin1);
+        Path loop = Files.createSymbolicLink(dir.resolve("loop1.properties"), dir.resolve("loop2.properties"));
+        Files.createSymbolicLink(dir.resolve("loop2.properties"), loop);
+        List<String> before = listing();
+
+        CliFixture.Run r = dataencWith(notUtf8, "status");
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains(notUtf8 + ": it is not UTF-8 text (line 3). Save it as UTF-8"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+
+        CliFixture.Run l = dataencWith(loop, "status");
+        assertEquals(1, l.code(), l.all());
+        oneLine(l);
+        assertTrue(l.err().contains(loop + " is a symbolic link that leads nowhere"), l.err());
+        assertEquals(before, listing());
+    }
+
+    @Test
+    void jdbcUrlWithAPasswordInItsUserPart_isNeverEchoed() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        String secret = "S3cret-Registry-Pw";
+        Files.writeString(cli.config(), "dataenc.registry.url=jdbc:postgresql://admin:" + secret + "@127.0.0.1:1/x\n"
+                + "dataenc.registry.connect-timeout=1s\n", StandardOpenOption.APPEND);
+
+        for (List<String> command : List.of(List.of("status"), List.of("rotate-cdk"))) {
+            CliFixture.Run r = cli.dataenc(command.toArray(String[]::new));
+            assertEquals(1, r.code(), command + ": " + r.all());
+            oneLine(r);
+            assertFalse(r.all().contains(secret), command + " echoed the password: " + r.all());
+            assertTrue(r.err().contains(":****@127.0.0.1:1/"), command + ": " + r.err());
+        }
+    }
+
+    @Test
+    void registryFileThisUserCannotWrite_isNotMetWithAdviceToDeleteIt() throws Exception {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        Path registry = dir.resolve("registry.mv.db");
+        Files.setPosixFilePermissions(registry, PosixFilePermissions.fromString("r--------"));
+        boolean immutable = false;
+        if (Files.isWritable(registry)) { // root: only an immutable file is not writable
+            immutable = new ProcessBuilder("chattr", "+i", registry.toString()).start().waitFor() == 0;
+            assumeTrue(immutable && !Files.isWritable(registry), "cannot make a file unwritable for this user");
+        }
+        try {
+            for (String command : List.of("status", "rotate-cdk")) {
+                CliFixture.Run r = cli.dataenc(command);
+                assertEquals(1, r.code(), command + ": " + r.all());
+                oneLine(r);
+                assertTrue(r.err().contains("this process cannot read and write it. It was not changed. Run as the user"
+                        + " that owns it, or give this user read and write access"), command + ": " + r.err());
+                assertFalse(r.err().contains("delete it"), command + ": " + r.err());
+            }
+        } finally {
+            if (immutable) {
+                new ProcessBuilder("chattr", "-i", registry.toString()).start().waitFor();
+            }
+            Files.setPosixFilePermissions(registry, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    @Test
+    void decrypt_blobDamagedAfterItsFirstSegment_doesNotClaimPlaintextWasReleased() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        Path plain = Files.write(dir.resolve("p.bin"), new byte[100_000]); // two 64 KiB segments
+        Path blob = dir.resolve("p.enc");
+        assertEquals(0, cli.dataenc("encrypt", "--context", "P", "--in", plain.toString(), "--out", blob.toString())
+                .code());
+        byte[] ct = Files.readAllBytes(blob);
+        ct[ct.length - 100] ^= 1; // in segment 1
+        Files.write(blob, ct);
+        Path out = dir.resolve("p.out");
+
+        CliFixture.Run toFile = cli.dataenc("decrypt", "--context", "P", "--in", blob.toString(), "--out", out.toString());
+        assertEquals(1, toFile.code(), toFile.all());
+        oneLine(toFile);
+        assertTrue(toFile.err().contains("BLOB segment 1 failed authentication"), toFile.err());
+        assertTrue(toFile.err().contains("No plaintext was released: the partly written output was deleted, " + out
+                + " was not created."), toFile.err());
+        assertFalse(toFile.err().contains("verified segments was released"), toFile.err());
+        assertFalse(Files.exists(out));
+
+        CliFixture.Run check = cli.dataenc("decrypt", "--context", "P", "--in", blob.toString());
+        assertEquals(1, check.code(), check.all());
+        oneLine(check);
+        assertTrue(check.err().endsWith("No plaintext was released.\n"), check.err());
+    }
+
+    @Test
+    void switch_whoseConfigurationFileIsPutBackMeanwhile_endsWithTheFileNamingTheRegistrysKeystore() throws IOException {
+        CliFixture cli = new CliFixture(dir).withTwoCdks();
+        byte[] before = Files.readAllBytes(cli.config()); // names 'a'
+        DataEncConfig cfg = ConfigLoader.load(cli.config());
+        // another process's switch, refused while this one runs, puts back the file it read before this one wrote it
+        SwitchProgress racer = new SwitchProgress() {
+            @Override
+            public void rewrapFinished() {
+                try {
+                    Files.write(cli.config(), before);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        SwitchAction.Result result;
+        try (ControlPlane plane = ControlPlane.open(cfg, ControlPlane.Options.admin("test").withProgress(racer))) {
+            result = SwitchAction.run(plane, cli.config(), cfg, "b", Optional.empty());
+            assertTrue(SwitchAction.outcomeLines(plane, result, cli.config(), "b").stream()
+                    .anyMatch(l -> l.contains("now names 'b'")));
+        }
+
+        assertEquals("b", ConfigLoader.load(cli.config()).activeKeystore(), "the file agrees with the registry");
+        CliFixture.Run status = cli.dataenc("status");
+        assertTrue(status.out().contains("active keystore:  b\n"), status.out());
+    }
+}
