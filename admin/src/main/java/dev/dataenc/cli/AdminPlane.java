@@ -42,8 +42,8 @@ public final class AdminPlane {
     }
 
     /**
-     * Opens the control plane for a command that works on the CDKs the registry holds ({@code encrypt}, {@code decrypt},
-     * {@code destroy-cdk}): a registry that does not exist or was never initialised is refused as by {@link #openToLook},
+     * Opens the control plane for a command that works on what the registry holds ({@code encrypt}, {@code decrypt},
+     * {@code destroy-cdk}, {@code switch --cancel}, {@code retire-cdks}, {@code remove-wrappings}, {@code migrate forget}): a registry that does not exist or was never initialised is refused as by {@link #openToLook},
      * creating nothing (opening it would create an empty registry only to fail on it).
      *
      * @throws dev.dataenc.control.cluster.RegistryNotInitializedException if so; nothing was created

@@ -80,7 +80,7 @@ final class CiphertextInput {
      */
     static InputStream open(Path file) throws IOException {
         if (Files.isDirectory(file)) {
-            throw new DataEncException(file.toAbsolutePath() + " is a directory; --in takes a file");
+            throw new DataEncException(file.toAbsolutePath() + " is a directory, not a file");
         }
         try {
             return Files.newInputStream(file);

@@ -46,7 +46,7 @@ final class MigrateForgetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlPlane plane = AdminPlane.open(config.load())) {
+        try (ControlPlane plane = AdminPlane.openInitialized(config.load())) {
             Map<String, ReferenceScan> scans = new java.util.HashMap<>();
             new ReferenceScans(plane.database()).latestPerSource().forEach(s -> scans.put(s.source(), s));
             List<String> forgotten = new ForgottenSources(plane.database(), Clock.systemUTC())

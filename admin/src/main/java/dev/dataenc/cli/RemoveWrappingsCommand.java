@@ -43,7 +43,7 @@ final class RemoveWrappingsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         DataEncConfig cfg = config.load();
-        try (ControlPlane plane = AdminPlane.open(cfg, dryRun)) {
+        try (ControlPlane plane = dryRun ? AdminPlane.openToLook(cfg) : AdminPlane.openInitialized(cfg)) {
             CdkActions.unknownKeystore(cfg, plane, keystore).ifPresent(why -> {
                 throw new ParameterException(spec.commandLine(), why);
             });

@@ -82,7 +82,7 @@ final class RetireCdksCommand implements Callable<Integer> {
         if (attestNoBlobs == null && reason != null) {
             throw new ParameterException(spec.commandLine(), "--reason goes with --attest-no-blobs");
         }
-        try (ControlPlane plane = AdminPlane.open(config.load(), dryRun)) {
+        try (ControlPlane plane = dryRun ? AdminPlane.openToLook(config.load()) : AdminPlane.openInitialized(config.load())) {
             if (attestNoBlobs != null) {
                 CdkId id = parse(attestNoBlobs);
                 Cdk cdk = plane.registry().find(id).orElseThrow(() -> new UnknownCdkException(id, "CDK " + id

@@ -104,7 +104,7 @@ final class SwitchCommand implements Callable<Integer> {
     private int cancel(PrintWriter out) {
         Path file = config.path();
         DataEncConfig cfg = config.load();
-        try (ControlPlane plane = AdminPlane.open(cfg)) {
+        try (ControlPlane plane = AdminPlane.openInitialized(cfg)) {
             SwitchJob job = plane.cancelSwitch();
             out.println("switch '" + job.source() + "' -> '" + job.target() + "': CANCELLED");
             plane.registry().findActive().ifPresent(c -> out.println("  ACTIVE CDK: " + c.id() + " (again)"));

@@ -102,7 +102,10 @@ class HostileInputTest {
         List<String> before = listing();
 
         for (List<String> command : List.of(List.of("cdk", "list"), List.of("destroy-cdk", "--list"),
-                List.of("encrypt", "--context", "C.x", "value"), List.of("decrypt", "--context", "C.x", ciphertext))) {
+                List.of("encrypt", "--context", "C.x", "value"), List.of("decrypt", "--context", "C.x", ciphertext),
+                List.of("switch", "--cancel"), List.of("retire-cdks"), List.of("retire-cdks", "--dry-run"),
+                List.of("remove-wrappings", "b"), List.of("remove-wrappings", "b", "--dry-run"),
+                List.of("migrate", "forget", "--table", "customer", "--reason", "mistaken"))) {
             CliFixture.Run r = cli.dataenc(command.toArray(String[]::new));
             assertEquals(1, r.code(), command + ": " + r.all());
             oneLine(r);

@@ -93,7 +93,7 @@ class SupportCommandsTest {
                     dir.resolve("dir.enc").toString()); // a directory as input: the read fails
             assertEquals(1, unreadable.code(), unreadable.all());
             assertEquals(1, unreadable.err().strip().lines().count(), unreadable.err());
-            assertEquals("dataenc: " + dir + " is a directory; --in takes a file", unreadable.err().strip());
+            assertEquals("dataenc: " + dir + " is a directory, not a file", unreadable.err().strip());
             assertFalse(Files.exists(dir.resolve("dir.enc")), "no output file for a failed read");
         }
     }
