@@ -254,7 +254,8 @@ public final class ControlPlane implements AutoCloseable {
         KeystoreSet keystores = KeystoreSet.open(config.keystores());
         RegistryDatabase db;
         try {
-            keystores.failure(config.activeKeystore()).ifPresent(failure -> refuseToCreate(config, failure));
+            keystores.failure(config.activeKeystore()).ifPresent(failure -> refuseToCreate(
+                    () -> RegistryPresence.requireInitialized(config.registry()), failure));
             db = RegistryDatabase.open(config.registry());
         } catch (RuntimeException e) {
             keystores.close();
@@ -269,9 +270,9 @@ public final class ControlPlane implements AutoCloseable {
      * failure is thrown before anything is created. An initialised registry is opened as usual, because its active
      * keystore, which this node follows, may be another one.
      */
-    private static void refuseToCreate(DataEncConfig config, DataEncException failure) {
+    private static void refuseToCreate(Runnable requireInitialized, DataEncException failure) {
         try {
-            RegistryPresence.requireInitialized(config.registry());
+            requireInitialized.run();
         } catch (RegistryNotInitializedException e) {
             throw failure;
         } catch (RegistryException e) {
@@ -316,23 +317,14 @@ public final class ControlPlane implements AutoCloseable {
         KeystoreSet keystores = KeystoreSet.open(config.keystores());
         RegistryDatabase db;
         try {
-            keystores.failure(config.activeKeystore()).ifPresent(failure -> refuseToCreate(registry, name, failure));
+            keystores.failure(config.activeKeystore()).ifPresent(failure -> refuseToCreate(
+                    () -> RegistryPresence.requireInitialized(registry, name), failure));
             db = RegistryDatabase.over(registry, name);
         } catch (RuntimeException e) {
             keystores.close();
             throw e;
         }
         return open(config, db, keystores, options);
-    }
-
-    private static void refuseToCreate(DataSource registry, String name, DataEncException failure) {
-        try {
-            RegistryPresence.requireInitialized(registry, name);
-        } catch (RegistryNotInitializedException e) {
-            throw failure;
-        } catch (RegistryException e) {
-            LOG.debug("registry presence unknown: {}", e.getMessage()); // opening it reports that
-        }
     }
 
     private static ControlPlane open(DataEncConfig config, RegistryDatabase db, KeystoreSet keystores, Options options) {

@@ -2,6 +2,7 @@ package dev.dataenc.registry;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.dataenc.config.RegistrySettings;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -121,24 +122,24 @@ public final class RegistryDatabase implements AutoCloseable {
      * @throws RegistryException naming the URL (without credentials) when it cannot be reached or migrated
      */
     public static RegistryDatabase open(String jdbcUrl, String user, String password) {
-        return open(new dev.dataenc.config.RegistrySettings(jdbcUrl, user, password));
+        return open(new RegistrySettings(jdbcUrl, user, password));
     }
 
     /**
      * Opens the database of {@code settings} and migrates the schema; a call waits at most
-     * {@link dev.dataenc.config.RegistrySettings#connectTimeout()} for a connection (so does opening, for the first).
+     * {@link RegistrySettings#connectTimeout()} for a connection (so does opening, for the first).
      *
      * @throws UnsafeRegistryUrlException if the URL's scheme or an option is not allowed ({@link RegistryUrlPolicy})
      * @throws RegistryFileException if an existing H2 registry file is empty, cut off or unreadable
      * @throws RegistryDriverMissingException if no JDBC driver for the URL is on the class path (the application adds it)
      * @throws RegistryException naming the URL (without credentials) when it cannot be reached or migrated
      */
-    public static RegistryDatabase open(dev.dataenc.config.RegistrySettings settings) {
+    public static RegistryDatabase open(RegistrySettings settings) {
         String jdbcUrl = settings.url();
         String user = settings.user();
         String password = settings.password();
         RegistryUrlPolicy.check(jdbcUrl);
-        String shown = dev.dataenc.config.RegistrySettings.maskPasswords(jdbcUrl);
+        String shown = RegistrySettings.maskPasswords(jdbcUrl);
         RegistryDriver.require(jdbcUrl, shown);
         Optional<H2RegistryFile> h2 = H2RegistryFile.of(jdbcUrl);
         if (h2.isPresent()) {
