@@ -32,6 +32,8 @@ import picocli.CommandLine;
  */
 public final class ConsoleFixture implements AutoCloseable {
 
+    private static final java.util.regex.Pattern CSRF = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
     public static final String ADMIN = "alice";
     public static final String PASSWORD = "correct horse battery staple";
     public static final String TOKEN = "0123456789abcdef0123456789abcdef-test-token";
@@ -178,6 +180,20 @@ public final class ConsoleFixture implements AutoCloseable {
     /** The control plane as an admin tool opens it (changes nothing on open). */
     public ControlPlane plane() {
         return ControlPlane.open(ConfigLoader.load(config), ControlPlane.Options.admin("test"));
+    }
+
+    /** The ACTIVE CDK's id, read from the console's registry. */
+    public dev.dataenc.cdk.CdkId activeCdk() {
+        try (ControlPlane plane = plane()) {
+            return plane.registry().findActive().orElseThrow().id();
+        }
+    }
+
+    /** The CSRF token of a console page's form (fails the test when the page has none). */
+    public static String csrfOf(String html) {
+        java.util.regex.Matcher m = CSRF.matcher(html);
+        org.junit.jupiter.api.Assertions.assertTrue(m.find(), "no CSRF field in " + html);
+        return m.group(1);
     }
 
     @Override

@@ -55,6 +55,18 @@ class SupportCommandsTest {
         }
     }
 
+    /** Writes {@code size} random bytes to {@code name} and encrypts it with the CLI into {@code name}.enc (returned). */
+    private Path encryptedRandomFile(CliFixture cli, String name, int size, long seed, String context) throws IOException {
+        Path plain = dir.resolve(name);
+        byte[] content = new byte[size];
+        new Random(seed).nextBytes(content);
+        Files.write(plain, content);
+        Path blob = dir.resolve(name + ".enc");
+        assertEquals(0, cli.dataenc("encrypt", "--context", context, "--in", plain.toString(), "--out",
+                blob.toString()).code());
+        return blob;
+    }
+
     private static void assertOneErrorLine(Run r, String startsWith) {
         assertEquals(1, r.code(), r.all());
         assertEquals("", r.out(), "nothing on standard output");
@@ -66,13 +78,8 @@ class SupportCommandsTest {
     @Test
     void encryptAndDecrypt_toAFullFileSystem_oneErrorLine_noPartialFileLeft() throws Exception {
         CliFixture cli = cli();
+        Path blob = encryptedRandomFile(cli, "scan.png", 300_000, 11, "Scan.image");
         Path plain = dir.resolve("scan.png");
-        byte[] content = new byte[300_000];
-        new Random(11).nextBytes(content);
-        Files.write(plain, content);
-        Path blob = dir.resolve("scan.png.enc");
-        assertEquals(0, cli.dataenc("encrypt", "--context", "Scan.image", "--in", plain.toString(), "--out",
-                blob.toString()).code());
         try (TinyFileSystem tiny = TinyFileSystem.mount(dir.resolve("tiny"), "64k")) {
             Path mnt = tiny.root();
             Run enc = cli.dataenc("encrypt", "--context", "Scan.image", "--in", plain.toString(), "--out",
@@ -160,13 +167,7 @@ class SupportCommandsTest {
     @Test
     void inspect_blobFile_showsSegmentSizeAndCount_fromTheFileLength() throws IOException {
         CliFixture cli = cli();
-        Path plain = dir.resolve("invoice.pdf");
-        byte[] content = new byte[200_000];
-        new Random(7).nextBytes(content);
-        Files.write(plain, content);
-        Path blob = dir.resolve("invoice.pdf.enc");
-        assertEquals(0, cli.dataenc("encrypt", "--context", "Invoice.pdf", "--in", plain.toString(), "--out",
-                blob.toString()).code());
+        Path blob = encryptedRandomFile(cli, "invoice.pdf", 200_000, 7, "Invoice.pdf");
 
         Run at = cli.dataenc("inspect", "@" + blob);
         Run file = cli.dataenc("inspect", "--file", blob.toString());

@@ -31,8 +31,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLContext;
@@ -50,7 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsoleHttpTest {
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -114,15 +111,11 @@ class ConsoleHttpTest {
     }
 
     private static String csrf(String html) {
-        Matcher m = CSRF.matcher(html);
-        assertTrue(m.find(), "no CSRF field in " + html);
-        return m.group(1);
+        return ConsoleFixture.csrfOf(html);
     }
 
     private static CdkId activeCdk() {
-        try (ControlPlane plane = console.plane()) {
-            return plane.registry().findActive().orElseThrow().id();
-        }
+        return console.activeCdk();
     }
 
     private static List<AuditEvent> audit(AuditAction action) {

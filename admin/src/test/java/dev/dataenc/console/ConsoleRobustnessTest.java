@@ -22,8 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsoleRobustnessTest {
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private static final String BEARER = "Bearer " + ConsoleFixture.TOKEN;
     private static final String FORM = "application/x-www-form-urlencoded";
 
@@ -100,15 +97,11 @@ class ConsoleRobustnessTest {
     }
 
     private static String csrf(String html) {
-        Matcher m = CSRF.matcher(html);
-        assertTrue(m.find(), "no CSRF field in " + html);
-        return m.group(1);
+        return ConsoleFixture.csrfOf(html);
     }
 
     private static CdkId activeCdk() {
-        try (ControlPlane plane = console.plane()) {
-            return plane.registry().findActive().orElseThrow().id();
-        }
+        return console.activeCdk();
     }
 
     private static int audited(AuditAction action) {
