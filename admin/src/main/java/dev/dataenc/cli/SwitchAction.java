@@ -2,10 +2,12 @@ package dev.dataenc.cli;
 
 import dev.dataenc.config.CipherType;
 import dev.dataenc.config.ConfigFile;
+import dev.dataenc.config.ConfigFileLock;
 import dev.dataenc.config.ConfigLoader;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.keyswitch.SwitchOutcome;
+import dev.dataenc.control.keyswitch.SwitchRefusedException;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.KeystoreSettings;
 
@@ -27,7 +29,8 @@ import java.util.stream.Collectors;
  * A keystore switch as {@code dataenc switch <keystore>} and the web console run it: the target must be configured, a
  * change of cipher type must be confirmed naming the target's type, and the configuration file names the target before
  * the switch job starts ({@link ConfigFirstSwitch}). The guards run inside {@link ControlPlane#switchKeystore}; a
- * refusal changes nothing.
+ * refusal changes nothing. The whole action holds the file's {@link ConfigFileLock}: a second switch (CLI or console)
+ * while one runs is refused at once instead of interleaving its writes of the file with this one's.
  */
 public final class SwitchAction {
 
@@ -72,6 +75,15 @@ public final class SwitchAction {
      */
     public static Result run(ControlPlane plane, Path file, DataEncConfig cfg, String target,
                              Optional<CipherType> confirmed) throws IOException {
+        try (ConfigFileLock ignored = ConfigFileLock.tryAcquire(file)
+                .orElseThrow(() -> new SwitchRefusedException("switch to '" + target + "' refused: "
+                        + ConfigFileLock.busy(file)))) {
+            return runLocked(plane, file, cfg, target, confirmed);
+        }
+    }
+
+    private static Result runLocked(ControlPlane plane, Path file, DataEncConfig cfg, String target,
+                                    Optional<CipherType> confirmed) throws IOException {
         CipherType targetType = targetType(cfg, file, target);
         CipherType current = plane.jobs().state().orElseThrow().cipherType();
         if (confirmed.isPresent() && confirmed.get() != targetType) {
@@ -85,8 +97,8 @@ public final class SwitchAction {
         boolean written = !target.equals(cfg.activeKeystore()) || cfg.cipherType() != targetType;
         SwitchOutcome outcome = ConfigFirstSwitch.run(plane, file, written, target, targetType,
                 () -> plane.switchKeystore(target));
-        // The file was written before the job; another process may have written it since (a concurrent switch to another
-        // keystore puts back the bytes it read when it is refused; an editor). Once the registry's active keystore is the
+        // The file was written before the job; something other than a dataenc admin action (which all hold the file's
+        // ConfigFileLock) may have written it since, e.g. an editor or a configuration-management run. Once the registry's active keystore is the
         // target, the file is made to say so again, so that it does not end disagreeing with the registry.
         if (target.equals(plane.jobs().state().orElseThrow().activeKeystore()) && !names(file, target, targetType)) {
             ConfigFile.writeActiveKeystore(file, target, targetType);

@@ -3,11 +3,13 @@ package dev.dataenc.cli;
 import dev.dataenc.cdk.Cdk;
 import dev.dataenc.config.CipherType;
 import dev.dataenc.config.ConfigFile;
+import dev.dataenc.config.ConfigFileLock;
 import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.control.ControlPlane;
 import dev.dataenc.control.keyswitch.SwitchJob;
 import dev.dataenc.control.keyswitch.SwitchOutcome;
 import dev.dataenc.control.keyswitch.SwitchPlan;
+import dev.dataenc.error.DataEncException;
 import dev.dataenc.keystore.Wrapping;
 import dev.dataenc.report.SwitchPlanDocument;
 
@@ -104,14 +106,16 @@ final class SwitchCommand implements Callable<Integer> {
     private int cancel(PrintWriter out) {
         Path file = config.path();
         DataEncConfig cfg = config.load();
-        try (ControlPlane plane = AdminPlane.openInitialized(cfg)) {
+        try (ControlPlane plane = AdminPlane.openInitialized(cfg); // refuses a registry that does not exist first
+             ConfigFileLock ignored = ConfigFileLock.tryAcquire(file)
+                     .orElseThrow(() -> new DataEncException("switch --cancel refused: " + ConfigFileLock.busy(file)))) {
             SwitchJob job = plane.cancelSwitch();
             out.println("switch '" + job.source() + "' -> '" + job.target() + "': CANCELLED");
             plane.registry().findActive().ifPresent(c -> out.println("  ACTIVE CDK: " + c.id() + " (again)"));
             if (job.newCdkId() != null && plane.registry().find(job.newCdkId()).isPresent()) {
                 out.println("  the switch's new CDK " + job.newCdkId() + " encrypted nothing and is RETIRED");
             }
-            if (cfg.activeKeystore().equals(job.target())) {
+            if (config.load().activeKeystore().equals(job.target())) { // read under the lock
                 ConfigFile.writeActiveKeystore(file, job.source(), plane.jobs().state().orElseThrow().cipherType());
                 out.println("  configuration: " + file + " names '" + job.source() + "' again");
             }

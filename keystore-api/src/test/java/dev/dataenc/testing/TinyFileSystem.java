@@ -64,6 +64,13 @@ public final class TinyFileSystem implements AutoCloseable {
         Files.delete(filler);
     }
 
+    /** Remounts the file system read-only: every write then fails with the OS's "Read-only file system". */
+    public void readOnly() throws IOException, InterruptedException {
+        if (run("mount", "-o", "remount,ro", root.toString()) != 0) {
+            throw new IllegalStateException("cannot remount the test tmpfs at " + root + " read-only");
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         if (run("umount", root.toString()) != 0) {
