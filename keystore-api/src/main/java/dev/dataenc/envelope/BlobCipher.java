@@ -35,6 +35,25 @@ import java.util.Objects;
  */
 public final class BlobCipher {
 
+    /**
+     * The operation name a stream from {@link #encryptingStream} is reported under (cipher {@code blob}), once, when it
+     * ends: success when {@code finish}/{@code close} wrote the last segment, failure with the first exception that made
+     * the ciphertext incomplete (or that prevented opening it). Timed from opening to that moment, so the time includes
+     * the caller's own writing.
+     */
+    public static final String ENCRYPT_STREAM = "encrypt-stream";
+    /**
+     * The operation name a stream from {@link #decryptingStream} is reported under (cipher {@code blob}), once: success
+     * when its last segment verified (the whole BLOB is authentic), failure with the first exception a read threw.
+     * Timed from opening to that moment.
+     */
+    public static final String DECRYPT_STREAM = "decrypt-stream";
+    /**
+     * The operation name of a stream from {@link #decryptingStream} closed before its last segment was read and without
+     * a failure (the caller stopped reading, e.g. a client that went away): reported as a success of this name, since
+     * nothing failed, but the BLOB as a whole was not verified.
+     */
+    public static final String DECRYPT_STREAM_CLOSED_EARLY = "decrypt-stream-closed-early";
 
     /**
      * Default cap on the segment size a reader accepts from a BLOB header: 1 MiB (or the writer's own
@@ -71,7 +90,8 @@ public final class BlobCipher {
     /**
      * A BLOB cipher with the default segment size that reports each whole-BLOB {@link #encrypt(InputStream,
      * OutputStream, String) encrypt} and {@link #decrypt(InputStream, OutputStream, String) decrypt} to
-     * {@code observer} (streams opened with {@link #encryptingStream} or {@link #decryptingStream} are not observed).
+     * {@code observer}, and each stream opened with {@link #encryptingStream} or {@link #decryptingStream} once when it
+     * ends ({@link #ENCRYPT_STREAM}, {@link #DECRYPT_STREAM}, {@link #DECRYPT_STREAM_CLOSED_EARLY}).
      */
     public BlobCipher(DataKeySource keys, OperationObserver observer) {
         this(keys, BlobFormat.DEFAULT_SEGMENT_SIZE, DEFAULT_MAX_READ_SEGMENT_SIZE, observer);
@@ -121,7 +141,13 @@ public final class BlobCipher {
      * @throws dev.dataenc.error.CdkUnavailableException  if its key cannot be had
      */
     public EncryptingOutputStream encryptingStream(OutputStream ciphertextOut, String context) {
-        return encryptingStream(ciphertextOut, context, false);
+        long opened = System.nanoTime();
+        try {
+            return encryptingStream(ciphertextOut, context, false).observedBy(observer, opened);
+        } catch (RuntimeException e) {
+            observer.cipherOperation("blob", ENCRYPT_STREAM, System.nanoTime() - opened, e);
+            throw e;
+        }
     }
 
     /** @param pooled whether the stream's buffers are {@link BufferPool} spares: only for a stream that never escapes */
@@ -160,7 +186,7 @@ public final class BlobCipher {
      * @throws dev.dataenc.error.TextEncodingException if the context holds an unpaired surrogate
      */
     public InputStream decryptingStream(InputStream ciphertextIn, String context) {
-        return new DecryptingInputStream(ciphertextIn, context, keys, maxReadSegmentSize);
+        return new DecryptingInputStream(ciphertextIn, context, keys, maxReadSegmentSize, observer);
     }
 
     /**

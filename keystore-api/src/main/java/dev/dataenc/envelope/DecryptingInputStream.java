@@ -61,8 +61,18 @@ final class DecryptingInputStream extends InputStream {
     private final boolean pooled;
     private final boolean plaintextPooled;
 
+    /** Told once how the stream ended (see {@link BlobCipher#decryptingStream}); NONE for BlobCipher's own streams. */
+    private final OperationObserver observer;
+    private final long openedAt;
+    private boolean reported;
+
     DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize) {
-        this(in, context, keys, maxSegmentSize, false, false);
+        this(in, context, keys, maxSegmentSize, OperationObserver.NONE);
+    }
+
+    DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize,
+                          OperationObserver observer) {
+        this(in, context, keys, maxSegmentSize, false, false, observer);
     }
 
     /**
@@ -72,6 +82,13 @@ final class DecryptingInputStream extends InputStream {
      */
     DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize, boolean pooled,
                           boolean plaintextPooled) {
+        this(in, context, keys, maxSegmentSize, pooled, plaintextPooled, OperationObserver.NONE);
+    }
+
+    private DecryptingInputStream(InputStream in, String context, DataKeySource keys, int maxSegmentSize,
+                                  boolean pooled, boolean plaintextPooled, OperationObserver observer) {
+        this.observer = observer;
+        this.openedAt = observer == OperationObserver.NONE ? 0 : System.nanoTime();
         this.in = Objects.requireNonNull(in, "ciphertextIn");
         this.context = StrictUtf8.encode(Objects.requireNonNull(context, "context"), "BLOB context");
         this.keys = keys;
@@ -151,6 +168,7 @@ final class DecryptingInputStream extends InputStream {
         }
         closed = true;
         wipe();
+        report(BlobCipher.DECRYPT_STREAM_CLOSED_EARLY, null);
         in.close();
     }
 
@@ -158,6 +176,15 @@ final class DecryptingInputStream extends InputStream {
     void release() {
         closed = true;
         wipe();
+        report(BlobCipher.DECRYPT_STREAM_CLOSED_EARLY, null);
+    }
+
+    /** Tells the observer, once, how the stream ended (a later call, e.g. the close after the end, does nothing). */
+    private void report(String operation, Exception failure) {
+        if (!reported) {
+            reported = true;
+            observer.cipherOperation("blob", operation, System.nanoTime() - openedAt, failure);
+        }
     }
 
     /** Bytes held in this stream's buffers now (for tests of the allocation policy). */
@@ -246,6 +273,7 @@ final class DecryptingInputStream extends InputStream {
                 ctHave = 0;
                 lastDone = true;
                 wipeKey();
+                report(BlobCipher.DECRYPT_STREAM, null); // the whole BLOB verified
             } else {
                 ciphertext[0] = ciphertext[full];
                 ctHave = 1;
@@ -308,6 +336,7 @@ final class DecryptingInputStream extends InputStream {
     private void fail(Exception e) {
         failure = e;
         wipe();
+        report(BlobCipher.DECRYPT_STREAM, e);
     }
 
     private void wipe() {

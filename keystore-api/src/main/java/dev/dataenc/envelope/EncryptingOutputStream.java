@@ -44,6 +44,11 @@ public final class EncryptingOutputStream extends OutputStream {
     /** Whether the buffers come from and go back to the thread's {@link BufferPool} (streams that never escape). */
     private final boolean pooled;
 
+    /** Told once how the stream ended (see {@link BlobCipher#encryptingStream}); NONE for BlobCipher's own streams. */
+    private OperationObserver observer = OperationObserver.NONE;
+    private long openedAt;
+    private boolean reported;
+
     EncryptingOutputStream(OutputStream out, CdkId cdkId, byte[] header, SegmentCipher cipher, int segmentSize,
                            boolean pooled) {
         this.out = Objects.requireNonNull(out, "ciphertextOut");
@@ -57,6 +62,20 @@ public final class EncryptingOutputStream extends OutputStream {
 
     /** First size of the plaintext buffer. */
     static final int INITIAL_BUFFER = 8 * 1024;
+
+    /** Reports the end of this stream to {@code o}, timed from {@code openedNanos}; before the first write. */
+    EncryptingOutputStream observedBy(OperationObserver o, long openedNanos) {
+        this.observer = Objects.requireNonNull(o, "observer");
+        this.openedAt = openedNanos;
+        return this;
+    }
+
+    private void report(Throwable failure) {
+        if (!reported) {
+            reported = true;
+            observer.cipherOperation("blob", BlobCipher.ENCRYPT_STREAM, System.nanoTime() - openedAt, failure);
+        }
+    }
 
     /** The CDK this BLOB is encrypted under. */
     public CdkId cdkId() {
@@ -174,6 +193,11 @@ public final class EncryptingOutputStream extends OutputStream {
             flushSegment(segment, 0, buffered, true);
             out.flush();
             finished = true;
+            report(null);
+        } catch (IOException | RuntimeException e) {
+            failed = true; // the last segment or the flush failed: the ciphertext is incomplete
+            report(e);
+            throw e;
         } finally {
             wipe();
         }
@@ -219,6 +243,7 @@ public final class EncryptingOutputStream extends OutputStream {
         } catch (IOException | RuntimeException | Error e) {
             failed = true;
             wipe();
+            report(e);
             throw e;
         }
     }

@@ -30,7 +30,9 @@ public interface OperationObserver {
      * A cipher operation finished.
      *
      * @param cipher    {@code property} or {@code blob}
-     * @param operation {@code encrypt} or {@code decrypt}
+     * @param operation {@code encrypt} or {@code decrypt} (one value or one whole BLOB), or, for a BLOB stream, once
+     *                  when it ends: {@code encrypt-stream}, {@code decrypt-stream} or
+     *                  {@code decrypt-stream-closed-early} (see {@link BlobCipher#ENCRYPT_STREAM})
      * @param nanos     how long it took, or {@link #NOT_TIMED} when this operation was counted but not timed
      * @param failure   why it failed, or {@code null} when it succeeded
      */

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code dataenc.operations} (timer; tags {@code cipher} property/blob, {@code operation} encrypt/decrypt,
  *       {@code outcome} success/failure): every property encryption and decryption and every whole-BLOB
- *       {@code encrypt}/{@code decrypt} call, with its latency;</li>
+ *       {@code encrypt}/{@code decrypt} call, with its latency; and every BLOB stream once it ends, as {@code operation}
+ *       {@code encrypt-stream}, {@code decrypt-stream} (success: the whole BLOB written / verified) or
+ *       {@code decrypt-stream-closed-early} (closed by the caller before the end), timed from opening the stream;</li>
  *   <li>{@code dataenc.failures} (counter; tag {@code type}, the exception's simple class name): failed operations;</li>
  *   <li>{@code dataenc.keystore.calls} (timer; tags {@code keystore}, {@code operation} unwrap, {@code outcome}):
  *       calls to keystores to unwrap CDKs, their latency and errors;</li>

@@ -1,5 +1,6 @@
 package dev.dataenc.metrics;
 
+import dev.dataenc.envelope.BlobCipher;
 import dev.dataenc.envelope.OperationObserver;
 
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class OperationStats implements OperationObserver {
      *
      * @param kind      {@code cipher} or {@code keystore}
      * @param subject   the cipher ({@code property}, {@code blob}) or the keystore's name
-     * @param operation {@code encrypt}, {@code decrypt} or {@code unwrap}
+     * @param operation {@code encrypt}, {@code decrypt}, a BLOB stream's ({@code encrypt-stream}, ...) or {@code unwrap}
      * @param outcome   {@link #SUCCESS} or {@link #FAILURE}
      */
     public record Key(String kind, String subject, String operation, String outcome) {
@@ -95,6 +96,11 @@ public final class OperationStats implements OperationObserver {
                 timing(new Key("cipher", cipher, op, FAILURE));
             }
         }
+        for (String op : new String[] {BlobCipher.ENCRYPT_STREAM, BlobCipher.DECRYPT_STREAM}) {
+            timing(new Key("cipher", "blob", op, SUCCESS));
+            timing(new Key("cipher", "blob", op, FAILURE));
+        }
+        timing(new Key("cipher", "blob", BlobCipher.DECRYPT_STREAM_CLOSED_EARLY, SUCCESS));
         propertyEncrypt = timing(new Key("cipher", "property", "encrypt", SUCCESS));
         propertyDecrypt = timing(new Key("cipher", "property", "decrypt", SUCCESS));
         blobEncrypt = timing(new Key("cipher", "blob", "encrypt", SUCCESS));

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -102,6 +104,63 @@ class DataEncMetricsTest {
                         service.controlPlane().operationStats()).unwrap(active));
             }
             assertEquals(1, timer(registry, "dataenc.keystore.calls", "keystore", "primary", "unwrap", "failure").count());
+        }
+    }
+
+    @Test
+    void blobStreams_areMeteredOnceWhenTheyEnd_byHowTheyEnded() throws Exception {
+        Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
+                "master-key", "mk-metrics");
+        KeystoreFiles.provide(KeystoreSettings.of("primary", "local", ks));
+        DataEncConfig config = DataEncSettings.in(dir).cipherType("platform").keystore("primary", "local", ks)
+                .activeKeystore("primary").build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (DataEncService service = DataEncService.start(config)) {
+            new DataEncMetrics(service).bindTo(registry);
+            BlobCipher blobs = service.blobCipher();
+            byte[] plaintext = new byte[200_000]; // four segments
+            ByteArrayOutputStream ct = new ByteArrayOutputStream();
+            try (OutputStream enc = blobs.encryptingStream(ct, "Doc.body")) {
+                enc.write(plaintext);
+                assertEquals(0, timer(registry, "dataenc.operations", "cipher", "blob", "encrypt-stream", "success")
+                        .count(), "not before the stream ends");
+            }
+            byte[] ciphertext = ct.toByteArray();
+
+            try (InputStream dec = blobs.decryptingStream(new ByteArrayInputStream(ciphertext), "Doc.body")) {
+                assertEquals(plaintext.length, dec.readAllBytes().length);
+            }
+            try (InputStream dec = blobs.decryptingStream(new ByteArrayInputStream(ciphertext), "Doc.body")) {
+                assertEquals(1000, dec.readNBytes(1000).length); // the caller stops reading
+            }
+            byte[] tampered = ciphertext.clone();
+            tampered[tampered.length - 1] ^= 1;
+            try (InputStream dec = blobs.decryptingStream(new ByteArrayInputStream(tampered), "Doc.body")) {
+                assertThrows(DecryptionFailedException.class, dec::readAllBytes);
+                assertThrows(DecryptionFailedException.class, dec::read, "a failed stream keeps failing");
+            }
+            ByteArrayOutputStream refusing = new ByteArrayOutputStream() {
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("disk full"));
+                }
+            };
+            OutputStream broken = blobs.encryptingStream(refusing, "Doc.body");
+            assertThrows(java.io.UncheckedIOException.class, () -> broken.write(plaintext));
+            broken.close();
+
+            assertEquals(1, timer(registry, "dataenc.operations", "cipher", "blob", "encrypt-stream", "success").count());
+            assertEquals(1, timer(registry, "dataenc.operations", "cipher", "blob", "encrypt-stream", "failure").count());
+            assertEquals(1, timer(registry, "dataenc.operations", "cipher", "blob", "decrypt-stream", "success").count());
+            assertEquals(1, timer(registry, "dataenc.operations", "cipher", "blob", "decrypt-stream", "failure").count());
+            assertEquals(1, timer(registry, "dataenc.operations", "cipher", "blob", "decrypt-stream-closed-early",
+                    "success").count());
+            assertTrue(timer(registry, "dataenc.operations", "cipher", "blob", "decrypt-stream", "success")
+                    .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0);
+            assertEquals(0, timer(registry, "dataenc.operations", "cipher", "blob", "encrypt", "success").count(),
+                    "streams are not counted as whole-BLOB operations");
+            assertEquals(1, registry.get("dataenc.failures").tag("type", "DecryptionFailedException")
+                    .functionCounter().count(), "the failed stream's failure is counted once");
         }
     }
 
