@@ -25,6 +25,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
@@ -232,5 +233,27 @@ class BlobCipherTamperTest {
         byte[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    @Test
+    void finishWhoseFlushFails_thenClose_closesQuietlyInsteadOfEncryptingTheLastSegmentAgain() throws IOException {
+        boolean[] closedUnderlying = {false};
+        OutputStream failingFlush = new java.io.ByteArrayOutputStream() {
+            @Override
+            public void flush() throws IOException {
+                throw new IOException("disk full");
+            }
+
+            @Override
+            public void close() {
+                closedUnderlying[0] = true;
+            }
+        };
+        EncryptingOutputStream enc = cipher.encryptingStream(failingFlush, "ctx");
+        enc.write(new byte[100]);
+        assertEquals("disk full", assertThrows(IOException.class, enc::finish).getMessage());
+        enc.close(); // before: tried the last segment again with the wiped key and threw IllegalStateException
+        assertTrue(closedUnderlying[0]);
+        assertThrows(IOException.class, () -> enc.write(1), "the stream is closed");
     }
 }
