@@ -42,9 +42,29 @@ public interface OperationObserver {
      * A call to a keystore finished.
      *
      * @param keystore  the keystore's configured name
-     * @param operation {@code unwrap}
+     * @param operation {@code unwrap} (a CDK for the cache, or to re-wrap it), {@code generate} (a new CDK: rotation,
+     *                  first CDK, a switch's new CDK), {@code wrap} (an existing CDK under a switch's target) or
+     *                  {@code rewrap} (a keystore that re-wraps in place, e.g. KMS {@code ReEncrypt})
      * @param nanos     how long it took
      * @param failure   why it failed, or {@code null} when it succeeded
      */
     void keystoreCall(String keystore, String operation, long nanos, Throwable failure);
+
+    /**
+     * Runs {@code call}, a call to keystore {@code keystore}, and reports it with its duration and outcome.
+     *
+     * @return what {@code call} returned
+     */
+    default <T> T timedKeystoreCall(String keystore, String operation, java.util.function.Supplier<T> call) {
+        long start = System.nanoTime();
+        T result;
+        try {
+            result = call.get();
+        } catch (RuntimeException | Error e) {
+            keystoreCall(keystore, operation, System.nanoTime() - start, e);
+            throw e;
+        }
+        keystoreCall(keystore, operation, System.nanoTime() - start, null);
+        return result;
+    }
 }

@@ -526,7 +526,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private CdkRotation rotation() {
-        return new CdkRotation(registry, audit, options.clock(), options.crash());
+        return new CdkRotation(registry, audit, options.clock(), options.crash(), stats);
     }
 
     private String requireConfigured(String keystore) {
@@ -545,7 +545,7 @@ public final class ControlPlane implements AutoCloseable {
     private KeystoreSwitch switcher(KeystoreSet set) {
         return new KeystoreSwitch(registry, jobs, usage, audit, set, owner, config.switchLease(), options.crash(),
                 options.progress(), List.of(new RefusedCipherGuard(transitions.refusedKeystores(),
-                transitions.refusedMasterKeys()), new OpenTransitionGuard(transitions.open())));
+                transitions.refusedMasterKeys()), new OpenTransitionGuard(transitions.open())), stats);
     }
 
     /** Phased moves away from an old cipher whose data must be re-encrypted ({@code dataenc cipher-transition}). */

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *       {@code encrypt-stream}, {@code decrypt-stream} (success: the whole BLOB written / verified) or
  *       {@code decrypt-stream-closed-early} (closed by the caller before the end), timed from opening the stream;</li>
  *   <li>{@code dataenc.failures} (counter; tag {@code type}, the exception's simple class name): failed operations;</li>
- *   <li>{@code dataenc.keystore.calls} (timer; tags {@code keystore}, {@code operation} unwrap, {@code outcome}):
- *       calls to keystores to unwrap CDKs, their latency and errors;</li>
+ *   <li>{@code dataenc.keystore.calls} (timer; tags {@code keystore}, {@code operation} unwrap/generate/wrap/rewrap,
+ *       {@code outcome}): calls to keystores, their latency and errors: unwrapping CDKs (cache misses, re-wraps),
+ *       generating CDKs (rotations, the first CDK, a switch's new CDK), wrapping or re-wrapping CDKs under a switch's
+ *       target;</li>
  *   <li>{@code dataenc.cache.requests} (counter; tag {@code result} hit/miss), {@code dataenc.cache.evictions}
  *       (counter), {@code dataenc.cache.size} (gauge): the CDK cache;</li>
  *   <li>{@code dataenc.cdk.active.age} and {@code dataenc.cdk.active.max.age} (gauges, seconds): the ACTIVE CDK's

@@ -108,6 +108,34 @@ class DataEncMetricsTest {
     }
 
     @Test
+    void keystoreGenerateWrapAndUnwrap_ofRotationsAndSwitches_areMetered() throws Exception {
+        Map<String, String> a = Map.of("path", dir.resolve("a.p12").toString(), "password", "metrics-test-pw",
+                "master-key", "mk-a");
+        Map<String, String> b = Map.of("path", dir.resolve("b.p12").toString(), "password", "metrics-test-pw",
+                "master-key", "mk-b");
+        KeystoreFiles.provide(KeystoreSettings.of("a", "local", a));
+        KeystoreFiles.provide(KeystoreSettings.of("b", "local", b));
+        DataEncConfig config = DataEncSettings.in(dir).cipherType("platform").keystore("a", "local", a)
+                .keystore("b", "local", b).activeKeystore("a").build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (DataEncService service = DataEncService.start(config)) {
+            new DataEncMetrics(service).bindTo(registry);
+            assertEquals(1, timer(registry, "dataenc.keystore.calls", "keystore", "a", "generate", "success").count(),
+                    "the first CDK, generated at start");
+            service.controlPlane().rotateCdk("metrics test");
+            assertEquals(2, timer(registry, "dataenc.keystore.calls", "keystore", "a", "generate", "success").count());
+
+            service.controlPlane().switchKeystore("b"); // a new CDK under b, the two under a re-wrapped under b
+            assertEquals(1, timer(registry, "dataenc.keystore.calls", "keystore", "b", "generate", "success").count());
+            assertEquals(2, timer(registry, "dataenc.keystore.calls", "keystore", "b", "wrap", "success").count());
+            assertTrue(timer(registry, "dataenc.keystore.calls", "keystore", "a", "unwrap", "success").count() >= 2,
+                    "the re-wrap unwrapped both CDKs under a");
+            assertTrue(timer(registry, "dataenc.keystore.calls", "keystore", "b", "wrap", "success")
+                    .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0);
+        }
+    }
+
+    @Test
     void blobStreams_areMeteredOnceWhenTheyEnd_byHowTheyEnded() throws Exception {
         Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
                 "master-key", "mk-metrics");

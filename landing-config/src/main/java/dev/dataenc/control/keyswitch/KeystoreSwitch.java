@@ -17,6 +17,7 @@ import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cdk.CdkStatus;
 import dev.dataenc.config.CipherType;
 import dev.dataenc.envelope.CdkUnwrapper;
+import dev.dataenc.envelope.OperationObserver;
 import dev.dataenc.error.DataEncException;
 import dev.dataenc.error.KeystoreUnavailableException;
 import dev.dataenc.error.RegistryConflictException;
@@ -57,6 +58,7 @@ import java.util.Optional;
 public final class KeystoreSwitch {
 
     private final JdbcCdkRegistry registry;
+    private final OperationObserver observer;
     private final SwitchJobStore jobs;
     private final CdkUsageStore usage;
     private final JdbcAuditTrail audit;
@@ -84,6 +86,17 @@ public final class KeystoreSwitch {
     public KeystoreSwitch(JdbcCdkRegistry registry, SwitchJobStore jobs, CdkUsageStore usage, JdbcAuditTrail audit,
                           KeystoreSet keystores, SwitchOwner owner, Duration lease, CrashPoint crash,
                           SwitchProgress progress, List<SwitchGuard> extraGuards) {
+        this(registry, jobs, usage, audit, keystores, owner, lease, crash, progress, extraGuards, OperationObserver.NONE);
+    }
+
+    /**
+     * As the other constructors, reporting the target's {@code generate}, {@code wrap} and {@code rewrap} calls and the
+     * re-wrap's {@code unwrap} calls to {@code observer}.
+     */
+    public KeystoreSwitch(JdbcCdkRegistry registry, SwitchJobStore jobs, CdkUsageStore usage, JdbcAuditTrail audit,
+                          KeystoreSet keystores, SwitchOwner owner, Duration lease, CrashPoint crash,
+                          SwitchProgress progress, List<SwitchGuard> extraGuards, OperationObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
         this.usage = Objects.requireNonNull(usage, "usage");
@@ -213,7 +226,7 @@ public final class KeystoreSwitch {
 
     private int rewrapMissing(Keystore target, java.util.function.Function<Wrapping, String> detail) {
         String targetKeyId = target.describe().masterKeyId();
-        CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
+        CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened(), observer);
         List<Cdk> todo = new ArrayList<>();
         for (Cdk cdk : registry.list()) {
             if (cdk.status().protectsData() && !hasTargetWrapping(cdk, target.name(), targetKeyId)) {
@@ -399,7 +412,7 @@ public final class KeystoreSwitch {
         int[] done = {total - todo.size()};
         SwitchJob[] job = {jobs.advance(start, start.phase(), total, done[0], lease)};
         progress.rewrapStarted(total, done[0]);
-        CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened());
+        CdkUnwrapper unwrapper = new CdkUnwrapper(keystores.opened(), observer);
         String jobId = start.id();
         BoundedRewrap.run(todo, BoundedRewrap.concurrency(target, keystores.opened(), todo),
                 cdk -> wrapOne(cdk, target, unwrapper), batch -> {
@@ -427,7 +440,8 @@ public final class KeystoreSwitch {
         if (registry.find(id).isPresent()) {
             return jobs.advance(job, SwitchPhase.CDK_ACTIVATED, 0, 0, lease); // activated by an older version before a crash
         }
-        try (GeneratedDataKey generated = target.generateDataKey(id)) {
+        try (GeneratedDataKey generated = observer.timedKeystoreCall(target.name(), "generate",
+                () -> target.generateDataKey(id))) {
             crash.reached("cdk-generated");
             Cdk cdk = Cdk.generated(generated, clock.instant().truncatedTo(ChronoUnit.MILLIS));
             return jobs.advance(job, SwitchPhase.CDK_ACTIVATED, 0, 0, lease, (c, j) -> {
@@ -467,7 +481,7 @@ public final class KeystoreSwitch {
             }
         }
         try (DataKey key = unwrapper.unwrap(cdk)) {
-            Wrapping wrapping = target.wrap(key);
+            Wrapping wrapping = observer.timedKeystoreCall(target.name(), "wrap", () -> target.wrap(key));
             try (DataKey check = VerifiedUnwrap.unwrap(target, cdk, wrapping)) {
                 if (!check.sameKeyAs(key)) {
                     throw new WrappedKeyException("keystore '" + target.name() + "' did not give back CDK " + cdk.id()
@@ -487,7 +501,7 @@ public final class KeystoreSwitch {
         for (Wrapping source : cdk.wrappings()) {
             Optional<Wrapping> wrapped;
             try {
-                wrapped = inPlace.rewrapFrom(cdk.id(), source);
+                wrapped = observer.timedKeystoreCall(target.name(), "rewrap", () -> inPlace.rewrapFrom(cdk.id(), source));
             } catch (DataEncException e) {
                 continue; // e.g. the source key is disabled: the unwrap path tries the other wrappings
             }

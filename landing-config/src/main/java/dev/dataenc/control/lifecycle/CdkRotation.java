@@ -8,6 +8,7 @@ import dev.dataenc.control.keyswitch.CrashPoint;
 import dev.dataenc.control.keyswitch.SwitchJobStore;
 import dev.dataenc.control.keyswitch.SwitchRefusedException;
 import dev.dataenc.error.RegistryConflictException;
+import dev.dataenc.envelope.OperationObserver;
 import dev.dataenc.keystore.GeneratedDataKey;
 import dev.dataenc.keystore.Keystore;
 import dev.dataenc.registry.JdbcCdkRegistry;
@@ -32,9 +33,17 @@ public final class CdkRotation {
     private final JdbcAuditTrail audit;
     private final Clock clock;
     private final CrashPoint steps;
+    private final OperationObserver observer;
 
     /** @param steps step hook for tests ({@code rotation-checked} before the locked activation, {@code rotated} after) */
     public CdkRotation(JdbcCdkRegistry registry, JdbcAuditTrail audit, Clock clock, CrashPoint steps) {
+        this(registry, audit, clock, steps, OperationObserver.NONE);
+    }
+
+    /** As the other constructor, reporting the keystore's {@code generate} call to {@code observer}. */
+    public CdkRotation(JdbcCdkRegistry registry, JdbcAuditTrail audit, Clock clock, CrashPoint steps,
+                       OperationObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -71,7 +80,8 @@ public final class CdkRotation {
     private Cdk activate(Keystore keystore, boolean first, Optional<CdkId> expected, AuditAction action,
                          Function<Optional<CdkId>, String> detail) {
         CdkId id = CdkId.random();
-        try (GeneratedDataKey generated = keystore.generateDataKey(id)) {
+        try (GeneratedDataKey generated = observer.timedKeystoreCall(keystore.name(), "generate",
+                () -> keystore.generateDataKey(id))) {
             Cdk cdk = Cdk.generated(generated, clock.instant().truncatedTo(ChronoUnit.MILLIS));
             steps.reached("rotation-checked");
             registry.inTransaction("activate CDK " + id, c -> {
