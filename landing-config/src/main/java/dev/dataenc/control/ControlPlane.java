@@ -79,6 +79,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
@@ -988,6 +989,19 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /**
+     * Encryptions this process counted that the registry has not recorded, per CDK (property values and BLOBs
+     * together): normally only the last few seconds' (see {@code dataenc.usage-flush}), more while the registry is away.
+     * After {@link #close()}, what could not be recorded at close and is therefore lost to the registry (empty when the
+     * last flush succeeded); close logs it as an error.
+     */
+    public Map<CdkId, Long> unrecordedUsage() {
+        Map<CdkId, Long> all = new TreeMap<>(Comparator.comparing(CdkId::toString));
+        propertyKeys.pendingByCdk().forEach((id, n) -> all.merge(id, n, Long::sum));
+        blobKeys.pendingByCdk().forEach((id, n) -> all.merge(id, n, Long::sum));
+        return Collections.unmodifiableMap(all);
+    }
+
     /** Whether {@link #close()} has been called (meters read after it report nothing instead of failing). */
     public boolean isClosed() {
         return closed;
@@ -997,7 +1011,16 @@ public final class ControlPlane implements AutoCloseable {
     public void close() {
         closed = true;
         flusher.shutdownNow();
-        flushUsageQuietly();
+        try {
+            flushUsage();
+        } catch (RuntimeException e) {
+            // no later try: the counts die with this process, so say exactly what the registry will not know
+            LOG.error("closing with CDK usage counts the registry could not record ({}): {}. The registry under-counts"
+                    + " these CDKs' encryptions by that much; if the ACTIVE CDK is among them and this node encrypted"
+                    + " much while the registry was away, rotate it ('dataenc rotate-cdk') to stay well inside its"
+                    + " message limit", e.getMessage(), unrecordedUsage().entrySet().stream()
+                    .map(u -> u.getKey() + " +" + u.getValue()).collect(Collectors.joining(", ")));
+        }
         NodeHeartbeat n = node;
         if (n != null) {
             n.leave();

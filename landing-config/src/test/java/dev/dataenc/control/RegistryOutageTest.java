@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,9 +61,21 @@ class RegistryOutageTest {
             String before = cipher.encryptString("before@example.com", CONTEXT); // ACTIVE CDK now cached
             plane.flushUsage();
             long recordedBefore = plane.usage().total(active.id());
+            ControlPlane closedDuringOutage = ControlPlane.open(config, options);
+            closedDuringOutage.propertyCipher().encryptString("cached@example.com", CONTEXT);
+            closedDuringOutage.flushUsage();
+            recordedBefore++;
 
             setReachable(pg, database, false);
             try {
+                for (int i = 0; i < 7; i++) {
+                    closedDuringOutage.propertyCipher().encryptString("lost-" + i + "@example.com", CONTEXT);
+                }
+                assertEquals(Map.of(active.id(), 7L), closedDuringOutage.unrecordedUsage());
+                closedDuringOutage.close(); // the registry is away: these counts cannot be recorded
+                assertEquals(Map.of(active.id(), 7L), closedDuringOutage.unrecordedUsage(),
+                        "what the registry will never know is reported exactly (and logged as an error)");
+
                 assertEquals("before@example.com", cipher.decryptString(before, CONTEXT));
                 int during = 25;
                 String last = null;
@@ -84,7 +97,8 @@ class RegistryOutageTest {
                 assertEquals("old@example.com", cipher.decryptString(underOld, CONTEXT), "recovered without a restart");
                 plane.flushUsage();
                 CdkUsageStore usage = plane.usage();
-                assertEquals(recordedBefore + during, usage.total(active.id()), "no count made during the outage is lost");
+                assertEquals(recordedBefore + during, usage.total(active.id()), "no count made during the outage is lost"
+                        + " by a node that stays up (the closed node's 7 are not there, as it reported)");
                 assertEquals(active.id(), plane.registry().findActive().orElseThrow().id(),
                         "the refused rotation changed nothing");
                 CdkId stillActive = PropertyCipher.cdkIdOf(cipher.encryptString("after@example.com", CONTEXT));

@@ -94,6 +94,18 @@ public final class UsageCountingKeySource implements DataKeySource {
         return counts.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
+    /** Encryptions counted by this process but not yet added to the store, per CDK (only CDKs with some). */
+    public Map<CdkId, Long> pendingByCdk() {
+        Map<CdkId, Long> out = new java.util.TreeMap<>(java.util.Comparator.comparing(CdkId::toString));
+        counts.forEach((id, n) -> {
+            long v = n.sum();
+            if (v > 0) {
+                out.put(id, v);
+            }
+        });
+        return out;
+    }
+
     /** Adds the counts gathered since the last drain to the store. */
     public void drainTo(CdkUsageStore store) {
         for (Map.Entry<CdkId, LongAdder> e : counts.entrySet()) {
