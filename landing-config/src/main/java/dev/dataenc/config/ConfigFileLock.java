@@ -6,6 +6,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardOpenOption;
@@ -74,7 +75,14 @@ public final class ConfigFileLock implements AutoCloseable {
             }
             return Optional.of(new ConfigFileLock(real, channel, lock));
         } catch (AccessDeniedException | ReadOnlyFileSystemException e) {
-            return Optional.of(new ConfigFileLock(real, null, null)); // nobody can write the file here: see the class doc
+            if (e instanceof ReadOnlyFileSystemException || !Files.isWritable(real.getParent())) {
+                return Optional.of(new ConfigFileLock(real, null, null)); // nobody can write the file here: see the class doc
+            }
+            HELD_IN_THIS_JVM.remove(real);
+            throw new DataEncConfigException(null, "Cannot open the lock file " + lockFile + " of the data-encryption"
+                    + " configuration: permission denied, though its directory is writable (the lock file belongs to"
+                    + " another user?); nothing was changed. Give it to the user that runs dataenc admin commands, or"
+                    + " delete it when no dataenc command runs, and retry.", e);
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);
             HELD_IN_THIS_JVM.remove(real);
@@ -86,8 +94,9 @@ public final class ConfigFileLock implements AutoCloseable {
             }
             HELD_IN_THIS_JVM.remove(real);
             String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
-            throw new DataEncConfigException(null, "Cannot open the lock file " + lockFile + " of the data-encryption"
-                    + " configuration: " + reason + "; nothing was changed. Fix that (free space, permissions) and retry.", e);
+            throw new DataEncConfigException(null, "Cannot open or lock the lock file " + lockFile + " of the"
+                    + " data-encryption configuration: " + reason + "; nothing was changed. Fix that (free space,"
+                    + " permissions, file locking on this file system) and retry.", e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             HELD_IN_THIS_JVM.remove(real);
