@@ -4,6 +4,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 
+import jakarta.servlet.http.HttpSession;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -11,7 +13,8 @@ import java.util.Optional;
 /**
  * The before-handler every request passes: pages need a signed-in session (else a redirect to the sign-in page), the
  * JSON API a session or the bearer token (else 401); a POST of a session needs its CSRF token (else 403, nothing done).
- * The sign-in page and the static files are open.
+ * The sign-in page and the static files are open; a sign-in POST needs the sign-in form's token ({@link LoginCsrf}). No
+ * request but a successful sign-in makes a session.
  */
 public final class Authentication {
 
@@ -20,10 +23,15 @@ public final class Authentication {
     private static final String PRINCIPAL = "dataenc.principal";
 
     private final Optional<String> token;
+    private final LoginCsrf loginCsrf;
 
-    /** @param token the bearer token for scripts, if configured */
-    public Authentication(Optional<String> token) {
+    /**
+     * @param token     the bearer token for scripts, if configured
+     * @param loginCsrf checks the sign-in form's token
+     */
+    public Authentication(Optional<String> token, LoginCsrf loginCsrf) {
         this.token = token;
+        this.loginCsrf = loginCsrf;
     }
 
     /** The remote address (the socket's; forwarded-for headers are not trusted). */
@@ -48,7 +56,13 @@ public final class Authentication {
     /** Checks the request; answers it (redirect, 401, 403) and skips the rest when refused. */
     public void handle(Context ctx) {
         String path = ctx.path();
-        if (path.startsWith("/static/") || path.equals("/login")) {
+        if (path.equals("/login")) {
+            if (ctx.method() == HandlerType.POST) {
+                loginCsrf.refusal(ctx).ifPresent(why -> refuse(ctx, HttpStatus.FORBIDDEN, why));
+            }
+            return;
+        }
+        if (path.startsWith("/static/")) {
             if (ctx.method() == HandlerType.POST && !Csrf.valid(ctx)) {
                 refuse(ctx, HttpStatus.FORBIDDEN, "the form has expired or did not come from this console; reload it");
             }
@@ -66,7 +80,13 @@ public final class Authentication {
             refuse(ctx, HttpStatus.UNAUTHORIZED, "the bearer token is not the one configured");
             return;
         }
-        String admin = ctx.req().getSession(false) == null ? null : ctx.sessionAttribute(ADMIN);
+        HttpSession session = ctx.req().getSession(false);
+        String admin;
+        try {
+            admin = session == null ? null : (String) session.getAttribute(ADMIN);
+        } catch (IllegalStateException ended) { // invalidated by a request at the same time
+            admin = null;
+        }
         if (admin == null) {
             if (api || ctx.method() != HandlerType.GET) {
                 refuse(ctx, HttpStatus.UNAUTHORIZED, "sign in first (or send the bearer token)");

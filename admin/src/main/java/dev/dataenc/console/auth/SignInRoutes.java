@@ -6,25 +6,39 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
+import jakarta.servlet.http.HttpSession;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET/POST /login} and {@code POST /logout}. A sign-in checks the throttle first (a locked-out account or address
- * is refused even with the right password), then the password; a success gets a new session id and a new CSRF token;
- * every refusal is audited without the password.
+ * {@code GET/POST /login} and {@code POST /logout}. The sign-in page makes no session (its form's token is
+ * {@link LoginCsrf}'s). A sign-in checks the throttle first (a locked-out account or address is refused even with the
+ * right password), then the password; a success ends any session the browser had and makes a new one (a new id, so
+ * no session fixation) with a new CSRF token; every refusal is audited without the password. Signing out ends the
+ * session.
  */
 public final class SignInRoutes {
 
     private final AdminAccounts accounts;
+    private final LoginCsrf loginCsrf;
     private final LoginThrottle throttle;
     private final SignInAudit audit;
     private final Templates templates;
 
-    public SignInRoutes(AdminAccounts accounts, LoginThrottle throttle, SignInAudit audit, Templates templates) {
+    /**
+     * @param accounts  who may sign in
+     * @param loginCsrf gives the sign-in form its token
+     * @param throttle  limits the attempts
+     * @param audit     records sign-ins and refusals
+     * @param templates renders the sign-in page
+     */
+    public SignInRoutes(AdminAccounts accounts, LoginCsrf loginCsrf, LoginThrottle throttle, SignInAudit audit,
+                        Templates templates) {
         this.accounts = accounts;
+        this.loginCsrf = loginCsrf;
         this.throttle = throttle;
         this.audit = audit;
         this.templates = templates;
@@ -35,16 +49,14 @@ public final class SignInRoutes {
         routes.get("/login", ctx -> form(ctx, HttpStatus.OK, "", ""));
         routes.post("/login", this::signIn);
         routes.post("/logout", ctx -> {
-            if (ctx.req().getSession(false) != null) {
-                ctx.req().getSession(false).invalidate();
-            }
+            end(ctx.req().getSession(false));
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
         });
     }
 
     private void form(Context ctx, HttpStatus status, String name, String error) {
         ctx.status(status);
-        templates.renderPlain(ctx, "login", Map.of("csrf", Csrf.token(ctx), "name", name, "error", error));
+        templates.renderPlain(ctx, "login", Map.of("csrf", loginCsrf.issue(ctx), "name", name, "error", error));
     }
 
     private void signIn(Context ctx) {
@@ -72,10 +84,22 @@ public final class SignInRoutes {
             return;
         }
         throttle.succeeded(name, address);
-        ctx.req().changeSessionId(); // no session fixation: the id from before the sign-in is void
-        Csrf.renew(ctx);
-        ctx.sessionAttribute(Authentication.ADMIN, name);
+        end(ctx.req().getSession(false)); // whoever this browser was signed in as before
+        HttpSession session = ctx.req().getSession(true); // the only place a session is made: a new id
+        session.setAttribute(Authentication.ADMIN, name);
+        Csrf.renew(session);
+        loginCsrf.forget(ctx);
         audit.signedIn(new Principal(name, address));
         ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private static void end(HttpSession session) {
+        if (session != null) {
+            try {
+                session.invalidate();
+            } catch (IllegalStateException alreadyEnded) {
+                // a request at the same time ended it
+            }
+        }
     }
 }
