@@ -78,9 +78,9 @@ public final class ConsoleServer implements AutoCloseable {
         Planes planes = new Planes(settings.configFile());
         Templates templates = new Templates();
         SwitchRuns runs = new SwitchRuns(planes);
-        AdminAccounts accounts = new AdminAccounts(settings.admins());
+        AdminAccounts accounts = new AdminAccounts(() -> ConsoleSettings.readAdmins(settings.configFile()));
         LoginCsrf loginCsrf = new LoginCsrf(clock, settings.secure());
-        Authentication auth = new Authentication(settings.token(), loginCsrf);
+        Authentication auth = new Authentication(settings.token(), accounts, loginCsrf);
         SecurityHeaders headers = new SecurityHeaders(settings.secure());
         SignInRoutes signIn = new SignInRoutes(accounts, loginCsrf, new LoginThrottle(clock),
                 new SignInAudit(() -> planes.config().registry()), templates);

@@ -196,6 +196,63 @@ class ConsoleSessionTest {
     }
 
     @Test
+    void adminRemovedFromTheConfigurationFile_isSignedOutAtOnceAndItsPostIsNotCarriedOut() throws Exception {
+        Browser bob = new Browser();
+        String csrf = bob.signedIn(BOB, BOB_PASSWORD);
+        Browser alice = new Browser();
+        alice.signedIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
+        String file = Files.readString(console.config());
+        CdkId active = console.activeCdk();
+        int rotations = audited(AuditAction.CDK_ROTATED);
+
+        rewriteAccount(BOB, null);
+        try {
+            HttpResponse<String> rotate = bob.post("/rotate", Map.of("_csrf", csrf, "reason", "by a removed admin"));
+            assertEquals(401, rotate.statusCode(), rotate.body());
+            assertEquals(active, console.activeCdk(), "the removed admin's rotation was carried out");
+            assertEquals(rotations, audited(AuditAction.CDK_ROTATED));
+            HttpResponse<String> page = bob.get("/cdks");
+            assertEquals(303, page.statusCode(), page.body());
+            assertEquals("/login", page.headers().firstValue("Location").orElse(""));
+            assertEquals(401, bob.get("/api/status").statusCode());
+            assertEquals(401, bob.signIn(BOB, BOB_PASSWORD).statusCode(), "a removed admin cannot sign in again");
+            assertEquals(200, alice.get("/").statusCode(), "the other admins stay signed in");
+        } finally {
+            Files.writeString(console.config(), file);
+        }
+        assertEquals(303, bob.get("/").statusCode(), "the session was ended, not only refused while the account was away");
+        bob.signedIn(BOB, BOB_PASSWORD);
+        assertEquals(200, bob.get("/").statusCode());
+    }
+
+    @Test
+    void adminWhosePasswordHashChanged_isSignedOutAndOnlyTheNewPasswordSignsIn() throws Exception {
+        Browser pages = new Browser();
+        pages.signedIn(CAROL, CAROL_PASSWORD);
+        Browser api = new Browser();
+        api.signedIn(CAROL, CAROL_PASSWORD);
+        String file = Files.readString(console.config());
+        String newPassword = "carol's new long enough password";
+
+        rewriteAccount(CAROL, ConsoleSettings.ADMINS_PREFIX + CAROL + ".password-hash="
+                + PasswordHash.hash(newPassword.toCharArray()));
+        try {
+            HttpResponse<String> page = pages.get("/");
+            assertEquals(303, page.statusCode(), page.body());
+            assertEquals("/login", page.headers().firstValue("Location").orElse(""));
+            HttpResponse<String> status = api.get("/api/status");
+            assertEquals(401, status.statusCode(), status.body());
+            assertTrue(status.body().startsWith("{\"error\": "), status.body());
+            assertEquals(401, pages.signIn(CAROL, CAROL_PASSWORD).statusCode(), "the old password");
+            pages.signedIn(CAROL, newPassword);
+            assertEquals(200, pages.get("/").statusCode());
+        } finally {
+            Files.writeString(console.config(), file);
+        }
+        assertEquals(303, pages.get("/").statusCode(), "the hash changed back: a session of the new one is void too");
+    }
+
+    @Test
     void signOut_endsTheSession() throws Exception {
         Browser b = new Browser();
         String csrf = b.signedIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
@@ -212,4 +269,31 @@ class ConsoleSessionTest {
         assertEquals(303, b.get("/").statusCode());
     }
 
+    @Test
+    void configurationFileThatCannotBeRead_answers503ChangesNothingAndKeepsTheSession() throws Exception {
+        Browser alice = new Browser();
+        String csrf = alice.signedIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
+        CdkId active = console.activeCdk();
+        Path away = console.config().resolveSibling("moved-away.properties");
+        Files.move(console.config(), away);
+        try {
+            List<HttpResponse<String>> answers = List.of(alice.get("/api/status"), alice.get("/cdks"),
+                    alice.post("/rotate", Map.of("_csrf", csrf, "reason", "while the file is away")));
+            for (HttpResponse<String> r : answers) {
+                assertEquals(503, r.statusCode(), r.uri() + ": " + r.body());
+                assertEquals(1, r.body().strip().lines().count(), r.body());
+                assertTrue(r.body().contains("admin accounts cannot be read") && r.body().contains("nothing was done"),
+                        r.body());
+                assertFalse(r.body().contains("Exception"), r.body());
+            }
+            HttpResponse<String> signIn = new Browser().signIn(BOB, BOB_PASSWORD);
+            assertEquals(503, signIn.statusCode(), signIn.body());
+            assertTrue(signIn.body().contains("The admin accounts cannot be read now"), signIn.body());
+        } finally {
+            Files.move(away, console.config());
+        }
+        assertEquals(active, console.activeCdk());
+        assertEquals(200, alice.get("/").statusCode(), "the session outlives the file being away");
+        console.clock().advance(Duration.ofHours(1)); // the refused sign-in counted as a failure
+    }
 }

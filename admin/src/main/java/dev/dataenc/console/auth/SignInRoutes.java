@@ -8,19 +8,25 @@ import io.javalin.http.HttpStatus;
 
 import jakarta.servlet.http.HttpSession;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * {@code GET/POST /login} and {@code POST /logout}. The sign-in page makes no session (its form's token is
  * {@link LoginCsrf}'s). A sign-in checks the throttle first (a locked-out account or address is refused even with the
- * right password), then the password; a success ends any session the browser had and makes a new one (a new id, so
- * no session fixation) with a new CSRF token; every refusal is audited without the password. Signing out ends the
- * session.
+ * right password), then the password against the accounts as they are now; a success ends any session the browser had
+ * and makes a new one (a new id, so no session fixation) with a new CSRF token and the account's credential; every
+ * refusal is audited without the password. Signing out ends the session.
  */
 public final class SignInRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignInRoutes.class);
 
     private final AdminAccounts accounts;
     private final LoginCsrf loginCsrf;
@@ -72,13 +78,19 @@ public final class SignInRoutes {
             return;
         }
         char[] chars = password.toCharArray();
-        boolean ok;
+        Optional<AdminAccounts.Credential> credential;
         try {
-            ok = accounts.verify(name, chars);
+            credential = accounts.verify(name, chars);
+        } catch (UncheckedIOException e) {
+            LOG.warn("sign-in refused: cannot read the admin accounts: {}", e.getMessage());
+            audit.failed(name, address, "sign-in refused: the admin accounts cannot be read");
+            form(ctx, HttpStatus.SERVICE_UNAVAILABLE, name, "The admin accounts cannot be read now (see the console's"
+                    + " log). Try again once the configuration file is readable.");
+            return;
         } finally {
             Arrays.fill(chars, '\0');
         }
-        if (!ok) {
+        if (credential.isEmpty()) {
             audit.failed(name, address, "sign-in refused: wrong name or password");
             form(ctx, HttpStatus.UNAUTHORIZED, name, "Wrong name or password.");
             return;
@@ -87,6 +99,7 @@ public final class SignInRoutes {
         end(ctx.req().getSession(false)); // whoever this browser was signed in as before
         HttpSession session = ctx.req().getSession(true); // the only place a session is made: a new id
         session.setAttribute(Authentication.ADMIN, name);
+        session.setAttribute(Authentication.CREDENTIAL, credential.get());
         Csrf.renew(session);
         loginCsrf.forget(ctx);
         audit.signedIn(new Principal(name, address));
