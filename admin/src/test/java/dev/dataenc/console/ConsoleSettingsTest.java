@@ -67,4 +67,18 @@ class ConsoleSettingsTest {
                 "dataenc.console.token-env=TOKEN\n", Map.of("TOKEN", "short")));
         assertTrue(e.getMessage().contains("shorter than 32"), e.getMessage());
     }
+
+    @Test
+    void readAdmins_takesTheAccountsAsTheFileSaysNowAndLeavesOutKeysThatAreNotWellFormed() throws IOException {
+        Path file = dir.resolve("accounts.properties");
+        Files.writeString(file, "dataenc.console.admins.alice.password-hash=" + HASH + "\n"
+                + "dataenc.console.admins.bob.password-hash=not-a-hash\ndataenc.console.no-such-key=x\n");
+        assertEquals(Map.of("alice", HASH), ConsoleSettings.readAdmins(file));
+        Files.writeString(file, "dataenc.console.token-env=TOKEN\n");
+        assertEquals(Map.of(), ConsoleSettings.readAdmins(file));
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> ConsoleSettings.readAdmins(dir.resolve("no-such.properties")));
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot read "), e.getMessage());
+    }
 }
