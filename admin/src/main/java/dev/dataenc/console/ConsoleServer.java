@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The web console of {@code dataenc serve}: Javalin on Jetty, bound to one address, HTTPS when a certificate is given
  * (a non-loopback address needs one). Sessions are Jetty's (random ids, HttpOnly, SameSite=Strict, Secure under TLS,
- * idle timeout), made only by a successful sign-in; every page and call goes through {@link Authentication}.
+ * idle timeout), made only by a successful sign-in and ended at the latest {@link ConsoleSettings#sessionLifetime} after
+ * it; every page and call goes through {@link Authentication}.
  */
 public final class ConsoleServer implements AutoCloseable {
 
@@ -80,10 +81,11 @@ public final class ConsoleServer implements AutoCloseable {
         SwitchRuns runs = new SwitchRuns(planes);
         AdminAccounts accounts = new AdminAccounts(() -> ConsoleSettings.readAdmins(settings.configFile()));
         LoginCsrf loginCsrf = new LoginCsrf(clock, settings.secure());
-        Authentication auth = new Authentication(settings.token(), accounts, loginCsrf);
+        Authentication auth = new Authentication(settings.token(), accounts, loginCsrf, clock,
+                settings.sessionLifetime());
         SecurityHeaders headers = new SecurityHeaders(settings.secure());
         SignInRoutes signIn = new SignInRoutes(accounts, loginCsrf, new LoginThrottle(clock),
-                new SignInAudit(() -> planes.config().registry()), templates);
+                new SignInAudit(() -> planes.config().registry()), templates, clock);
         AtomicReference<SessionHandler> sessions = new AtomicReference<>();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

@@ -45,6 +45,9 @@ public record ConsoleSettings(Path configFile, InetAddress bind, int port, Optio
     /** Minutes an idle session stays signed in (default 15). */
     public static final String IDLE_MINUTES = ConfigLoader.CONSOLE_PREFIX + "session-idle-minutes";
 
+    /** How long after its sign-in a session ends however busy it is, unless the idle timeout is longer. */
+    public static final Duration SESSION_LIFETIME = Duration.ofHours(12);
+
     private static final Pattern ADMIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** The shortest bearer token accepted (characters). */
     static final int MIN_TOKEN_LENGTH = 32;
@@ -64,6 +67,14 @@ public record ConsoleSettings(Path configFile, InetAddress bind, int port, Optio
 
     public ConsoleSettings {
         admins = Map.copyOf(admins);
+    }
+
+    /**
+     * How long after its sign-in a session ends, however busy it is (a page that reloads itself keeps it from ever
+     * being idle): {@link #SESSION_LIFETIME}, or the idle timeout if that is longer.
+     */
+    public Duration sessionLifetime() {
+        return idleTimeout.compareTo(SESSION_LIFETIME) > 0 ? idleTimeout : SESSION_LIFETIME;
     }
 
     /** Whether the console serves HTTPS. */

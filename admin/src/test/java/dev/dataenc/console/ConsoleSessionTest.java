@@ -296,4 +296,26 @@ class ConsoleSessionTest {
         assertEquals(200, alice.get("/").statusCode(), "the session outlives the file being away");
         console.clock().advance(Duration.ofHours(1)); // the refused sign-in counted as a failure
     }
+
+    @Test
+    void sessionKeptBusyForMoreThan12Hours_isEndedAndItsPostIsNotCarriedOut() throws Exception {
+        Browser b = new Browser();
+        String csrf = b.signedIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
+        CdkId active = console.activeCdk();
+        // never idle (the Migrations page reloads itself every 5 s while a migration runs), but signed in for long
+        for (int hour = 1; hour < 12; hour++) {
+            console.clock().advance(Duration.ofHours(1));
+            assertEquals(200, b.get("/").statusCode(), "after " + hour + " h");
+        }
+        console.clock().advance(Duration.ofMinutes(50));
+        assertEquals(200, b.get("/").statusCode(), "after 11 h 50 min");
+        console.clock().advance(Duration.ofMinutes(20));
+        HttpResponse<String> rotate = b.post("/rotate", Map.of("_csrf", csrf, "reason", "12 h 10 min after sign-in"));
+        assertEquals(401, rotate.statusCode(), rotate.body());
+        assertTrue(rotate.body().contains("sign in again"), rotate.body());
+        assertEquals(active, console.activeCdk());
+        assertEquals(303, b.get("/").statusCode(), "the session was ended");
+        b.signedIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
+        assertEquals(200, b.get("/").statusCode());
+    }
 }

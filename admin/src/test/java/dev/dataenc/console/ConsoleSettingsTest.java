@@ -69,6 +69,16 @@ class ConsoleSettingsTest {
     }
 
     @Test
+    void sessionLifetime_is12HoursOrTheIdleTimeoutIfLonger() throws IOException {
+        String admin = "dataenc.console.admins.alice.password-hash=" + HASH + "\n";
+        assertEquals(java.time.Duration.ofHours(12), read(admin, Map.of()).sessionLifetime());
+        assertEquals(java.time.Duration.ofHours(12), read(admin + "dataenc.console.session-idle-minutes=720\n", Map.of())
+                .sessionLifetime());
+        assertEquals(java.time.Duration.ofHours(20), read(admin + "dataenc.console.session-idle-minutes=1200\n", Map.of())
+                .sessionLifetime());
+    }
+
+    @Test
     void readAdmins_takesTheAccountsAsTheFileSaysNowAndLeavesOutKeysThatAreNotWellFormed() throws IOException {
         Path file = dir.resolve("accounts.properties");
         Files.writeString(file, "dataenc.console.admins.alice.password-hash=" + HASH + "\n"

@@ -9,6 +9,9 @@ import jakarta.servlet.http.HttpSession;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The before-handler every request passes: pages need a signed-in session (else a redirect to the sign-in page), the
  * JSON API a session or the bearer token (else 401); a POST of a session needs its CSRF token (else 403, nothing done).
  * A session counts only while its admin is still an account with the hash it signed in with ({@link AdminAccounts},
- * read for every request): otherwise it is ended at once and the request answered as one without a session. The
+ * read for every request), and for at most its lifetime after the sign-in however busy it is (the idle timeout is
+ * Jetty's): otherwise it is ended at once and the request answered as one without a session. The
  * sign-in page and the static files are open; a sign-in POST needs the sign-in form's token ({@link LoginCsrf}). No
  * request but a successful sign-in makes a session.
  */
@@ -28,22 +32,31 @@ public final class Authentication {
     public static final String ADMIN = "dataenc.admin";
     /** Session attribute holding the {@link AdminAccounts.Credential} the admin signed in with. */
     static final String CREDENTIAL = "dataenc.credential";
+    /** Session attribute holding the {@link Instant} of the sign-in. */
+    static final String SIGNED_IN_AT = "dataenc.signed-in-at";
     private static final String PRINCIPAL = "dataenc.principal";
     private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
 
     private final Optional<String> token;
     private final AdminAccounts accounts;
     private final LoginCsrf loginCsrf;
+    private final Clock clock;
+    private final Duration lifetime;
 
     /**
      * @param token     the bearer token for scripts, if configured
      * @param accounts  the admin accounts a session's admin must still be one of
      * @param loginCsrf checks the sign-in form's token
+     * @param clock     tells how long ago a session signed in
+     * @param lifetime  how long after its sign-in a session ends, however busy
      */
-    public Authentication(Optional<String> token, AdminAccounts accounts, LoginCsrf loginCsrf) {
+    public Authentication(Optional<String> token, AdminAccounts accounts, LoginCsrf loginCsrf, Clock clock,
+                          Duration lifetime) {
         this.token = token;
         this.accounts = accounts;
         this.loginCsrf = loginCsrf;
+        this.clock = clock;
+        this.lifetime = lifetime;
     }
 
     /** The remote address (the socket's; forwarded-for headers are not trusted). */
@@ -95,14 +108,22 @@ public final class Authentication {
         HttpSession session = ctx.req().getSession(false);
         String admin;
         AdminAccounts.Credential credential;
+        Instant signedInAt;
         try {
             admin = session == null ? null : (String) session.getAttribute(ADMIN);
             credential = admin == null ? null : (AdminAccounts.Credential) session.getAttribute(CREDENTIAL);
+            signedInAt = admin == null ? null : (Instant) session.getAttribute(SIGNED_IN_AT);
         } catch (IllegalStateException ended) { // invalidated by a request at the same time
             admin = null;
             credential = null;
+            signedInAt = null;
         }
         String why = "sign in first (or send the bearer token)";
+        if (admin != null && (signedInAt == null || clock.instant().isAfter(signedInAt.plus(lifetime)))) {
+            end(session);
+            admin = null;
+            why = "the session has ended: it was signed in more than " + lifetime.toHours() + " hours ago; sign in again";
+        }
         if (admin != null) {
             try {
                 if (!accounts.holds(admin, credential)) {

@@ -9,6 +9,7 @@ import io.javalin.http.HttpStatus;
 import jakarta.servlet.http.HttpSession;
 
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET/POST /login} and {@code POST /logout}. The sign-in page makes no session (its form's token is
  * {@link LoginCsrf}'s). A sign-in checks the throttle first (a locked-out account or address is refused even with the
  * right password), then the password against the accounts as they are now; a success ends any session the browser had
- * and makes a new one (a new id, so no session fixation) with a new CSRF token and the account's credential; every
- * refusal is audited without the password. Signing out ends the session.
+ * and makes a new one (a new id, so no session fixation) with a new CSRF token, the account's credential and the time
+ * of the sign-in; every refusal is audited without the password. Signing out ends the session.
  */
 public final class SignInRoutes {
 
@@ -33,6 +34,7 @@ public final class SignInRoutes {
     private final LoginThrottle throttle;
     private final SignInAudit audit;
     private final Templates templates;
+    private final Clock clock;
 
     /**
      * @param accounts  who may sign in
@@ -40,14 +42,16 @@ public final class SignInRoutes {
      * @param throttle  limits the attempts
      * @param audit     records sign-ins and refusals
      * @param templates renders the sign-in page
+     * @param clock     stamps the sign-in (a session's lifetime counts from it)
      */
     public SignInRoutes(AdminAccounts accounts, LoginCsrf loginCsrf, LoginThrottle throttle, SignInAudit audit,
-                        Templates templates) {
+                        Templates templates, Clock clock) {
         this.accounts = accounts;
         this.loginCsrf = loginCsrf;
         this.throttle = throttle;
         this.audit = audit;
         this.templates = templates;
+        this.clock = clock;
     }
 
     /** Adds the routes. */
@@ -100,6 +104,7 @@ public final class SignInRoutes {
         HttpSession session = ctx.req().getSession(true); // the only place a session is made: a new id
         session.setAttribute(Authentication.ADMIN, name);
         session.setAttribute(Authentication.CREDENTIAL, credential.get());
+        session.setAttribute(Authentication.SIGNED_IN_AT, clock.instant());
         Csrf.renew(session);
         loginCsrf.forget(ctx);
         audit.signedIn(new Principal(name, address));
