@@ -5,6 +5,7 @@ import dev.dataenc.config.DataEncConfig;
 import dev.dataenc.console.api.ApiRoutes;
 import dev.dataenc.console.auth.AdminAccounts;
 import dev.dataenc.console.auth.Authentication;
+import dev.dataenc.console.auth.LoginCsrf;
 import dev.dataenc.console.auth.LoginThrottle;
 import dev.dataenc.console.auth.SignInAudit;
 import dev.dataenc.console.auth.SignInRoutes;
@@ -28,7 +29,10 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -40,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The web console of {@code dataenc serve}: Javalin on Jetty, bound to one address, HTTPS when a certificate is given
  * (a non-loopback address needs one). Sessions are Jetty's (random ids, HttpOnly, SameSite=Strict, Secure under TLS,
- * idle timeout); every page and call goes through {@link Authentication}.
+ * idle timeout), made only by a successful sign-in and ended at the latest {@link ConsoleSettings#sessionLifetime} after
+ * it; every page and call goes through {@link Authentication}.
  */
 public final class ConsoleServer implements AutoCloseable {
 
@@ -51,12 +56,14 @@ public final class ConsoleServer implements AutoCloseable {
     private final Javalin app;
     private final SwitchRuns runs;
     private final ConsoleSettings settings;
+    private final SessionHandler sessions;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private ConsoleServer(ConsoleSettings settings, Javalin app, SwitchRuns runs) {
+    private ConsoleServer(ConsoleSettings settings, Javalin app, SwitchRuns runs, SessionHandler sessions) {
         this.settings = settings;
         this.app = app;
         this.runs = runs;
+        this.sessions = sessions;
     }
 
     /**
@@ -72,17 +79,21 @@ public final class ConsoleServer implements AutoCloseable {
         Planes planes = new Planes(settings.configFile());
         Templates templates = new Templates();
         SwitchRuns runs = new SwitchRuns(planes);
-        Authentication auth = new Authentication(settings.token());
+        AdminAccounts accounts = new AdminAccounts(() -> ConsoleSettings.readAdmins(settings.configFile()));
+        LoginCsrf loginCsrf = new LoginCsrf(clock, settings.secure());
+        Authentication auth = new Authentication(settings.token(), accounts, loginCsrf, clock,
+                settings.sessionLifetime());
         SecurityHeaders headers = new SecurityHeaders(settings.secure());
-        SignInRoutes signIn = new SignInRoutes(new AdminAccounts(settings.admins()), new LoginThrottle(clock),
-                new SignInAudit(() -> planes.config().registry()), templates);
+        SignInRoutes signIn = new SignInRoutes(accounts, loginCsrf, new LoginThrottle(clock),
+                new SignInAudit(() -> planes.config().registry()), templates, clock);
+        AtomicReference<SessionHandler> sessions = new AtomicReference<>();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.host = settings.bind().getHostAddress();
             cfg.jetty.port = settings.port();
             cfg.http.prefer405over404 = true;
-            sessions(cfg, settings);
+            sessions(cfg, settings, sessions::set);
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ErrorAnswers(headers)));
             settings.tls().ifPresent(tls -> tls(cfg, settings, tls));
             cfg.staticFiles.add(files -> {
@@ -115,7 +126,7 @@ public final class ConsoleServer implements AutoCloseable {
             throw new DataEncException("cannot serve the console on " + settings.bind().getHostAddress() + ":"
                     + settings.port() + ": " + e.getMessage(), e);
         }
-        return new ConsoleServer(settings, app, runs);
+        return new ConsoleServer(settings, app, runs, sessions.get());
     }
 
     /**
@@ -131,9 +142,10 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    private static void sessions(JavalinConfig cfg, ConsoleSettings settings) {
+    private static void sessions(JavalinConfig cfg, ConsoleSettings settings, Consumer<SessionHandler> made) {
         cfg.jetty.modifyServletContextHandler(handler -> {
-            var sessions = handler.getSessionHandler();
+            SessionHandler sessions = handler.getSessionHandler();
+            made.accept(sessions);
             sessions.setSessionCookie(SESSION_COOKIE);
             sessions.setHttpOnly(true);
             sessions.setSameSite(HttpCookie.SameSite.STRICT);
@@ -195,6 +207,11 @@ public final class ConsoleServer implements AutoCloseable {
     /** The port it listens on. */
     public int port() {
         return app.port();
+    }
+
+    /** How many sessions the console has made since it started (a session is made only by a successful sign-in). */
+    public int sessionsCreated() {
+        return sessions.getSessionsCreated();
     }
 
     /** Where to open it. */

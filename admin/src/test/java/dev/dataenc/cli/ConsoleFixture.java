@@ -67,6 +67,11 @@ public final class ConsoleFixture implements AutoCloseable {
     private final Serving serving;
 
     public ConsoleFixture(Path dir) throws IOException, InterruptedException {
+        this(dir, "");
+    }
+
+    /** As {@link #ConsoleFixture(Path)}, with {@code extraLines} (properties, each ending in a newline) in the file. */
+    public ConsoleFixture(Path dir, String extraLines) throws IOException, InterruptedException {
         StringBuilder sb = new StringBuilder("dataenc.cipher-type=platform\ndataenc.keystore.active=a\n");
         for (String ks : new String[] {"a", "b", "c"}) {
             sb.append("dataenc.keystores.").append(ks).append(".type=local\n")
@@ -76,7 +81,7 @@ public final class ConsoleFixture implements AutoCloseable {
         }
         sb.append("dataenc.console.admins.").append(ADMIN).append(".password-hash=")
                 .append(PasswordHash.hash(PASSWORD.toCharArray())).append('\n')
-                .append("dataenc.console.token-env=DATAENC_CONSOLE_TOKEN\n");
+                .append("dataenc.console.token-env=DATAENC_CONSOLE_TOKEN\n").append(extraLines);
         config = dir.resolve("dataenc.properties");
         Files.writeString(config, sb.toString(), StandardCharsets.UTF_8);
         KeystoreFiles.provideAll(config);
@@ -127,6 +132,11 @@ public final class ConsoleFixture implements AutoCloseable {
             return server.url();
         }
 
+        /** The console itself (for what HTTP does not show, such as how many sessions it has made). */
+        public ConsoleServer server() {
+            return server;
+        }
+
         @Override
         public void close() throws InterruptedException {
             server.close();
@@ -171,6 +181,11 @@ public final class ConsoleFixture implements AutoCloseable {
 
     public Path config() {
         return config;
+    }
+
+    /** The console itself. */
+    public ConsoleServer server() {
+        return serving.server();
     }
 
     public MovableClock clock() {

@@ -12,6 +12,7 @@ import dev.dataenc.audit.AuditEvent;
 import dev.dataenc.cdk.CdkId;
 import dev.dataenc.cli.CliFixture;
 import dev.dataenc.cli.ConsoleFixture;
+import dev.dataenc.console.auth.LoginCsrf;
 import dev.dataenc.console.auth.PasswordHash;
 import dev.dataenc.control.ControlPlane;
 
@@ -185,11 +186,14 @@ class ConsoleHttpTest {
     void signIn_givesANewHttpOnlyStrictSessionCookie() throws Exception {
         Browser b = new Browser();
         HttpResponse<String> form = b.get("/login");
-        String before = b.session();
-        assertFalse(before.isEmpty());
+        assertTrue(b.session().isEmpty(), "the sign-in page makes no session: " + form.headers().allValues("Set-Cookie"));
+        String formCookie = form.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith(LoginCsrf.COOKIE + "=")).findFirst().orElseThrow();
+        assertTrue(formCookie.contains("HttpOnly") && formCookie.contains("SameSite=Strict")
+                && formCookie.contains("Path=/login"), formCookie);
+        assertFalse(formCookie.contains("Secure"), "plain HTTP on loopback: " + formCookie);
         HttpResponse<String> signedIn = b.signIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
         assertEquals(303, signedIn.statusCode());
-        assertNotEquals(before, b.session(), "the session id must change at sign-in");
         String cookie = signedIn.headers().allValues("Set-Cookie").stream()
                 .filter(c -> c.startsWith(ConsoleServer.SESSION_COOKIE + "=")).findFirst().orElseThrow();
         assertTrue(cookie.contains("HttpOnly"), cookie);
@@ -197,6 +201,16 @@ class ConsoleHttpTest {
         assertFalse(cookie.contains("Secure"), "plain HTTP on loopback: " + cookie);
         assertEquals(200, b.get("/").statusCode());
         assertFalse(form.body().contains(ConsoleFixture.PASSWORD));
+
+        String first = b.session();
+        assertFalse(first.isEmpty());
+        assertEquals(303, b.signIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD).statusCode(), "signing in again");
+        assertNotEquals(first, b.session(), "the session id must change at sign-in");
+        HttpResponse<String> replayed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(console.url())
+                .resolve("/api/status")).header("Cookie", ConsoleServer.SESSION_COOKIE + "=" + first).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, replayed.statusCode(), "the session from before the new sign-in is void: " + replayed.body());
+        assertEquals(200, b.get("/").statusCode());
     }
 
     @Test
@@ -279,11 +293,22 @@ class ConsoleHttpTest {
                 Map.of("TLS_PASSWORD", "tls-test-password", "DATAENC_CONSOLE_TOKEN", ConsoleFixture.TOKEN), "--port", "0", "--tls-keystore", p12.toString(),
                 "--tls-password-env", "TLS_PASSWORD")) {
             assertTrue(https.url().startsWith("https://127.0.0.1:"), https.url());
-            HttpClient client = HttpClient.newBuilder().sslContext(ssl).followRedirects(HttpClient.Redirect.NEVER).build();
+            HttpClient client = HttpClient.newBuilder().sslContext(ssl).cookieHandler(new CookieManager())
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
             HttpResponse<String> login = client.send(HttpRequest.newBuilder(URI.create(https.url()).resolve("/login"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, login.statusCode());
-            String cookie = login.headers().allValues("Set-Cookie").stream()
+            String formCookie = login.headers().allValues("Set-Cookie").stream()
+                    .filter(c -> c.startsWith(LoginCsrf.COOKIE + "=")).findFirst().orElseThrow();
+            assertTrue(formCookie.contains("Secure") && formCookie.contains("HttpOnly")
+                    && formCookie.contains("SameSite=Strict"), formCookie);
+            HttpResponse<String> signedIn = client.send(HttpRequest.newBuilder(URI.create(https.url()).resolve("/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
+                            "_csrf=" + csrf(login.body()) + "&name=" + ConsoleFixture.ADMIN + "&password="
+                                    + URLEncoder.encode(ConsoleFixture.PASSWORD, StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(303, signedIn.statusCode(), signedIn.body());
+            String cookie = signedIn.headers().allValues("Set-Cookie").stream()
                     .filter(c -> c.startsWith(ConsoleServer.SESSION_COOKIE + "=")).findFirst().orElseThrow();
             assertTrue(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
                     cookie);

@@ -67,4 +67,28 @@ class ConsoleSettingsTest {
                 "dataenc.console.token-env=TOKEN\n", Map.of("TOKEN", "short")));
         assertTrue(e.getMessage().contains("shorter than 32"), e.getMessage());
     }
+
+    @Test
+    void sessionLifetime_is12HoursOrTheIdleTimeoutIfLonger() throws IOException {
+        String admin = "dataenc.console.admins.alice.password-hash=" + HASH + "\n";
+        assertEquals(java.time.Duration.ofHours(12), read(admin, Map.of()).sessionLifetime());
+        assertEquals(java.time.Duration.ofHours(12), read(admin + "dataenc.console.session-idle-minutes=720\n", Map.of())
+                .sessionLifetime());
+        assertEquals(java.time.Duration.ofHours(20), read(admin + "dataenc.console.session-idle-minutes=1200\n", Map.of())
+                .sessionLifetime());
+    }
+
+    @Test
+    void readAdmins_takesTheAccountsAsTheFileSaysNowAndLeavesOutKeysThatAreNotWellFormed() throws IOException {
+        Path file = dir.resolve("accounts.properties");
+        Files.writeString(file, "dataenc.console.admins.alice.password-hash=" + HASH + "\n"
+                + "dataenc.console.admins.bob.password-hash=not-a-hash\ndataenc.console.no-such-key=x\n");
+        assertEquals(Map.of("alice", HASH), ConsoleSettings.readAdmins(file));
+        Files.writeString(file, "dataenc.console.token-env=TOKEN\n");
+        assertEquals(Map.of(), ConsoleSettings.readAdmins(file));
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> ConsoleSettings.readAdmins(dir.resolve("no-such.properties")));
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot read "), e.getMessage());
+    }
 }

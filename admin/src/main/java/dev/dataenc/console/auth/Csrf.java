@@ -2,14 +2,17 @@ package dev.dataenc.console.auth;
 
 import io.javalin.http.Context;
 
+import jakarta.servlet.http.HttpSession;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The per-session CSRF token: every form carries it in the hidden field {@value #FIELD}, scripts send it in the header
- * {@value #HEADER}; every POST of a session must carry it (compared in constant time).
+ * The per-session CSRF token of a signed-in admin: every form carries it in the hidden field {@value #FIELD}, scripts
+ * send it in the header {@value #HEADER}; every POST of a session must carry it (compared in constant time). It is made
+ * at sign-in, with the session; the sign-in form itself, which has no session, has {@link LoginCsrf}'s token.
  */
 public final class Csrf {
 
@@ -23,30 +26,38 @@ public final class Csrf {
     private Csrf() {
     }
 
-    /** The session's token, made on first use (this creates the session). */
+    /**
+     * The session's token (it never makes a session).
+     *
+     * @throws IllegalStateException if the request has no session
+     */
     public static String token(Context ctx) {
-        String token = ctx.sessionAttribute(ATTRIBUTE);
-        if (token == null) {
-            token = renew(ctx);
+        HttpSession session = ctx.req().getSession(false);
+        if (session == null) {
+            throw new IllegalStateException("no session: only a signed-in session has a CSRF token");
         }
-        return token;
+        String token = (String) session.getAttribute(ATTRIBUTE);
+        return token != null ? token : renew(session);
     }
 
-    /** Gives the session a new token (at sign-in). */
-    public static String renew(Context ctx) {
+    /** Gives {@code session} a new token (at sign-in). */
+    static String renew(HttpSession session) {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        ctx.sessionAttribute(ATTRIBUTE, token);
+        session.setAttribute(ATTRIBUTE, token);
         return token;
     }
 
     /** Whether the request carries the session's token (false without a session). */
     public static boolean valid(Context ctx) {
-        if (ctx.req().getSession(false) == null) {
+        HttpSession session = ctx.req().getSession(false);
+        String expected;
+        try {
+            expected = session == null ? null : (String) session.getAttribute(ATTRIBUTE);
+        } catch (IllegalStateException ended) { // invalidated meanwhile
             return false;
         }
-        String expected = ctx.sessionAttribute(ATTRIBUTE);
         String given = ctx.header(HEADER);
         if (given == null) {
             given = ctx.formParam(FIELD);

@@ -36,8 +36,7 @@ public final class SignInAudit {
     }
 
     private void record(String actor, AuditAction action, String detail) {
-        RegistrySettings r = registry.get();
-        try (RegistryDatabase db = RegistryDatabase.open(r)) {
+        try (RegistryDatabase db = RegistryDatabase.open(registry.get())) { // the configuration file may be away too
             new JdbcAuditTrail(db, actor).record(action, null, null, detail);
         } catch (RuntimeException e) {
             LOG.warn("cannot record {} for {} in the audit trail: {}", action, actor, e.getMessage());
