@@ -18,7 +18,6 @@ import dev.dataenc.control.ControlPlane;
 
 import java.io.IOException;
 import java.net.CookieManager;
-import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -32,7 +31,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -66,49 +64,8 @@ class ConsoleHttpTest {
         console.close();
     }
 
-    /** A browser-like client: its own cookies, no redirects followed. */
-    private static final class Browser {
-        final CookieManager cookies = new CookieManager();
-        final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-
-        HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(console.url()).resolve(path)).GET();
-            if (headers.length > 0) {
-                b.headers(headers);
-            }
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> post(String path, Map<String, String> form, String... headers)
-                throws IOException, InterruptedException {
-            String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(console.url()).resolve(path))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-            if (headers.length > 0) {
-                b.headers(headers);
-            }
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        String session() {
-            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(ConsoleServer.SESSION_COOKIE))
-                    .map(HttpCookie::getValue).findFirst().orElse("");
-        }
-
-        /** Signs in as {@code name}; returns the answer to the POST. */
-        HttpResponse<String> signIn(String name, String password) throws IOException, InterruptedException {
-            String csrf = csrf(get("/login").body());
-            return post("/login", Map.of("_csrf", csrf, "name", name, "password", password));
-        }
-
-        /** Signs in as the fixture's admin; returns the CSRF token of the signed-in session. */
-        String signedIn() throws IOException, InterruptedException {
-            assertEquals(303, signIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD).statusCode());
-            return csrf(get("/").body());
-        }
+    private static ConsoleVisitor browser() {
+        return new ConsoleVisitor(console.url());
     }
 
     private static String csrf(String html) {
@@ -127,7 +84,7 @@ class ConsoleHttpTest {
 
     @Test
     void unauthenticatedRequest_pageRedirectsToSignInAndApiAnswers401() throws Exception {
-        Browser b = new Browser();
+        ConsoleVisitor b = browser();
         HttpResponse<String> page = b.get("/cdks");
         assertEquals(303, page.statusCode());
         assertEquals("/login", page.headers().firstValue("Location").orElseThrow());
@@ -139,7 +96,7 @@ class ConsoleHttpTest {
 
     @Test
     void postWithoutCsrfToken_isRefused403AndChangesNothing() throws Exception {
-        Browser b = new Browser();
+        ConsoleVisitor b = browser();
         String csrf = b.signedIn();
         CdkId before = activeCdk();
         int audited = audit(AuditAction.CDK_ROTATED).size();
@@ -158,7 +115,7 @@ class ConsoleHttpTest {
 
     @Test
     void wrongPassword_isRefusedAndFiveFailuresLockTheAccountOut() throws Exception {
-        Browser b = new Browser();
+        ConsoleVisitor b = browser();
         try {
             for (int i = 0; i < 5; i++) {
                 HttpResponse<String> r = b.signIn(ConsoleFixture.ADMIN, "wrong password " + i);
@@ -184,7 +141,7 @@ class ConsoleHttpTest {
 
     @Test
     void signIn_givesANewHttpOnlyStrictSessionCookie() throws Exception {
-        Browser b = new Browser();
+        ConsoleVisitor b = browser();
         HttpResponse<String> form = b.get("/login");
         assertTrue(b.session().isEmpty(), "the sign-in page makes no session: " + form.headers().allValues("Set-Cookie"));
         String formCookie = form.headers().allValues("Set-Cookie").stream()
@@ -215,7 +172,7 @@ class ConsoleHttpTest {
 
     @Test
     void everyAnswer_carriesTheSecurityHeaders() throws Exception {
-        Browser b = new Browser();
+        ConsoleVisitor b = browser();
         List<HttpResponse<String>> answers = List.of(b.get("/login"), b.get("/"), b.get("/static/console.js"),
                 b.get("/api/status"));
         for (HttpResponse<String> r : answers) {
@@ -230,7 +187,7 @@ class ConsoleHttpTest {
 
     @Test
     void jsonApi_servesTheCliJsonDocuments() throws Exception {
-        Browser b = new Browser();
+        ConsoleVisitor b = browser();
         String bearer = "Bearer " + ConsoleFixture.TOKEN;
         Map<String, String[]> pairs = new LinkedHashMap<>();
         pairs.put("/api/status", new String[] {"status", "--json"});
@@ -248,7 +205,7 @@ class ConsoleHttpTest {
 
     @Test
     void apiSwitchToDisabledKeystore_isRefused409AndChangesNothing() throws Exception {
-        Browser b = new Browser();
+        ConsoleVisitor b = browser();
         byte[] file = Files.readAllBytes(console.config());
         CdkId before = activeCdk();
         HttpResponse<String> r = b.post("/api/switch", Map.of("target", "c"), "Authorization",

@@ -11,20 +11,16 @@ import dev.dataenc.console.auth.PasswordHash;
 import dev.dataenc.control.ControlPlane;
 
 import java.io.IOException;
-import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,36 +57,8 @@ class ConsoleSessionTest {
         console.close();
     }
 
-    /** A browser-like client: its own cookies, no redirects followed. */
-    private static final class Browser {
-        final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-
-        HttpResponse<String> get(String path) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(URI.create(console.url()).resolve(path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> post(String path, Map<String, String> form) throws IOException, InterruptedException {
-            String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-            return http.send(HttpRequest.newBuilder(URI.create(console.url()).resolve(path))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        /** Fills in and sends the sign-in form; returns the answer to the POST. */
-        HttpResponse<String> signIn(String name, String password) throws IOException, InterruptedException {
-            String csrf = ConsoleFixture.csrfOf(get("/login").body());
-            return post("/login", Map.of("_csrf", csrf, "name", name, "password", password));
-        }
-
-        /** Signs in as {@code name}; returns the CSRF token of the signed-in session. */
-        String signedIn(String name, String password) throws IOException, InterruptedException {
-            HttpResponse<String> r = signIn(name, password);
-            assertEquals(303, r.statusCode(), name + ": " + r.body());
-            return ConsoleFixture.csrfOf(get("/").body());
-        }
+    private static ConsoleVisitor browser() {
+        return new ConsoleVisitor(console.url());
     }
 
     private static boolean setsSessionCookie(HttpResponse<String> r) {
@@ -127,7 +95,7 @@ class ConsoleSessionTest {
         int before = console.server().sessionsCreated();
         List<HttpResponse<String>> answers = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            Browser visitor = new Browser(); // a flood of new visitors, each with its own (empty) cookie jar
+            ConsoleVisitor visitor = browser(); // a flood of new visitors, each with its own (empty) cookie jar
             answers.add(visitor.get("/login"));
             answers.add(visitor.get("/"));
             answers.add(visitor.get("/cdks"));
@@ -136,7 +104,7 @@ class ConsoleSessionTest {
             answers.add(visitor.post("/login", Map.of("_csrf", "forged", "name", ConsoleFixture.ADMIN,
                     "password", ConsoleFixture.PASSWORD)));
         }
-        answers.add(new Browser().signIn("nobody", "a wrong password")); // the form again, after a refusal
+        answers.add(browser().signIn("nobody", "a wrong password")); // the form again, after a refusal
         for (HttpResponse<String> r : answers) {
             assertTrue(r.statusCode() == 200 || r.statusCode() == 303 || r.statusCode() == 401 || r.statusCode() == 403,
                     r.request().method() + " " + r.uri() + " -> " + r.statusCode());
@@ -145,7 +113,7 @@ class ConsoleSessionTest {
         }
         assertEquals(before, console.server().sessionsCreated(), "sessions made for anonymous requests");
 
-        Browser admin = new Browser();
+        ConsoleVisitor admin = browser();
         HttpResponse<String> signedIn = admin.signIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
         assertEquals(303, signedIn.statusCode(), signedIn.body());
         assertTrue(setsSessionCookie(signedIn), signedIn.headers().map().toString());
@@ -158,9 +126,9 @@ class ConsoleSessionTest {
         int sessions = console.server().sessionsCreated();
         int failed = audited(AuditAction.CONSOLE_SIGN_IN_FAILED);
         int signedIn = audited(AuditAction.CONSOLE_SIGNED_IN);
-        Browser victim = new Browser();
+        ConsoleVisitor victim = browser();
         String token = ConsoleFixture.csrfOf(victim.get("/login").body());
-        String attackersToken = ConsoleFixture.csrfOf(new Browser().get("/login").body());
+        String attackersToken = ConsoleFixture.csrfOf(browser().get("/login").body());
         char c = token.charAt(10);
         String tampered = token.substring(0, 10) + (c == 'A' ? 'B' : 'A') + token.substring(11);
         Map<String, String> credentials = Map.of("name", ConsoleFixture.ADMIN, "password", ConsoleFixture.PASSWORD);
@@ -170,7 +138,7 @@ class ConsoleSessionTest {
         refused.add(victim.post("/login", with(credentials, tampered)));
         // login CSRF: a page of the attacker's makes the victim's browser sign in with a form the attacker fetched
         refused.add(victim.post("/login", with(credentials, attackersToken)));
-        refused.add(new Browser().post("/login", with(credentials, token))); // the token without its browser
+        refused.add(browser().post("/login", with(credentials, token))); // the token without its browser
         console.clock().advance(Duration.ofHours(2)); // the form has been open for longer than its 1 hour
         refused.add(victim.post("/login", with(credentials, token)));
         for (int i = 0; i < refused.size(); i++) {
@@ -197,9 +165,9 @@ class ConsoleSessionTest {
 
     @Test
     void adminRemovedFromTheConfigurationFile_isSignedOutAtOnceAndItsPostIsNotCarriedOut() throws Exception {
-        Browser bob = new Browser();
+        ConsoleVisitor bob = browser();
         String csrf = bob.signedIn(BOB, BOB_PASSWORD);
-        Browser alice = new Browser();
+        ConsoleVisitor alice = browser();
         alice.signedIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
         String file = Files.readString(console.config());
         CdkId active = console.activeCdk();
@@ -227,9 +195,9 @@ class ConsoleSessionTest {
 
     @Test
     void adminWhosePasswordHashChanged_isSignedOutAndOnlyTheNewPasswordSignsIn() throws Exception {
-        Browser pages = new Browser();
+        ConsoleVisitor pages = browser();
         pages.signedIn(CAROL, CAROL_PASSWORD);
-        Browser api = new Browser();
+        ConsoleVisitor api = browser();
         api.signedIn(CAROL, CAROL_PASSWORD);
         String file = Files.readString(console.config());
         String newPassword = "carol's new long enough password";
@@ -254,11 +222,10 @@ class ConsoleSessionTest {
 
     @Test
     void signOut_endsTheSession() throws Exception {
-        Browser b = new Browser();
+        ConsoleVisitor b = browser();
         String csrf = b.signedIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
-        String cookie = b.http.cookieHandler().orElseThrow() instanceof CookieManager m ? m.getCookieStore().getCookies()
-                .stream().filter(c -> c.getName().equals(ConsoleServer.SESSION_COOKIE)).findFirst().orElseThrow().getValue()
-                : "";
+        String cookie = b.session();
+        assertFalse(cookie.isEmpty());
         HttpResponse<String> out = b.post("/logout", Map.of("_csrf", csrf));
         assertEquals(303, out.statusCode(), out.body());
         assertEquals("/login", out.headers().firstValue("Location").orElse(""));
@@ -271,7 +238,7 @@ class ConsoleSessionTest {
 
     @Test
     void configurationFileThatCannotBeRead_answers503ChangesNothingAndKeepsTheSession() throws Exception {
-        Browser alice = new Browser();
+        ConsoleVisitor alice = browser();
         String csrf = alice.signedIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
         CdkId active = console.activeCdk();
         Path away = console.config().resolveSibling("moved-away.properties");
@@ -286,7 +253,7 @@ class ConsoleSessionTest {
                         r.body());
                 assertFalse(r.body().contains("Exception"), r.body());
             }
-            HttpResponse<String> signIn = new Browser().signIn(BOB, BOB_PASSWORD);
+            HttpResponse<String> signIn = browser().signIn(BOB, BOB_PASSWORD);
             assertEquals(503, signIn.statusCode(), signIn.body());
             assertTrue(signIn.body().contains("The admin accounts cannot be read now"), signIn.body());
         } finally {
@@ -299,7 +266,7 @@ class ConsoleSessionTest {
 
     @Test
     void sessionKeptBusyForMoreThan12Hours_isEndedAndItsPostIsNotCarriedOut() throws Exception {
-        Browser b = new Browser();
+        ConsoleVisitor b = browser();
         String csrf = b.signedIn(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
         CdkId active = console.activeCdk();
         // never idle (the Migrations page reloads itself every 5 s while a migration runs), but signed in for long
