@@ -381,6 +381,107 @@ class HostileInputTest {
         assertTrue(check.err().endsWith("No plaintext was released.\n"), check.err());
     }
 
+    /**
+     * A usage error as {@code command} reports it: exit 2, one line {@code dataenc: <problem>; see '<command> --help'}
+     * naming {@code problem}, nothing on standard output.
+     */
+    static void usageLine(CliFixture.Run r, String problem, String command) {
+        assertEquals(DataencCli.EXIT_USAGE, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains(problem), "names the problem '" + problem + "': " + r.err());
+        assertTrue(r.err().endsWith("; see '" + command + " --help'\n"), "says where help is: " + r.err());
+        assertEquals("", r.out(), "nothing on standard output");
+    }
+
+    /** {@code dataenc <args>} in this JVM, with no {@code --config} added. */
+    private static CliFixture.Run bare(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new CliFixture.Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void usageErrors_areOneDataencLine_namingTheProblemAndWhereHelpIs_exit2_andChangeNothing() throws IOException {
+        CliFixture cli = new CliFixture(dir); // no registry yet: a usage error must not create one
+        byte[] config = Files.readAllBytes(cli.config());
+        List<String> before = listing();
+        record Case(List<String> args, String problem, String help) {
+        }
+        for (Case c : List.of(
+                new Case(List.of("status", "--bogus"), "unknown option: '--bogus'", "dataenc status"),
+                new Case(List.of("switch"), "missing required parameter: '<keystore>'", "dataenc switch"),
+                new Case(List.of("switch", "b", "--bogus"), "unknown option: '--bogus'", "dataenc switch"),
+                new Case(List.of("switch", "b", "--cipher-type", "sideways"), "'sideways'", "dataenc switch"),
+                new Case(List.of("audit", "--limit", "abc"), "invalid value for option '--limit': 'abc' is not an int",
+                        "dataenc audit"),
+                new Case(List.of("audit", "--limit", "99999999999"), "'99999999999' is not an int", "dataenc audit"),
+                new Case(List.of("policy", "set", "--max-messages", "many"), "'many' is not a long", "dataenc policy"),
+                new Case(List.of("status", "extra"), "'extra'", "dataenc status"),
+                new Case(List.of("rotate-cdk", "now", "please"), "'now', 'please'", "dataenc rotate-cdk"),
+                new Case(List.of("stauts"), "unknown command and arguments: 'stauts'", "dataenc"),
+                new Case(List.of("cdk", "list", "--bogus"), "unknown option: '--bogus'", "dataenc cdk list"),
+                new Case(List.of("cdk", "list", "--status", "OLD"), "--status 'OLD' is not a CDK status", "dataenc cdk list"),
+                new Case(List.of("cdk", "lsit"), "'lsit'", "dataenc cdk"),
+                new Case(List.of("keystore", "create"), "missing required parameter: '<name>'", "dataenc keystore create"),
+                new Case(List.of("keystore", "create", "a", "b"), "'b'", "dataenc keystore create"),
+                new Case(List.of("migrate", "forget"), "missing required option: '--table=<table>'",
+                        "dataenc migrate forget"),
+                new Case(List.of("migrate", "forget", "--table", "t", "--bogus"), "unknown option: '--bogus'",
+                        "dataenc migrate forget"),
+                new Case(List.of("migrate", "--table", "t", "--key", "id", "--column", "c", "--batch-size", "x"),
+                        "'x' is not an int", "dataenc migrate"),
+                new Case(List.of("inspect"), "give exactly one ciphertext", "dataenc inspect"),
+                new Case(List.of("encrypt", "value"), "missing required option: '--context=<context>'", "dataenc encrypt"),
+                new Case(List.of("decrypt", "--context", "C.x", "a", "b"), "'b'", "dataenc decrypt"),
+                new Case(List.of("destroy-cdk", "--bogus"), "unknown option: '--bogus'", "dataenc destroy-cdk"))) {
+            CliFixture.Run r = cli.dataenc(c.args().toArray(String[]::new));
+            usageLine(r, c.problem(), c.help());
+            assertFalse(r.err().contains("Usage:"), c.args() + ": no usage help dumped: " + r.err());
+            assertEquals(before, listing(), c.args() + " created or changed a file");
+            assertTrue(java.util.Arrays.equals(config, Files.readAllBytes(cli.config())), c.args() + " changed the file");
+        }
+        // without --config: the top level, a command group, picocli's own help command, options before the command
+        usageLine(bare(), "missing required subcommand", "dataenc");
+        usageLine(bare("--bogus"), "unknown option: '--bogus'", "dataenc");
+        usageLine(bare("stauts"), "unknown command: 'stauts' (did you mean: status?)", "dataenc");
+        CliFixture.Run unknown = bare("nosuchcommand");
+        usageLine(unknown, "unknown command: 'nosuchcommand'", "dataenc");
+        assertFalse(unknown.err().contains("did you mean"), "no far-fetched suggestions: " + unknown.err());
+        usageLine(bare("keystore"), "missing required subcommand", "dataenc keystore");
+        usageLine(bare("cdk"), "missing subcommand: use 'dataenc cdk list'", "dataenc cdk");
+        usageLine(bare("help", "bogus"), "unknown subcommand 'bogus'", "dataenc");
+        usageLine(bare("completion", "fish"), "fish", "dataenc completion");
+        CliFixture.Run early = bare("--config", cli.config().toString(), "status");
+        usageLine(early, "'--config'", "dataenc");
+        assertTrue(early.err().contains("options go after the command, e.g. 'dataenc status --config <file>'"),
+                early.err());
+        assertEquals(before, listing());
+    }
+
+    @Test
+    void usageErrors_neverEchoAPasswordOrAValue_norControlCharacters_andStayShort() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+
+        // the password typed as an argument, where hash-password reads it from the terminal or standard input
+        CliFixture.Run password = bare("console", "hash-password", "Corr3ct-Horse-Battery");
+        usageLine(password, "hash-password takes no arguments", "dataenc console hash-password");
+        assertFalse(password.err().contains("Corr3ct"), "password echoed: " + password.err());
+        // an unquoted value with spaces: its second and third words are unmatched arguments
+        CliFixture.Run value = cli.dataenc("encrypt", "--context", "C.x", "my", "Secret-Word", "Other-Word");
+        usageLine(value, "encrypt takes one value", "dataenc encrypt");
+        assertFalse(value.err().contains("Secret-Word") || value.err().contains("Other-Word"), value.err());
+        // an argument with terminal escape sequences and line breaks is shown escaped, on the one line
+        CliFixture.Run escapes = cli.dataenc("status", "\u001b]0;pwned\u0007\nsecond line");
+        usageLine(escapes, "'\\u001b]0;pwned\\u0007\\nsecond line'", "dataenc status");
+        assertTrue(escapes.err().chars().filter(ch -> ch < 0x20).count() == 1, "only the final line break");
+        // a huge argument is shortened
+        CliFixture.Run huge = cli.dataenc("status", "x".repeat(100_000));
+        usageLine(huge, "'xxxx", "dataenc status");
+        assertTrue(huge.err().length() < 1000, huge.err().length() + " characters");
+    }
+
     @Test
     void switch_whoseConfigurationFileIsPutBackMeanwhile_endsWithTheFileNamingTheRegistrysKeystore() throws IOException {
         CliFixture cli = new CliFixture(dir).withTwoCdks();
