@@ -22,6 +22,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import dev.dataenc.control.keyswitch.SwitchProgress;
 import dev.dataenc.console.auth.PasswordHash;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
@@ -49,6 +51,10 @@ class HostileInputTest {
 
     @TempDir
     Path dir;
+
+    /** Where {@link #endless} keeps a process's output (not in {@link #dir}, whose listing some tests compare). */
+    @TempDir
+    Path procDir;
 
     /** Exactly one line on standard error, {@code dataenc: ...}, and no stack trace. */
     static void oneLine(CliFixture.Run r) {
@@ -480,6 +486,150 @@ class HostileInputTest {
         CliFixture.Run huge = cli.dataenc("status", "x".repeat(100_000));
         usageLine(huge, "'xxxx", "dataenc status");
         assertTrue(huge.err().length() < 1000, huge.err().length() + " characters");
+    }
+
+    /**
+     * {@code dataenc <args> --config <fixture's file>} ({@code console ...}: without {@code --config}) in a new JVM
+     * (at most 256 MiB of heap; files it writes limited to 64 MiB by {@code ulimit -f}, so that a command that copies an
+     * endless input does not fill the disk) with an endless standard input: {@code /dev/zero} ({@code pattern} null),
+     * or {@code head} and then {@code pattern} again and again, written by a thread until the process stops reading.
+     * Waits for the process to end; the test's {@code @Timeout} is the guard.
+     */
+    private CliFixture.Run endless(CliFixture cli, byte[] head, byte[] pattern, String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -f 65536; java=\"$0\"; cp=\"$1\"; shift;"
+                + " exec \"$java\" -Xmx256m -cp \"$cp\" dev.dataenc.cli.DataencCli \"$@\"", java,
+                System.getProperty("java.class.path")));
+        command.addAll(List.of(args));
+        if (!args[0].equals("console")) { // console hash-password reads no configuration
+            command.addAll(List.of("--config", cli.config().toString()));
+        }
+        Path out = Files.createTempFile(procDir, "out", ".txt");
+        Path err = Files.createTempFile(procDir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (pattern == null) {
+            pb.redirectInput(new java.io.File("/dev/zero"));
+        }
+        Process p = pb.start();
+        try {
+            if (pattern != null) {
+                Thread feeder = new Thread(() -> {
+                    byte[] chunk = new byte[64 * 1024 - 64 * 1024 % pattern.length];
+                    for (int i = 0; i < chunk.length; i++) {
+                        chunk[i] = pattern[i % pattern.length];
+                    }
+                    try (OutputStream stdin = p.getOutputStream()) {
+                        stdin.write(head);
+                        while (true) {
+                            stdin.write(chunk);
+                        }
+                    } catch (IOException closedByTheCommand) {
+                        // it stopped reading: the stream never ended
+                    }
+                });
+                feeder.setDaemon(true);
+                feeder.start();
+            }
+            int code = p.waitFor();
+            String stdout = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
+            return new CliFixture.Run(code, stdout.length() > 2000 ? stdout.substring(0, 2000) : stdout,
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private CliFixture.Run endless(CliFixture cli, String pattern, String... args) throws Exception {
+        return endless(cli, new byte[0], pattern.getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    private CliFixture.Run devZero(CliFixture cli, String... args) throws Exception {
+        return endless(cli, null, null, args);
+    }
+
+    /** An endless input ends the command with one line, exit 1, nothing on standard output, and {@code what} said. */
+    private static void stopped(CliFixture.Run r, String what) {
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains(what), "says '" + what + "': " + r.err());
+        assertEquals("", r.out(), "nothing on standard output");
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard only: the old code never ended
+    void inspect_ofAnEndlessStandardInput_readsABoundedAmount_andEndsWithOneLine() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/zero")) && Files.isExecutable(Path.of("/bin/sh")), "needs /dev/zero, sh");
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        Path plain = Files.write(dir.resolve("p.bin"), new byte[100_000]);
+        Path blob = dir.resolve("p.enc");
+        assertEquals(0, cli.dataenc("encrypt", "--context", "P", "--in", plain.toString(), "--out", blob.toString())
+                .code());
+        byte[] blobHeader = Arrays.copyOf(Files.readAllBytes(blob), 62);
+        String text = cli.dataenc("encrypt", "--context", "C.x", "value").out().strip();
+        byte[] propertyHeader = Arrays.copyOf(CiphertextInput.binaryOf(text), 47);
+        String cdk = cli.cdks().get(0).id().toString();
+
+        stopped(devZero(cli, "inspect", "--no-registry", "-"), "not a dataenc ciphertext: first byte is 0x00");
+        stopped(endless(cli, "y\n", "inspect", "--no-registry", "-"), "not a dataenc ciphertext");
+        stopped(endless(cli, propertyHeader, new byte[1], "inspect", "--no-registry", "-"), "is longer than 50331695 bytes");
+        stopped(endless(cli, "dataenc:v1:".getBytes(StandardCharsets.US_ASCII), "A".getBytes(StandardCharsets.US_ASCII),
+                "inspect", "--no-registry", "-"), "is longer than 67108938 bytes");
+        stopped(devZero(cli, "inspect", "--no-registry", "--file", "/dev/stdin"), "first byte is 0x00");
+        // a BLOB: its header is described; the rest of an endless stream is not read
+        for (String[] args : List.of(new String[] {"inspect", "--no-registry", "-"},
+                new String[] {"inspect", "--file", "/dev/stdin", "--json"})) {
+            CliFixture.Run r = endless(cli, blobHeader, new byte[1], args);
+            assertEquals(0, r.code(), r.all());
+            assertTrue(r.out().contains(cdk), r.out());
+            assertTrue(r.out().contains(args.length == 3 ? "length:           unknown" : "\"ciphertextBytes\" : -1"),
+                    r.out());
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard only: the old code ran out of memory or never ended
+    void encryptDecryptAndHashPassword_ofAnEndlessInput_readABoundedAmount_andEndWithOneLine() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/zero")) && Files.isExecutable(Path.of("/bin/sh")), "needs /dev/zero, sh");
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        String usageBefore = cli.dataenc("cdk", "list").out();
+        String auditBefore = cli.dataenc("audit", "--limit", "1000").out();
+
+        String valueLimit = "more than 50331648 bytes (48 MiB)"; // the largest property value
+        stopped(devZero(cli, "encrypt", "--context", "C.x"), valueLimit);
+        stopped(endless(cli, "y\n", "encrypt", "--context", "C.x", "-"), valueLimit);
+        String textLimit = "more than 67108938 bytes"; // the text form of the largest property value
+        stopped(devZero(cli, "decrypt", "--context", "C.x", "-"), textLimit);
+        stopped(endless(cli, "y\n", "decrypt", "--context", "C.x"), textLimit);
+        stopped(devZero(cli, "console", "hash-password"), "longer than 1024 characters");
+        // a device or a pipe as --in: a file is needed (a stream may never end)
+        List<String> before = listing();
+        String out = dir.resolve("z.enc").toString();
+        for (String[] args : List.of(new String[] {"encrypt", "--context", "P", "--in", "/dev/zero", "--out", out},
+                new String[] {"decrypt", "--context", "P", "--in", "/dev/zero"},
+                new String[] {"decrypt", "--context", "P", "--in", "/dev/stdin", "--out", out})) {
+            stopped(devZero(cli, args), "is not a regular file (a device or a pipe)");
+            assertEquals(before, listing(), args[0] + " left a file");
+        }
+        assertEquals(usageBefore, cli.dataenc("cdk", "list").out(), "nothing encrypted");
+        assertEquals(auditBefore, cli.dataenc("audit", "--limit", "1000").out(), "nothing decrypted");
+    }
+
+    @Test
+    void configurationFile_largerThanAnyConfiguration_isRefusedWithOneLine_notAnOutOfMemoryError() throws Exception {
+        CliFixture cli = new CliFixture(dir);
+        // a file of 300 MiB, say a backup given by mistake (sparse: nothing is written after the configuration)
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(cli.config().toFile(), "rw")) {
+            file.setLength(300L << 20);
+        }
+
+        CliFixture.Run r = inAnotherProcess(cli, "status"); // 256 MiB of heap
+
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains(cli.config() + ": it is 314572800 bytes, more than any configuration file (at most"
+                + " 1 MiB)"), r.err());
     }
 
     @Test
