@@ -633,6 +633,45 @@ class HostileInputTest {
     }
 
     @Test
+    void demo_withANegativeBlobSize_isAUsageError_beforeAnythingIsWritten() {
+        Path work = dir.resolve("work");
+
+        CliFixture.Run negative = bare("demo", "--work-dir", work.toString(), "--blob-mib", "-1");
+
+        usageLine(negative, "--blob-mib must be from 0 to 1024, was -1", "dataenc demo");
+        assertFalse(Files.exists(work), "nothing written");
+        // and a size that would fill the disk (2^31 - 1 MiB) is refused the same way
+        usageLine(bare("demo", "--work-dir", work.toString(), "--blob-mib", "2147483647"),
+                "--blob-mib must be from 0 to 1024, was 2147483647", "dataenc demo");
+        assertFalse(Files.exists(work), "nothing written");
+    }
+
+    @Test
+    void demo_inADirectoryHoldingAnotherConfigurationAndRegistry_deletesNothing() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code()); // a real registry (the CDKs of real data) beside it
+        byte[] config = Files.readAllBytes(cli.config());
+        byte[] registry = Files.readAllBytes(dir.resolve("registry.mv.db"));
+        List<String> before = listing();
+
+        CliFixture.Run r = bare("demo", "--work-dir", dir.toString(), "--blob-mib", "0");
+
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains("--work-dir " + dir + " holds dataenc.properties, registry.mv.db, which 'dataenc demo'"
+                + " did not write; the demo deletes and rewrites its files, so it refuses"), r.err());
+        assertEquals(before, listing());
+        assertTrue(Arrays.equals(config, Files.readAllBytes(cli.config())), "configuration unchanged");
+        assertTrue(Arrays.equals(registry, Files.readAllBytes(dir.resolve("registry.mv.db"))), "registry unchanged");
+        // its own work directory it still starts afresh
+        Path work = dir.resolve("work");
+        assertEquals(0, bare("demo", "--work-dir", work.toString(), "--blob-mib", "0").code());
+        CliFixture.Run again = bare("demo", "--work-dir", work.toString(), "--blob-mib", "0");
+        assertEquals(0, again.code(), again.all());
+        assertTrue(again.out().contains("(started fresh)"), again.out());
+    }
+
+    @Test
     void switch_whoseConfigurationFileIsPutBackMeanwhile_endsWithTheFileNamingTheRegistrysKeystore() throws IOException {
         CliFixture cli = new CliFixture(dir).withTwoCdks();
         byte[] before = Files.readAllBytes(cli.config()); // names 'a'
