@@ -5,6 +5,8 @@ import dev.dataenc.error.DataEncException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,8 +23,9 @@ import picocli.CommandLine.Command;
  * {@code retire-cdks}, {@code destroy-cdk} and {@code migrate} (without {@code --dry-run}) change things, on purpose
  * ({@code encrypt} adds to a CDK's usage count, {@code decrypt} to the audit trail). The commands that report take
  * {@code --json}: one JSON document on standard output (schema in {@code docs/JSON.md}). Exit codes: 0 success,
- * 1 refused or failed (the reason is printed as {@code dataenc: <reason>}), 2 bad usage. Arguments are taken literally: picocli's {@code @file}
- * expansion is off.
+ * 1 refused or failed (the reason is printed as {@code dataenc: <reason>}), 2 bad usage (one line
+ * {@code dataenc: <problem>; see 'dataenc <command> --help'}, never picocli's usage help; see {@link #usageLine}).
+ * Arguments are taken literally: picocli's {@code @file} expansion is off.
  */
 @Command(name = "dataenc", mixinStandardHelpOptions = true, version = "dataenc 0.1.0",
         description = "Field- and BLOB-level data encryption with pluggable keystores: admin commands.",
@@ -78,6 +81,12 @@ public final class DataencCli {
         cli.setExpandAtFiles(false);
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine command = e.getCommandLine() == null ? cli : e.getCommandLine();
+            command.getErr().println("dataenc: " + usageLine(e, command));
+            command.getErr().flush();
+            return EXIT_USAGE;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof DataEncException d) {
                 commandLine.getErr().println("dataenc: " + oneLine(d));
@@ -94,6 +103,117 @@ public final class DataencCli {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** The longest argument a usage error shows; a longer one is cut, ending in "...". */
+    private static final int MAX_ARGUMENT_SHOWN = 200;
+    /** The most unmatched arguments a usage error shows. */
+    private static final int MAX_ARGUMENTS_SHOWN = 3;
+
+    /**
+     * A usage error (picocli's, or a command's own {@link CommandLine.ParameterException}) as one line: the problem,
+     * with picocli's suggestions, then where help is ({@code ; see 'dataenc switch --help'}). Unmatched arguments of a
+     * command that takes a password or a value are not shown (they may be part of it); any other argument shown is
+     * shortened and has its control characters escaped.
+     */
+    static String usageLine(CommandLine.ParameterException e, CommandLine command) {
+        Object user = command.getCommandSpec().userObject();
+        CommandLine helpOf = user instanceof CommandLine.HelpCommand && command.getParent() != null
+                ? command.getParent() : command;
+        String problem;
+        if (e instanceof CommandLine.UnmatchedArgumentException u) {
+            problem = unmatched(u, command, user);
+        } else {
+            String message = String.valueOf(e.getMessage()).strip();
+            String value = e.getValue();
+            if (value != null && value.length() > MAX_ARGUMENT_SHOWN) {
+                message = message.replace(value, value.substring(0, MAX_ARGUMENT_SHOWN) + "...");
+            }
+            problem = printable(lowerFirst(message));
+        }
+        if (problem.endsWith(".")) {
+            problem = problem.substring(0, problem.length() - 1);
+        }
+        return problem + "; see '" + helpOf.getCommandSpec().qualifiedName() + " --help'";
+    }
+
+    private static String unmatched(CommandLine.UnmatchedArgumentException u, CommandLine command, Object user) {
+        List<String> args = u.getUnmatched();
+        if (user instanceof HashPasswordCommand || user instanceof EncryptCommand) {
+            // a password or a value (or words of one) typed as arguments: only option names are shown
+            List<String> options = args.stream().filter(a -> a.matches("--?[A-Za-z][A-Za-z0-9-]*(=.*)?"))
+                    .map(a -> a.replaceFirst("=.*", "=...")).toList();
+            int hidden = args.size() - options.size();
+            String line = options.isEmpty() ? "" : (options.size() == 1 ? "unknown option: " : "unknown options: ")
+                    + options.stream().limit(MAX_ARGUMENTS_SHOWN).map(o -> "'" + shortened(o) + "'")
+                    .collect(Collectors.joining(", "));
+            if (hidden == 0) {
+                return line;
+            }
+            String why = user instanceof HashPasswordCommand
+                    ? "hash-password takes no arguments (" + hidden + " given, not shown: never put a password on the"
+                    + " command line); it asks for the password without echo, or reads one line of standard input"
+                    : "encrypt takes one value, and " + hidden + " more argument(s) were given (not shown: they may be"
+                    + " part of the value); quote a value that has spaces, or better, pipe it on standard input";
+            return line.isEmpty() ? why : line + "; " + why;
+        }
+        String shown = args.stream().limit(MAX_ARGUMENTS_SHOWN).map(a -> "'" + shortened(a) + "'")
+                .collect(Collectors.joining(", ")) + (args.size() > MAX_ARGUMENTS_SHOWN ? ", ..." : "");
+        boolean namesACommand = !u.isUnknownOption() && !command.getSubcommands().isEmpty();
+        StringBuilder line = new StringBuilder(u.isUnknownOption()
+                ? (args.size() == 1 ? "unknown option: " : "unknown options: ")
+                : namesACommand ? (args.size() == 1 ? "unknown command: " : "unknown command and arguments: ")
+                : (args.size() == 1 ? "unexpected argument: " : "unexpected arguments: ")).append(shown);
+        // picocli suggests the most similar names even when none is close; keep those with the same first letter
+        char first = Character.toLowerCase(args.get(0).replaceFirst("^-+", "").concat(" ").charAt(0));
+        List<String> suggestions = u.getSuggestions().stream()
+                .filter(s -> Character.toLowerCase(s.replaceFirst("^-+", "").concat(" ").charAt(0)) == first).toList();
+        if (!suggestions.isEmpty()) {
+            line.append(" (did you mean: ").append(suggestions.stream().limit(MAX_ARGUMENTS_SHOWN)
+                    .map(DataencCli::printable).collect(Collectors.joining(" or "))).append("?)");
+        }
+        if (command.getParent() == null && args.stream().anyMatch(a -> a.startsWith("-") && isSubcommandOption(command,
+                a))) {
+            line.append("; options go after the command, e.g. 'dataenc status --config <file>'");
+        }
+        return line.toString();
+    }
+
+    /** Whether {@code arg} ({@code --name} or {@code --name=value}) is an option of one of the subcommands. */
+    private static boolean isSubcommandOption(CommandLine top, String arg) {
+        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+        return top.getSubcommands().values().stream().anyMatch(c -> c.getCommandSpec().findOption(name) != null);
+    }
+
+    private static String shortened(String arg) {
+        String s = arg.length() > MAX_ARGUMENT_SHOWN ? arg.substring(0, MAX_ARGUMENT_SHOWN) + "..." : arg;
+        return printable(s);
+    }
+
+    /** {@code s} on one line: line breaks and other control characters escaped (as backslash-n, backslash-u001b). */
+    static String printable(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** picocli's "Unknown option" as "unknown option", like every other dataenc line; "CDK ..." stays as it is. */
+    private static String lowerFirst(String s) {
+        return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
+                ? Character.toLowerCase(s.charAt(0)) + s.substring(1) : s;
     }
 
     /** One line for a failed read or write of a file: what failed, on which file, and why. */

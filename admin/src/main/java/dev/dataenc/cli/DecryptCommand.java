@@ -78,11 +78,15 @@ final class DecryptCommand implements Callable<Integer> {
         CiphertextInput.Read read;
         String origin;
         if (in != null) {
+            CiphertextInput.requireRegularFile(in, "give a file, or pipe a text-form value to 'dataenc decrypt --context"
+                    + " <c> -'");
             read = CiphertextInput.read(in);
             origin = "file " + in.toAbsolutePath();
         } else {
             boolean stdin = value == null || value.equals("-");
-            String text = stdin ? CiphertextInput.stdinValue() : value;
+            String text = stdin ? CiphertextInput.stdinValue(CiphertextInput.MAX_TEXT, ", longer than the text form of"
+                    + " the largest property value (48 MiB), so it is not a text-form ciphertext (decrypt a BLOB from a"
+                    + " file with --in <file>); nothing was decrypted") : value;
             read = new CiphertextInput.Read(CiphertextInfo.ofText(text), text.strip());
             origin = stdin ? "standard input" : "argument";
         }

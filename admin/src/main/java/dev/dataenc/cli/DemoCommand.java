@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -54,6 +55,8 @@ final class DemoCommand implements Callable<Integer> {
     /** Environment variable the demo keystores read their password from, when set. */
     static final String PASSWORD_ENV = "DATAENC_LOCAL_KEYSTORE_PASSWORD";
     private static final String DEMO_PASSWORD = "dataenc-demo-only";
+    /** The largest sample BLOB, in MiB: 1 GiB (it is written to the work directory). */
+    static final int MAX_BLOB_MIB = 1024;
 
     @Spec
     private CommandSpec spec;
@@ -63,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     private Path workDir;
 
     @Option(names = "--blob-mib", defaultValue = "8",
-            description = "Size of the sample BLOB in MiB (default: ${DEFAULT-VALUE}).")
+            description = "Size of the sample BLOB in MiB, 0 to " + MAX_BLOB_MIB + " (default: ${DEFAULT-VALUE}).")
     private int blobMib;
 
     @Mixin
@@ -76,6 +79,10 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
+        if (blobMib < 0 || blobMib > MAX_BLOB_MIB) {
+            throw new ParameterException(spec.commandLine(), "--blob-mib must be from 0 to " + MAX_BLOB_MIB + ", was "
+                    + blobMib);
+        }
         keystoreB = keystoreBOptions.mode(spec.commandLine());
         files = new DemoWorkDir(workDir);
         files.clean();

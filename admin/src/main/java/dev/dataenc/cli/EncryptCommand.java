@@ -63,12 +63,15 @@ final class EncryptCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         if (in == null) {
-            String plaintext = value == null || value.equals("-") ? CiphertextInput.stdinValue() : value;
+            String plaintext = value == null || value.equals("-") ? CiphertextInput.stdinValue(CiphertextInput.MAX_VALUE,
+                    " (48 MiB), the largest property value; encrypt a larger input as a BLOB: save it to a file and use"
+                    + " --in <file> --out <file>; nothing was encrypted") : value;
             try (ControlPlane plane = AdminPlane.openInitialized(config.load())) {
                 stdout.println(plane.propertyCipher().encryptString(plaintext, context));
             }
             return 0;
         }
+        CiphertextInput.requireRegularFile(in, "save the stream to a file and encrypt that");
         try (InputStream source = CiphertextInput.open(in); PrivateOutput target = PrivateOutput.create(out);
              ControlPlane plane = AdminPlane.openInitialized(config.load())) {
             long bytes;

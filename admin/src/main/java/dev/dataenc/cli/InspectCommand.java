@@ -26,8 +26,10 @@ import picocli.CommandLine.Spec;
  * {@code dataenc inspect <value|@file|-> | --file <path>}: what a ciphertext's header and length say
  * (kind, format version, suite, CDK id, lengths, BLOB segments) and that CDK's status, wrappings and
  * usage from the registry. Decrypts nothing and changes nothing; input that is not a dataenc
- * ciphertext (or is too short for its kind) fails with one line, exit 1. When the registry cannot be
- * opened the header is still shown, with a warning on standard error.
+ * ciphertext (or is too short for its kind, or longer than any property ciphertext) fails with one line, exit 1.
+ * Only a bounded amount is read (see {@link CiphertextInput}): of a BLOB on standard input or from a pipe only the
+ * header, so its lengths are {@link CiphertextInput#UNKNOWN}. When the registry cannot be opened the header is still
+ * shown, with a warning on standard error.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Describe a ciphertext without decrypting it: kind, format version, suite, CDK id, lengths,"
@@ -72,7 +74,7 @@ final class InspectCommand implements Callable<Integer> {
             read = CiphertextInput.read(path);
         } else if (input.equals("-")) {
             origin = "stdin";
-            read = CiphertextInput.read(CiphertextInput.stdin(), -1);
+            read = CiphertextInput.read(CiphertextInput.stdin(), -1, "standard input");
         } else {
             origin = "argument";
             read = new CiphertextInput.Read(CiphertextInfo.ofText(input), input.strip());
@@ -114,10 +116,17 @@ final class InspectCommand implements Callable<Integer> {
         out.println("format version:   " + d.formatVersion());
         out.println("suite:            " + d.suiteId() + " = " + d.suite());
         out.println("CDK:              " + d.cdkId());
-        out.println("length:           " + d.ciphertextBytes() + " bytes of ciphertext, " + d.plaintextBytes()
-                + " bytes of plaintext");
+        boolean lengthKnown = d.ciphertextBytes() != CiphertextInput.UNKNOWN;
+        if (lengthKnown) {
+            out.println("length:           " + d.ciphertextBytes() + " bytes of ciphertext, " + d.plaintextBytes()
+                    + " bytes of plaintext");
+        } else {
+            out.println("length:           unknown: only the BLOB's header was read from the stream (give the file"
+                    + " with --file <path> for its length and segment count)");
+        }
         if (d.kind().equals("BLOB")) {
-            out.println("segments:         " + d.segmentCount() + " of up to " + d.segmentSize() + " plaintext bytes");
+            out.println("segments:         " + (lengthKnown ? String.valueOf(d.segmentCount()) : "unknown number")
+                    + " of up to " + d.segmentSize() + " plaintext bytes");
         }
         if (!d.registry().consulted()) {
             out.println("registry:         not consulted (" + d.registry().error() + ")");
@@ -138,7 +147,7 @@ final class InspectCommand implements Callable<Integer> {
             out.println("usage:            " + c.usage().propertyValues() + " property values, " + c.usage().blobs()
                     + " BLOBs encrypted under it (recorded)");
         }
-        out.println("nothing decrypted: only the header and length were read; a modified payload is found only by"
-                + " decrypting");
+        out.println("nothing decrypted: only the header " + (lengthKnown ? "and length were" : "was") + " read; a"
+                + " modified payload is found only by decrypting");
     }
 }

@@ -16,10 +16,10 @@ import dev.dataenc.envelope.CiphertextInfo;
  * @param suiteId         the algorithm suite id (1 property, 2 BLOB)
  * @param suite           the suite's name
  * @param cdkId           the CDK it was encrypted under
- * @param ciphertextBytes length of the binary form
- * @param plaintextBytes  length of the plaintext it holds
+ * @param ciphertextBytes length of the binary form; -1 for a BLOB read from a stream (only its header was read)
+ * @param plaintextBytes  length of the plaintext it holds; -1 when {@code ciphertextBytes} is
  * @param segmentSize     plaintext bytes per segment (BLOB), 0 for a property value
- * @param segmentCount    segments (BLOB), 0 for a property value
+ * @param segmentCount    segments (BLOB), 0 for a property value; -1 when {@code ciphertextBytes} is
  * @param registry        whether the registry was consulted, and why not
  * @param cdk             that CDK in the registry (status, wrappings, usage), or null if the registry does not
  *                        know it or was not consulted

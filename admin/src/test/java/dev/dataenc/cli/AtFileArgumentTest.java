@@ -2,7 +2,7 @@ package dev.dataenc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,15 +35,25 @@ class AtFileArgumentTest {
 
         String output = run(DataencCli.EXIT_USAGE, "audit", "@" + secret);
 
-        assertTrue(output.contains("@" + secret), output);
+        assertEquals("dataenc: unexpected argument: '@" + secret + "'; see 'dataenc audit --help'\n", output);
         assertFalse(output.contains("SECRET-LINE-4711"), output);
+    }
+
+    @Test
+    void atFile_ofInspect_thatNeverEnds_isReadAsAStream_andJudgedByItsFirstBytes() {
+        assumeTrue(Files.exists(Path.of("/dev/zero")), "needs /dev/zero");
+
+        String output = run(DataencCli.EXIT_FAILURE, "inspect", "--no-registry", "@/dev/zero");
+
+        assertEquals("dataenc: not a dataenc ciphertext: first byte is 0x00, expected 0xDE; was this value ever"
+                + " encrypted?\n", output);
     }
 
     @Test
     void atEtcPasswd_isTakenLiterally_andItsContentNeverPrinted() {
         String output = run(DataencCli.EXIT_USAGE, "status", "@/etc/passwd");
 
-        assertTrue(output.contains("@/etc/passwd"), output);
+        assertEquals("dataenc: unexpected argument: '@/etc/passwd'; see 'dataenc status --help'\n", output);
         assertFalse(output.contains("root:"), output);
     }
 }

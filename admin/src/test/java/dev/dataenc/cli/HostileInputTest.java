@@ -22,6 +22,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import dev.dataenc.control.keyswitch.SwitchProgress;
 import dev.dataenc.console.auth.PasswordHash;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
@@ -49,6 +51,10 @@ class HostileInputTest {
 
     @TempDir
     Path dir;
+
+    /** Where {@link #endless} keeps a process's output (not in {@link #dir}, whose listing some tests compare). */
+    @TempDir
+    Path procDir;
 
     /** Exactly one line on standard error, {@code dataenc: ...}, and no stack trace. */
     static void oneLine(CliFixture.Run r) {
@@ -379,6 +385,290 @@ class HostileInputTest {
         assertEquals(1, check.code(), check.all());
         oneLine(check);
         assertTrue(check.err().endsWith("No plaintext was released.\n"), check.err());
+    }
+
+    /**
+     * A usage error as {@code command} reports it: exit 2, one line {@code dataenc: <problem>; see '<command> --help'}
+     * naming {@code problem}, nothing on standard output.
+     */
+    static void usageLine(CliFixture.Run r, String problem, String command) {
+        assertEquals(DataencCli.EXIT_USAGE, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains(problem), "names the problem '" + problem + "': " + r.err());
+        assertTrue(r.err().endsWith("; see '" + command + " --help'\n"), "says where help is: " + r.err());
+        assertEquals("", r.out(), "nothing on standard output");
+    }
+
+    /** {@code dataenc <args>} in this JVM, with no {@code --config} added. */
+    private static CliFixture.Run bare(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DataencCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new CliFixture.Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void usageErrors_areOneDataencLine_namingTheProblemAndWhereHelpIs_exit2_andChangeNothing() throws IOException {
+        CliFixture cli = new CliFixture(dir); // no registry yet: a usage error must not create one
+        byte[] config = Files.readAllBytes(cli.config());
+        List<String> before = listing();
+        record Case(List<String> args, String problem, String help) {
+        }
+        for (Case c : List.of(
+                new Case(List.of("status", "--bogus"), "unknown option: '--bogus'", "dataenc status"),
+                new Case(List.of("switch"), "missing required parameter: '<keystore>'", "dataenc switch"),
+                new Case(List.of("switch", "b", "--bogus"), "unknown option: '--bogus'", "dataenc switch"),
+                new Case(List.of("switch", "b", "--cipher-type", "sideways"), "'sideways'", "dataenc switch"),
+                new Case(List.of("audit", "--limit", "abc"), "invalid value for option '--limit': 'abc' is not an int",
+                        "dataenc audit"),
+                new Case(List.of("audit", "--limit", "99999999999"), "'99999999999' is not an int", "dataenc audit"),
+                new Case(List.of("policy", "set", "--max-messages", "many"), "'many' is not a long", "dataenc policy"),
+                new Case(List.of("status", "extra"), "'extra'", "dataenc status"),
+                new Case(List.of("rotate-cdk", "now", "please"), "'now', 'please'", "dataenc rotate-cdk"),
+                new Case(List.of("stauts"), "unknown command and arguments: 'stauts'", "dataenc"),
+                new Case(List.of("cdk", "list", "--bogus"), "unknown option: '--bogus'", "dataenc cdk list"),
+                new Case(List.of("cdk", "list", "--status", "OLD"), "--status 'OLD' is not a CDK status", "dataenc cdk list"),
+                new Case(List.of("cdk", "lsit"), "'lsit'", "dataenc cdk"),
+                new Case(List.of("keystore", "create"), "missing required parameter: '<name>'", "dataenc keystore create"),
+                new Case(List.of("keystore", "create", "a", "b"), "'b'", "dataenc keystore create"),
+                new Case(List.of("migrate", "forget"), "missing required option: '--table=<table>'",
+                        "dataenc migrate forget"),
+                new Case(List.of("migrate", "forget", "--table", "t", "--bogus"), "unknown option: '--bogus'",
+                        "dataenc migrate forget"),
+                new Case(List.of("migrate", "--table", "t", "--key", "id", "--column", "c", "--batch-size", "x"),
+                        "'x' is not an int", "dataenc migrate"),
+                new Case(List.of("inspect"), "give exactly one ciphertext", "dataenc inspect"),
+                new Case(List.of("encrypt", "value"), "missing required option: '--context=<context>'", "dataenc encrypt"),
+                new Case(List.of("decrypt", "--context", "C.x", "a", "b"), "'b'", "dataenc decrypt"),
+                new Case(List.of("destroy-cdk", "--bogus"), "unknown option: '--bogus'", "dataenc destroy-cdk"))) {
+            CliFixture.Run r = cli.dataenc(c.args().toArray(String[]::new));
+            usageLine(r, c.problem(), c.help());
+            assertFalse(r.err().contains("Usage:"), c.args() + ": no usage help dumped: " + r.err());
+            assertEquals(before, listing(), c.args() + " created or changed a file");
+            assertTrue(java.util.Arrays.equals(config, Files.readAllBytes(cli.config())), c.args() + " changed the file");
+        }
+        // without --config: the top level, a command group, picocli's own help command, options before the command
+        usageLine(bare(), "missing required subcommand", "dataenc");
+        usageLine(bare("--bogus"), "unknown option: '--bogus'", "dataenc");
+        usageLine(bare("stauts"), "unknown command: 'stauts' (did you mean: status?)", "dataenc");
+        CliFixture.Run unknown = bare("nosuchcommand");
+        usageLine(unknown, "unknown command: 'nosuchcommand'", "dataenc");
+        assertFalse(unknown.err().contains("did you mean"), "no far-fetched suggestions: " + unknown.err());
+        usageLine(bare("keystore"), "missing required subcommand", "dataenc keystore");
+        usageLine(bare("cdk"), "missing subcommand: use 'dataenc cdk list'", "dataenc cdk");
+        usageLine(bare("help", "bogus"), "unknown subcommand 'bogus'", "dataenc");
+        usageLine(bare("completion", "fish"), "fish", "dataenc completion");
+        CliFixture.Run early = bare("--config", cli.config().toString(), "status");
+        usageLine(early, "'--config'", "dataenc");
+        assertTrue(early.err().contains("options go after the command, e.g. 'dataenc status --config <file>'"),
+                early.err());
+        assertEquals(before, listing());
+    }
+
+    @Test
+    void usageErrors_neverEchoAPasswordOrAValue_norControlCharacters_andStayShort() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+
+        // the password typed as an argument, where hash-password reads it from the terminal or standard input
+        CliFixture.Run password = bare("console", "hash-password", "Corr3ct-Horse-Battery");
+        usageLine(password, "hash-password takes no arguments", "dataenc console hash-password");
+        assertFalse(password.err().contains("Corr3ct"), "password echoed: " + password.err());
+        // an unquoted value with spaces: its second and third words are unmatched arguments
+        CliFixture.Run value = cli.dataenc("encrypt", "--context", "C.x", "my", "Secret-Word", "Other-Word");
+        usageLine(value, "encrypt takes one value", "dataenc encrypt");
+        assertFalse(value.err().contains("Secret-Word") || value.err().contains("Other-Word"), value.err());
+        // an argument with terminal escape sequences and line breaks is shown escaped, on the one line
+        CliFixture.Run escapes = cli.dataenc("status", "\u001b]0;pwned\u0007\nsecond line");
+        usageLine(escapes, "'\\u001b]0;pwned\\u0007\\nsecond line'", "dataenc status");
+        assertTrue(escapes.err().chars().filter(ch -> ch < 0x20).count() == 1, "only the final line break");
+        // a huge argument is shortened
+        CliFixture.Run huge = cli.dataenc("status", "x".repeat(100_000));
+        usageLine(huge, "'xxxx", "dataenc status");
+        assertTrue(huge.err().length() < 1000, huge.err().length() + " characters");
+    }
+
+    /**
+     * {@code dataenc <args> --config <fixture's file>} ({@code console ...}: without {@code --config}) in a new JVM
+     * (at most 256 MiB of heap; files it writes limited to 64 MiB by {@code ulimit -f}, so that a command that copies an
+     * endless input does not fill the disk) with an endless standard input: {@code /dev/zero} ({@code pattern} null),
+     * or {@code head} and then {@code pattern} again and again, written by a thread until the process stops reading.
+     * Waits for the process to end; the test's {@code @Timeout} is the guard.
+     */
+    private CliFixture.Run endless(CliFixture cli, byte[] head, byte[] pattern, String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -f 65536; java=\"$0\"; cp=\"$1\"; shift;"
+                + " exec \"$java\" -Xmx256m -cp \"$cp\" dev.dataenc.cli.DataencCli \"$@\"", java,
+                System.getProperty("java.class.path")));
+        command.addAll(List.of(args));
+        if (!args[0].equals("console")) { // console hash-password reads no configuration
+            command.addAll(List.of("--config", cli.config().toString()));
+        }
+        Path out = Files.createTempFile(procDir, "out", ".txt");
+        Path err = Files.createTempFile(procDir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (pattern == null) {
+            pb.redirectInput(new java.io.File("/dev/zero"));
+        }
+        Process p = pb.start();
+        try {
+            if (pattern != null) {
+                Thread feeder = new Thread(() -> {
+                    byte[] chunk = new byte[64 * 1024 - 64 * 1024 % pattern.length];
+                    for (int i = 0; i < chunk.length; i++) {
+                        chunk[i] = pattern[i % pattern.length];
+                    }
+                    try (OutputStream stdin = p.getOutputStream()) {
+                        stdin.write(head);
+                        while (true) {
+                            stdin.write(chunk);
+                        }
+                    } catch (IOException closedByTheCommand) {
+                        // it stopped reading: the stream never ended
+                    }
+                });
+                feeder.setDaemon(true);
+                feeder.start();
+            }
+            int code = p.waitFor();
+            String stdout = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
+            return new CliFixture.Run(code, stdout.length() > 2000 ? stdout.substring(0, 2000) : stdout,
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private CliFixture.Run endless(CliFixture cli, String pattern, String... args) throws Exception {
+        return endless(cli, new byte[0], pattern.getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    private CliFixture.Run devZero(CliFixture cli, String... args) throws Exception {
+        return endless(cli, null, null, args);
+    }
+
+    /** An endless input ends the command with one line, exit 1, nothing on standard output, and {@code what} said. */
+    private static void stopped(CliFixture.Run r, String what) {
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains(what), "says '" + what + "': " + r.err());
+        assertEquals("", r.out(), "nothing on standard output");
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard only: the old code never ended
+    void inspect_ofAnEndlessStandardInput_readsABoundedAmount_andEndsWithOneLine() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/zero")) && Files.isExecutable(Path.of("/bin/sh")), "needs /dev/zero, sh");
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        Path plain = Files.write(dir.resolve("p.bin"), new byte[100_000]);
+        Path blob = dir.resolve("p.enc");
+        assertEquals(0, cli.dataenc("encrypt", "--context", "P", "--in", plain.toString(), "--out", blob.toString())
+                .code());
+        byte[] blobHeader = Arrays.copyOf(Files.readAllBytes(blob), 62);
+        String text = cli.dataenc("encrypt", "--context", "C.x", "value").out().strip();
+        byte[] propertyHeader = Arrays.copyOf(CiphertextInput.binaryOf(text), 47);
+        String cdk = cli.cdks().get(0).id().toString();
+
+        stopped(devZero(cli, "inspect", "--no-registry", "-"), "not a dataenc ciphertext: first byte is 0x00");
+        stopped(endless(cli, "y\n", "inspect", "--no-registry", "-"), "not a dataenc ciphertext");
+        stopped(endless(cli, propertyHeader, new byte[1], "inspect", "--no-registry", "-"), "is longer than 50331695 bytes");
+        stopped(endless(cli, "dataenc:v1:".getBytes(StandardCharsets.US_ASCII), "A".getBytes(StandardCharsets.US_ASCII),
+                "inspect", "--no-registry", "-"), "is longer than 67108938 bytes");
+        stopped(devZero(cli, "inspect", "--no-registry", "--file", "/dev/stdin"), "first byte is 0x00");
+        // a BLOB: its header is described; the rest of an endless stream is not read
+        for (String[] args : List.of(new String[] {"inspect", "--no-registry", "-"},
+                new String[] {"inspect", "--file", "/dev/stdin", "--json"})) {
+            CliFixture.Run r = endless(cli, blobHeader, new byte[1], args);
+            assertEquals(0, r.code(), r.all());
+            assertTrue(r.out().contains(cdk), r.out());
+            assertTrue(r.out().contains(args.length == 3 ? "length:           unknown" : "\"ciphertextBytes\" : -1"),
+                    r.out());
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard only: the old code ran out of memory or never ended
+    void encryptDecryptAndHashPassword_ofAnEndlessInput_readABoundedAmount_andEndWithOneLine() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/zero")) && Files.isExecutable(Path.of("/bin/sh")), "needs /dev/zero, sh");
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code());
+        String usageBefore = cli.dataenc("cdk", "list").out();
+        String auditBefore = cli.dataenc("audit", "--limit", "1000").out();
+
+        String valueLimit = "more than 50331648 bytes (48 MiB)"; // the largest property value
+        stopped(devZero(cli, "encrypt", "--context", "C.x"), valueLimit);
+        stopped(endless(cli, "y\n", "encrypt", "--context", "C.x", "-"), valueLimit);
+        String textLimit = "more than 67108938 bytes"; // the text form of the largest property value
+        stopped(devZero(cli, "decrypt", "--context", "C.x", "-"), textLimit);
+        stopped(endless(cli, "y\n", "decrypt", "--context", "C.x"), textLimit);
+        stopped(devZero(cli, "console", "hash-password"), "longer than 1024 characters");
+        // a device or a pipe as --in: a file is needed (a stream may never end)
+        List<String> before = listing();
+        String out = dir.resolve("z.enc").toString();
+        for (String[] args : List.of(new String[] {"encrypt", "--context", "P", "--in", "/dev/zero", "--out", out},
+                new String[] {"decrypt", "--context", "P", "--in", "/dev/zero"},
+                new String[] {"decrypt", "--context", "P", "--in", "/dev/stdin", "--out", out})) {
+            stopped(devZero(cli, args), "is not a regular file (a device or a pipe)");
+            assertEquals(before, listing(), args[0] + " left a file");
+        }
+        assertEquals(usageBefore, cli.dataenc("cdk", "list").out(), "nothing encrypted");
+        assertEquals(auditBefore, cli.dataenc("audit", "--limit", "1000").out(), "nothing decrypted");
+    }
+
+    @Test
+    void configurationFile_largerThanAnyConfiguration_isRefusedWithOneLine_notAnOutOfMemoryError() throws Exception {
+        CliFixture cli = new CliFixture(dir);
+        // a file of 300 MiB, say a backup given by mistake (sparse: nothing is written after the configuration)
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(cli.config().toFile(), "rw")) {
+            file.setLength(300L << 20);
+        }
+
+        CliFixture.Run r = inAnotherProcess(cli, "status"); // 256 MiB of heap
+
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains(cli.config() + ": it is 314572800 bytes, more than any configuration file (at most"
+                + " 1 MiB)"), r.err());
+    }
+
+    @Test
+    void demo_withANegativeBlobSize_isAUsageError_beforeAnythingIsWritten() {
+        Path work = dir.resolve("work");
+
+        CliFixture.Run negative = bare("demo", "--work-dir", work.toString(), "--blob-mib", "-1");
+
+        usageLine(negative, "--blob-mib must be from 0 to 1024, was -1", "dataenc demo");
+        assertFalse(Files.exists(work), "nothing written");
+        // and a size that would fill the disk (2^31 - 1 MiB) is refused the same way
+        usageLine(bare("demo", "--work-dir", work.toString(), "--blob-mib", "2147483647"),
+                "--blob-mib must be from 0 to 1024, was 2147483647", "dataenc demo");
+        assertFalse(Files.exists(work), "nothing written");
+    }
+
+    @Test
+    void demo_inADirectoryHoldingAnotherConfigurationAndRegistry_deletesNothing() throws IOException {
+        CliFixture cli = new CliFixture(dir);
+        assertEquals(0, cli.dataenc("rotate-cdk").code()); // a real registry (the CDKs of real data) beside it
+        byte[] config = Files.readAllBytes(cli.config());
+        byte[] registry = Files.readAllBytes(dir.resolve("registry.mv.db"));
+        List<String> before = listing();
+
+        CliFixture.Run r = bare("demo", "--work-dir", dir.toString(), "--blob-mib", "0");
+
+        assertEquals(1, r.code(), r.all());
+        oneLine(r);
+        assertTrue(r.err().contains("--work-dir " + dir + " holds dataenc.properties, registry.mv.db, which 'dataenc demo'"
+                + " did not write; the demo deletes and rewrites its files, so it refuses"), r.err());
+        assertEquals(before, listing());
+        assertTrue(Arrays.equals(config, Files.readAllBytes(cli.config())), "configuration unchanged");
+        assertTrue(Arrays.equals(registry, Files.readAllBytes(dir.resolve("registry.mv.db"))), "registry unchanged");
+        // its own work directory it still starts afresh
+        Path work = dir.resolve("work");
+        assertEquals(0, bare("demo", "--work-dir", work.toString(), "--blob-mib", "0").code());
+        CliFixture.Run again = bare("demo", "--work-dir", work.toString(), "--blob-mib", "0");
+        assertEquals(0, again.code(), again.all());
+        assertTrue(again.out().contains("(started fresh)"), again.out());
     }
 
     @Test

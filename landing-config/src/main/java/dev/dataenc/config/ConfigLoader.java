@@ -232,10 +232,24 @@ public final class ConfigLoader {
                 + file.toAbsolutePath() + ": it " + reason + ". Point to an existing properties file (see docs/CONFIGURATION.md)."));
     }
 
+    /** The largest configuration file read: 1 MiB (a real one has a few KiB; a larger file is another file). */
+    static final long MAX_FILE_BYTES = 1024 * 1024;
+
     private static Map<String, List<String>> read(Path file) {
         Optional<DataEncConfigException> unreadable = checkReadable(file);
         if (unreadable.isPresent()) {
             throw unreadable.get();
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw unparsable(file, e);
+        }
+        if (size > MAX_FILE_BYTES) {
+            throw new DataEncConfigException(null, "Cannot read the data-encryption configuration " + file.toAbsolutePath()
+                    + ": it is " + size + " bytes, more than any configuration file (at most 1 MiB). Point to the"
+                    + " properties file (see docs/CONFIGURATION.md).");
         }
         ConfigFilePermissions.check(file);
         try {
