@@ -18,7 +18,7 @@ import java.sql.Types;
  * private String email;
  *
  * em.createQuery("select c from Customer c where c.email in :e", Customer.class)
- *   .setParameter("e", DataEncJpa.lookup(Customer.class, "email", email))
+ *   .setParameter("e", DataEncJpa.lookup(em.getEntityManagerFactory(), Customer.class, "email", email))
  * }</pre>
  *
  * <p>{@code where c.email = :e} with a plaintext parameter finds only rows written under the ACTIVE CDK; after a
@@ -34,7 +34,7 @@ public final class DeterministicStringType extends EncryptedTextType {
 
     @Override
     String read(ResultSet rs, int position, String context) throws SQLException {
-        return TextValues.read(rs, position, context);
+        return TextValues.read(rs, position, context, ciphers());
     }
 
     @Override
@@ -43,7 +43,7 @@ public final class DeterministicStringType extends EncryptedTextType {
             st.setNull(index, Types.VARCHAR);
             return;
         }
-        DeterministicCipher cipher = DataEncJpa.current().deterministic();
+        DeterministicCipher cipher = ciphers().deterministic();
         if (DeterministicCipher.isEncrypted(value)) {
             cipher.decryptString(value, context); // authenticates under this attribute's context, or throws
             st.setString(index, value);

@@ -31,7 +31,7 @@ public final class EncryptedBytesType extends EncryptedType<byte[]> {
         if (stored == null) {
             return null;
         }
-        DataEncJpa.Installed ciphers = DataEncJpa.current();
+        DataEncJpa.Installed ciphers = ciphers();
         if (ciphers.rollout() == Rollout.READ_PLAINTEXT && !isPropertyCiphertext(stored)) {
             DataEncJpa.plaintextRead(context);
             return stored;
@@ -52,7 +52,7 @@ public final class EncryptedBytesType extends EncryptedType<byte[]> {
         if (value == null) {
             st.setNull(index, Types.VARBINARY);
         } else {
-            st.setBytes(index, DataEncJpa.current().random().encrypt(value, context));
+            st.setBytes(index, ciphers().random().encrypt(value, context));
         }
     }
 

@@ -24,7 +24,7 @@ public final class EncryptedStringType extends EncryptedTextType {
 
     @Override
     String read(ResultSet rs, int position, String context) throws SQLException {
-        return TextValues.read(rs, position, context);
+        return TextValues.read(rs, position, context, ciphers());
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class EncryptedStringType extends EncryptedTextType {
         if (value == null) {
             st.setNull(index, Types.VARCHAR);
         } else {
-            st.setString(index, DataEncJpa.current().random().encryptString(value, context));
+            st.setString(index, ciphers().random().encryptString(value, context));
         }
     }
 }

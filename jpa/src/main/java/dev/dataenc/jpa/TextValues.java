@@ -11,12 +11,12 @@ final class TextValues {
     private TextValues() {
     }
 
-    static String read(ResultSet rs, int position, String context) throws SQLException {
+    static String read(ResultSet rs, int position, String context, DataEncJpa.Installed unit) throws SQLException {
         String stored = rs.getString(position);
         if (stored == null) {
             return null;
         }
-        DataEncJpa.Installed ciphers = DataEncJpa.current();
+        DataEncJpa.Installed ciphers = unit;
         if (DeterministicCipher.isEncrypted(stored)) {
             return ciphers.deterministic().decryptString(stored, context);
         }
