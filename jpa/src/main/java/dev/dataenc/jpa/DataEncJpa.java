@@ -132,7 +132,7 @@ public final class DataEncJpa {
      */
     public static List<String> lookup(EntityManagerFactory factory, Class<?> entity, String attribute, String value) {
         Objects.requireNonNull(factory, "factory");
-        UnitService unit = UnitService.of(factory.getProperties());
+        UnitService unit = UnitService.of(factory);
         return lookup(unit != null ? unit.ciphers() : current(), Contexts.of(entity, attribute), value);
     }
 

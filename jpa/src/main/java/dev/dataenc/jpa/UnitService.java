@@ -2,9 +2,13 @@ package dev.dataenc.jpa;
 
 import dev.dataenc.inject.DataEncService;
 
+import jakarta.persistence.EntityManagerFactory;
+
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Supplier;
@@ -13,12 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dataenc service one persistence unit was given in its settings ({@link DataEncJpa#SERVICE}, optionally
- * {@link DataEncJpa#ROLLOUT}). The settings are checked when the unit is built; a {@link Supplier} is asked for its
- * service at the first encrypted read or write (so a host can build the factory before the service), and the
- * service's ciphers are kept from then on.
+ * The dataenc service one EntityManagerFactory was given in its properties ({@link DataEncJpa#SERVICE}, optionally
+ * {@link DataEncJpa#ROLLOUT}). {@link DataEncJpaIntegrator} checks the properties when Hibernate builds the factory
+ * and keeps the result here until the factory closes; a {@link Supplier} is asked for its service at the first
+ * encrypted read or write (so a host can build the factory before the service), once per factory, and the service's
+ * ciphers are kept from then on.
  */
 final class UnitService {
+
+    /** Per open factory (identity): its service, or empty when its properties name none. */
+    private static final Map<Object, Optional<UnitService>> BY_FACTORY =
+            Collections.synchronizedMap(new IdentityHashMap<>());
 
     private static final Logger LOG = LoggerFactory.getLogger(UnitService.class);
     /** Services whose rollout mode was logged (weak: a closed service is forgotten). */
@@ -32,6 +41,25 @@ final class UnitService {
     private UnitService(Supplier<?> service, Rollout rollout) {
         this.service = service;
         this.rollout = rollout;
+    }
+
+    /** Checks and keeps what the properties of a factory being built say (from {@link DataEncJpaIntegrator}). */
+    static void register(Object factory, Map<String, ?> properties) {
+        BY_FACTORY.put(factory, Optional.ofNullable(of(properties)));
+    }
+
+    /** Forgets a closed factory. */
+    static void forget(Object factory) {
+        BY_FACTORY.remove(factory);
+    }
+
+    /**
+     * The service of {@code factory}, or null when its properties name none; read from its properties when the
+     * factory was not registered (a proxy, or the integrator left out of the class path).
+     */
+    static UnitService of(EntityManagerFactory factory) {
+        Optional<UnitService> known = BY_FACTORY.get(factory);
+        return known != null ? known.orElse(null) : of(factory.getProperties());
     }
 
     /**

@@ -244,10 +244,10 @@ class PerFactoryServiceTest {
 
         later.set(serviceA);
         a.persist(new Customer(1, "Ada", null, "ada@example.com", null));
-        later.set(serviceB); // asked once: the unit keeps the service it was given
-        a.persist(new Customer(2, "Alan", null, "alan@example.com", null));
+        later.set(serviceB); // asked once per factory: its attributes, used or not yet, keep the service it gave
+        a.persist(new Customer(2, "Alan", "photo of Alan".getBytes(UTF_8), "alan@example.com", "Alan's notes"));
         assertStoredUnder(a, 1, serviceA, serviceB, "Ada", null, "ada@example.com", null);
-        assertStoredUnder(a, 2, serviceA, serviceB, "Alan", null, "alan@example.com", null);
+        assertStoredUnder(a, 2, serviceA, serviceB, "Alan", "photo of Alan", "alan@example.com", "Alan's notes");
     }
 
     @Test
