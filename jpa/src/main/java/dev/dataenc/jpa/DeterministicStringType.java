@@ -2,6 +2,8 @@ package dev.dataenc.jpa;
 
 import dev.dataenc.envelope.DeterministicCipher;
 
+import jakarta.persistence.EntityManagerFactory;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +20,7 @@ import java.sql.Types;
  * private String email;
  *
  * em.createQuery("select c from Customer c where c.email in :e", Customer.class)
- *   .setParameter("e", DataEncJpa.lookup(Customer.class, "email", email))
+ *   .setParameter("e", DataEncJpa.lookup(em.getEntityManagerFactory(), Customer.class, "email", email))
  * }</pre>
  *
  * <p>{@code where c.email = :e} with a plaintext parameter finds only rows written under the ACTIVE CDK; after a
@@ -33,17 +35,18 @@ import java.sql.Types;
 public final class DeterministicStringType extends EncryptedTextType {
 
     @Override
-    String read(ResultSet rs, int position, String context) throws SQLException {
-        return TextValues.read(rs, position, context);
+    String read(ResultSet rs, int position, String context, EntityManagerFactory factory) throws SQLException {
+        return TextValues.read(rs, position, context, this, factory);
     }
 
     @Override
-    void write(PreparedStatement st, String value, int index, String context) throws SQLException {
+    void write(PreparedStatement st, String value, int index, String context, EntityManagerFactory factory)
+            throws SQLException {
         if (value == null) {
             st.setNull(index, Types.VARCHAR);
             return;
         }
-        DeterministicCipher cipher = DataEncJpa.current().deterministic();
+        DeterministicCipher cipher = ciphers(factory).deterministic();
         if (DeterministicCipher.isEncrypted(value)) {
             cipher.decryptString(value, context); // authenticates under this attribute's context, or throws
             st.setString(index, value);

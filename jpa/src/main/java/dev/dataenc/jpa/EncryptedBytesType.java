@@ -3,6 +3,8 @@ package dev.dataenc.jpa;
 import dev.dataenc.envelope.CiphertextInfo;
 import dev.dataenc.error.MalformedCiphertextException;
 
+import jakarta.persistence.EntityManagerFactory;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,12 +28,12 @@ import java.util.Arrays;
 public final class EncryptedBytesType extends EncryptedType<byte[]> {
 
     @Override
-    byte[] read(ResultSet rs, int position, String context) throws SQLException {
+    byte[] read(ResultSet rs, int position, String context, EntityManagerFactory factory) throws SQLException {
         byte[] stored = rs.getBytes(position);
         if (stored == null) {
             return null;
         }
-        DataEncJpa.Installed ciphers = DataEncJpa.current();
+        DataEncJpa.Installed ciphers = ciphers(factory);
         if (ciphers.rollout() == Rollout.READ_PLAINTEXT && !isPropertyCiphertext(stored)) {
             DataEncJpa.plaintextRead(context);
             return stored;
@@ -48,11 +50,12 @@ public final class EncryptedBytesType extends EncryptedType<byte[]> {
     }
 
     @Override
-    void write(PreparedStatement st, byte[] value, int index, String context) throws SQLException {
+    void write(PreparedStatement st, byte[] value, int index, String context, EntityManagerFactory factory)
+            throws SQLException {
         if (value == null) {
             st.setNull(index, Types.VARBINARY);
         } else {
-            st.setBytes(index, DataEncJpa.current().random().encrypt(value, context));
+            st.setBytes(index, ciphers(factory).random().encrypt(value, context));
         }
     }
 

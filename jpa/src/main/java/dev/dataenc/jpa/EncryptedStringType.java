@@ -1,5 +1,7 @@
 package dev.dataenc.jpa;
 
+import jakarta.persistence.EntityManagerFactory;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,16 +25,17 @@ import java.sql.Types;
 public final class EncryptedStringType extends EncryptedTextType {
 
     @Override
-    String read(ResultSet rs, int position, String context) throws SQLException {
-        return TextValues.read(rs, position, context);
+    String read(ResultSet rs, int position, String context, EntityManagerFactory factory) throws SQLException {
+        return TextValues.read(rs, position, context, this, factory);
     }
 
     @Override
-    void write(PreparedStatement st, String value, int index, String context) throws SQLException {
+    void write(PreparedStatement st, String value, int index, String context, EntityManagerFactory factory)
+            throws SQLException {
         if (value == null) {
             st.setNull(index, Types.VARCHAR);
         } else {
-            st.setString(index, DataEncJpa.current().random().encryptString(value, context));
+            st.setString(index, ciphers(factory).random().encryptString(value, context));
         }
     }
 }

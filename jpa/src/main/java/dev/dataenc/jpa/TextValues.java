@@ -2,6 +2,8 @@ package dev.dataenc.jpa;
 
 import dev.dataenc.envelope.DeterministicCipher;
 
+import jakarta.persistence.EntityManagerFactory;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -11,12 +13,13 @@ final class TextValues {
     private TextValues() {
     }
 
-    static String read(ResultSet rs, int position, String context) throws SQLException {
+    static String read(ResultSet rs, int position, String context, EncryptedType<?> type, EntityManagerFactory factory)
+            throws SQLException {
         String stored = rs.getString(position);
         if (stored == null) {
             return null;
         }
-        DataEncJpa.Installed ciphers = DataEncJpa.current();
+        DataEncJpa.Installed ciphers = type.ciphers(factory);
         if (DeterministicCipher.isEncrypted(stored)) {
             return ciphers.deterministic().decryptString(stored, context);
         }

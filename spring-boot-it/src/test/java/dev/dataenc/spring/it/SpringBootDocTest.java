@@ -9,17 +9,25 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** docs/SPRING-BOOT.md shows {@link CustomerRepository} exactly as compiled and run here. */
+/** docs/SPRING-BOOT.md shows {@link CustomerRepository} and the JPA entity exactly as compiled and run here. */
 class SpringBootDocTest {
 
     @Test
     void springBootDoc_showsTheTestedRepositoryVerbatim() throws IOException {
+        assertShownVerbatim("spring-boot-it/src/test/java/dev/dataenc/spring/it/CustomerRepository.java");
+    }
+
+    @Test
+    void springBootDoc_showsTheTestedEntityVerbatim() throws IOException {
+        assertShownVerbatim("spring-boot-it/src/test/java/dev/dataenc/spring/jpait/Account.java");
+    }
+
+    private static void assertShownVerbatim(String file) throws IOException {
         Path root = Path.of("../..").toAbsolutePath().normalize(); // the module is spring-boot-it/bootN
         String doc = Files.readString(root.resolve("docs/SPRING-BOOT.md"), StandardCharsets.UTF_8);
-        String source = Files.readString(root.resolve(
-                "spring-boot-it/src/test/java/dev/dataenc/spring/it/CustomerRepository.java"), StandardCharsets.UTF_8);
+        String source = Files.readString(root.resolve(file), StandardCharsets.UTF_8);
         String code = source.substring(source.indexOf(";\n", source.indexOf("package ")) + 2).strip() + "\n";
 
-        assertTrue(doc.contains("```java\n" + code + "```"), "docs/SPRING-BOOT.md does not show CustomerRepository.java verbatim");
+        assertTrue(doc.contains("```java\n" + code + "```"), "docs/SPRING-BOOT.md does not show " + file + " verbatim");
     }
 }
