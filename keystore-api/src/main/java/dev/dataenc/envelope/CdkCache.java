@@ -96,7 +96,7 @@ public final class CdkCache implements DataKeySource, AutoCloseable {
 
     /**
      * A cache over {@code registry} that unwraps with {@code keystores}, timing ages by a clock that follows
-     * {@link System#nanoTime()} within 10 ms (the coarse clock's tick) (one volatile read per hit instead of a
+     * {@link System#nanoTime()} within the coarse clock's 10 ms tick (one volatile read per hit instead of a
      * system clock read; a key is used at most that much longer than {@link CacheLimits#maxAge()}).
      */
     public CdkCache(CdkRegistry registry, Collection<Keystore> keystores, CacheLimits limits) {
