@@ -20,13 +20,17 @@ import java.nio.file.attribute.PosixFilePermissions;
  * owner only (0600), never overwriting an existing file, and complete or absent. The target is
  * reserved at once (an empty 0600 file, so a name taken meanwhile is refused early); the content is
  * written to a 0600 temporary file beside it and moved over the reservation by {@link #commit()}.
- * Closing without a commit deletes both.
+ * Closing without a commit deletes both, and so does a JVM that ends before the commit (Ctrl-C, SIGTERM: a shutdown
+ * hook), so an interrupted {@code decrypt} leaves no partial plaintext and no reservation that would make the same
+ * command refuse its {@code --out} next time. Only a killed JVM (SIGKILL) leaves them.
  */
 final class PrivateOutput implements AutoCloseable {
 
     private final Path target;
     private final Path temp;
-    private boolean committed;
+    private final Thread atExit = new Thread(this::abandonAtExit, "dataenc-output-cleanup");
+    private boolean committed; // guarded by this
+    private boolean abandoned; // guarded by this
 
     private PrivateOutput(Path target, Path temp) {
         this.target = target;
@@ -52,7 +56,9 @@ final class PrivateOutput implements AutoCloseable {
         }
         try {
             Path temp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".partial", ownerOnly());
-            return new PrivateOutput(abs, temp);
+            PrivateOutput output = new PrivateOutput(abs, temp);
+            Runtime.getRuntime().addShutdownHook(output.atExit);
+            return output;
         } catch (IOException e) {
             deleteQuietly(abs);
             throw new DataEncException("cannot create a temporary file beside " + abs + ": " + e.getMessage(), e);
@@ -130,7 +136,10 @@ final class PrivateOutput implements AutoCloseable {
     }
 
     /** Moves the written content into place, atomically where the file system can. */
-    void commit() {
+    synchronized void commit() {
+        if (abandoned) {
+            throw new DataEncException("the output " + target + " was removed: dataenc is being stopped");
+        }
         try {
             try {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -146,8 +155,24 @@ final class PrivateOutput implements AutoCloseable {
     /** Deletes the temporary file and, unless committed, the reservation. */
     @Override
     public void close() {
-        deleteQuietly(temp);
+        synchronized (this) {
+            deleteQuietly(temp);
+            if (!committed) {
+                deleteQuietly(target);
+            }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(atExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is ending: the hook runs (and finds nothing left to delete)
+        }
+    }
+
+    /** The shutdown hook: a JVM ending before the commit leaves neither the partial content nor the reservation. */
+    private synchronized void abandonAtExit() {
         if (!committed) {
+            abandoned = true;
+            deleteQuietly(temp);
             deleteQuietly(target);
         }
     }
