@@ -71,6 +71,10 @@ final class DecryptCommand implements Callable<Integer> {
         if (in != null && value != null) {
             throw new ParameterException(spec.commandLine(), "give a value or --in <file>, not both");
         }
+        if (out != null && out.toString().equals("-")) {
+            throw new ParameterException(spec.commandLine(), "--out - would create a file named '-'; write a value's"
+                    + " plaintext to standard output with --print-plaintext, a file's to a file with --out <file>");
+        }
         if (in != null && printPlaintext) {
             throw new ParameterException(spec.commandLine(), "--print-plaintext is for values; write a file's"
                     + " plaintext with --out <file>");
@@ -123,7 +127,7 @@ final class DecryptCommand implements Callable<Integer> {
                 stdout.flush();
             }
             summary.println("decrypted " + info.kind() + (info.kind() == CiphertextInfo.Kind.BLOB ? "" : " value") + " ("
-                    + bytes + " bytes) under CDK " + info.cdkId() + ", context '" + context + "'; plaintext to "
+                    + bytes + " bytes) under CDK " + info.cdkId() + ", context '" + DataencCli.printable(context) + "'; plaintext to "
                     + destination + (out == null && !printPlaintext ? " (use --out <file> or --print-plaintext)" : "")
                     + "; audited as " + AuditAction.DATA_DECRYPTED);
         } finally {

@@ -56,6 +56,10 @@ final class EncryptCommand implements Callable<Integer> {
         if (in != null && value != null) {
             throw new ParameterException(spec.commandLine(), "give a value or --in <file>, not both");
         }
+        if (out != null && out.toString().equals("-")) {
+            throw new ParameterException(spec.commandLine(), "--out - would create a file named '-'; a BLOB is binary"
+                    + " and is not printed: give --out <file>");
+        }
         if ((in == null) != (out == null)) {
             throw new ParameterException(spec.commandLine(), in == null
                     ? "--out is for files: encrypt a file with --in <file> --out <file>; a value's text form is printed"

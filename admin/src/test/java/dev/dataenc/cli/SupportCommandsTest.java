@@ -363,6 +363,37 @@ class SupportCommandsTest {
     }
 
     @Test
+    void outDash_isAUsageError_noFileNamedDash() throws IOException {
+        CliFixture cli = cli();
+        String text = cli.dataenc("encrypt", "--context", CONTEXT, EMAIL).out().strip();
+        Path dash = Path.of("-").toAbsolutePath(); // where the old code created it: the working directory
+        try {
+            Run dec = cli.dataenc("decrypt", "--context", CONTEXT, "--out", "-", text);
+            assertEquals(2, dec.code(), dec.all());
+            assertTrue(dec.err().startsWith("dataenc: --out - would create a file named '-'"), dec.err());
+            assertTrue(dec.err().contains("--print-plaintext"), dec.err());
+            assertEquals(1, dec.err().strip().lines().count(), dec.err());
+            Path plain = Files.write(dir.resolve("p.bin"), new byte[10]);
+            Run enc = cli.dataenc("encrypt", "--context", CONTEXT, "--in", plain.toString(), "--out", "-");
+            assertEquals(2, enc.code(), enc.all());
+            assertTrue(Files.notExists(dash), "no file named '-' was created");
+        } finally {
+            Files.deleteIfExists(dash);
+        }
+    }
+
+    @Test
+    void decrypt_contextWithALineBreak_summaryStaysOneLine() throws IOException {
+        CliFixture cli = cli();
+        String context = "Customer.email\nforged: line";
+        String text = cli.dataenc("encrypt", "--context", context, EMAIL).out().strip();
+        Run dec = cli.dataenc("decrypt", "--context", context, text);
+        assertEquals(0, dec.code(), dec.all());
+        assertEquals(1, dec.out().strip().lines().count(), "one summary line: " + dec.out());
+        assertTrue(dec.out().contains("context 'Customer.email\\nforged: line'"), dec.out());
+    }
+
+    @Test
     void encryptAndDecrypt_withoutContext_areBadUsage_exitTwo() throws IOException {
         CliFixture cli = cli();
 
