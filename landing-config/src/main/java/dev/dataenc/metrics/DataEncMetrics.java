@@ -79,8 +79,10 @@ public final class DataEncMetrics implements MeterBinder {
         Gauge.builder("dataenc.cache.size", plane, p -> p.cacheStats().entries())
                 .description("CDK keys cached now").register(registry);
 
-        Gauge.builder("dataenc.cdk.active.age", this, DataEncMetrics::activeAgeSeconds).baseUnit("seconds")
-                .description("age of the ACTIVE CDK").register(registry);
+        // strongly: Micrometer holds a gauge's object weakly, and nothing else may hold this one (a host that writes
+        // 'new DataEncMetrics(service).bindTo(meters)' keeps no reference), so the gauge read NaN after a GC
+        Gauge.builder("dataenc.cdk.active.age", this, DataEncMetrics::activeAgeSeconds).strongReference(true)
+                .baseUnit("seconds").description("age of the ACTIVE CDK").register(registry);
         Gauge.builder("dataenc.cdk.active.max.age", plane, p -> p.config().rotation().maxAge().toSeconds())
                 .baseUnit("seconds").description("rotation policy: maximum age of the ACTIVE CDK").register(registry);
     }

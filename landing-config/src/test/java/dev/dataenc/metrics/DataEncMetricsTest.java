@@ -193,6 +193,30 @@ class DataEncMetricsTest {
     }
 
     @Test
+    void activeAge_boundWithoutKeepingTheMetrics_survivesGarbageCollection() throws Exception {
+        Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
+                "master-key", "mk-metrics");
+        KeystoreFiles.provide(KeystoreSettings.of("primary", "local", ks));
+        DataEncConfig config = DataEncSettings.in(dir).cipherType("platform").keystore("primary", "local", ks)
+                .activeKeystore("primary").build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (DataEncService service = DataEncService.start(config)) {
+            new DataEncMetrics(service).bindTo(registry); // as the README writes it: no reference kept
+            assertFalse(Double.isNaN(registry.get("dataenc.cdk.active.age").gauge().value()));
+            // a collection that clears weak references has run once this sentinel is gone
+            java.lang.ref.WeakReference<Object> sentinel = new java.lang.ref.WeakReference<>(new Object());
+            for (int i = 0; i < 50 && sentinel.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertTrue(sentinel.get() == null, "no collection cleared weak references");
+            // before: NaN, the gauge's DataEncMetrics was held only weakly by Micrometer and had been collected
+            double age = registry.get("dataenc.cdk.active.age").gauge().value();
+            assertTrue(age >= 0 && age < 600, "age " + age);
+        }
+    }
+
+    @Test
     void activeAge_afterTheServiceClosed_isNaNWithoutTouchingTheRegistry() {
         Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
                 "master-key", "mk-metrics");
