@@ -78,6 +78,26 @@ public final class LoginThrottle {
         }
     }
 
+    /**
+     * Takes back an attempt {@link #attempt} counted that checked no password (the admin accounts could not be read):
+     * it guessed nothing, so it must not bring a lockout nearer. A lockout it already caused ends unless earlier
+     * failures alone would have caused it.
+     */
+    public synchronized void withdrawn(String account, String address) {
+        for (String key : keys(account, address)) {
+            Failures f = failures.get(key);
+            if (f == null) {
+                continue;
+            }
+            int count = f.count() - 1;
+            if (count <= 0) {
+                failures.remove(key);
+            } else {
+                failures.put(key, new Failures(count, count >= FREE_FAILURES ? f.lockedUntil() : null));
+            }
+        }
+    }
+
     /** Records a successful sign-in. */
     public synchronized void succeeded(String account, String address) {
         for (String key : keys(account, address)) {

@@ -87,6 +87,7 @@ public final class SignInRoutes {
             credential = accounts.verify(name, chars);
         } catch (UncheckedIOException e) {
             LOG.warn("sign-in refused: cannot read the admin accounts: {}", e.getMessage());
+            throttle.withdrawn(name, address); // no password was checked: not a failed guess
             audit.failed(name, address, "sign-in refused: the admin accounts cannot be read");
             form(ctx, HttpStatus.SERVICE_UNAVAILABLE, name, "The admin accounts cannot be read now (see the console's"
                     + " log). Try again once the configuration file is readable.");

@@ -54,4 +54,22 @@ class LoginThrottleTest {
         fail(4, "alice", "10.0.0.1");
         assertEquals(Optional.empty(), throttle.lockedOut("alice", "10.0.0.1"));
     }
+
+    @Test
+    void withdrawnAttempts_bringNoLockoutNearer_realFailuresStillDo() {
+        LoginThrottle throttle = new LoginThrottle(clock);
+        for (int i = 0; i < 20; i++) { // attempts that checked no password (the accounts could not be read)
+            assertTrue(throttle.attempt("bob", "10.0.0.1").isEmpty(), "attempt " + i);
+            throttle.withdrawn("bob", "10.0.0.1");
+        }
+        for (int i = 1; i < LoginThrottle.FREE_FAILURES; i++) { // four real failed guesses
+            assertTrue(throttle.attempt("bob", "10.0.0.1").isEmpty());
+        }
+        assertTrue(throttle.attempt("bob", "10.0.0.1").isEmpty(), "a fifth attempt may go on");
+        assertTrue(throttle.lockedOut("bob", "10.0.0.1").isPresent(), "and, counted, it locks out");
+        throttle.withdrawn("bob", "10.0.0.1"); // it checked no password after all
+        assertTrue(throttle.lockedOut("bob", "10.0.0.1").isEmpty(), "the lockout it caused ends");
+        assertTrue(throttle.attempt("bob", "10.0.0.1").isEmpty());
+        assertTrue(throttle.lockedOut("bob", "10.0.0.1").isPresent(), "a real fifth failure locks out");
+    }
 }
