@@ -1,5 +1,6 @@
 package dev.dataenc.cli;
 
+import dev.dataenc.audit.AuditText;
 import dev.dataenc.config.DataEncConfigException;
 import dev.dataenc.error.DataEncException;
 
@@ -190,24 +191,13 @@ public final class DataencCli {
         return printable(s);
     }
 
-    /** {@code s} on one line: line breaks and other control characters escaped (as backslash-n, backslash-u001b). */
+    /**
+     * {@code s} on one line, safe for a terminal: line breaks, other control characters and bidirectional overrides
+     * escaped as the audit trail escapes them ({@link AuditText#escape}: backslash-n, backslash-u001B; a backslash
+     * doubled).
+     */
     static String printable(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
-            } else if (c == '\t') {
-                out.append("\\t");
-            } else if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return AuditText.escape(s);
     }
 
     /** picocli's "Unknown option" as "unknown option", like every other dataenc line; "CDK ..." stays as it is. */

@@ -480,7 +480,7 @@ class HostileInputTest {
         assertFalse(value.err().contains("Secret-Word") || value.err().contains("Other-Word"), value.err());
         // an argument with terminal escape sequences and line breaks is shown escaped, on the one line
         CliFixture.Run escapes = cli.dataenc("status", "\u001b]0;pwned\u0007\nsecond line");
-        usageLine(escapes, "'\\u001b]0;pwned\\u0007\\nsecond line'", "dataenc status");
+        usageLine(escapes, "'\\u001B]0;pwned\\u0007\\nsecond line'", "dataenc status");
         assertTrue(escapes.err().chars().filter(ch -> ch < 0x20).count() == 1, "only the final line break");
         // a huge argument is shortened
         CliFixture.Run huge = cli.dataenc("status", "x".repeat(100_000));
