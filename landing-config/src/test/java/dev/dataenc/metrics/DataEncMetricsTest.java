@@ -42,6 +42,15 @@ class DataEncMetricsTest {
     @TempDir
     Path dir;
 
+    /** A configuration with one real {@code local} keystore, 'primary', active (its file created). */
+    private DataEncConfig oneLocalKeystore() {
+        Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
+                "master-key", "mk-metrics");
+        KeystoreFiles.provide(KeystoreSettings.of("primary", "local", ks));
+        return DataEncSettings.in(dir).cipherType("platform").keystore("primary", "local", ks).activeKeystore("primary")
+                .build();
+    }
+
     @Test
     void operationsCacheKeystoreAndCdkAge_areMetered_andHealthFollowsTheMasterKey() throws Exception {
         Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
@@ -137,11 +146,7 @@ class DataEncMetricsTest {
 
     @Test
     void blobStreams_areMeteredOnceWhenTheyEnd_byHowTheyEnded() throws Exception {
-        Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
-                "master-key", "mk-metrics");
-        KeystoreFiles.provide(KeystoreSettings.of("primary", "local", ks));
-        DataEncConfig config = DataEncSettings.in(dir).cipherType("platform").keystore("primary", "local", ks)
-                .activeKeystore("primary").build();
+        DataEncConfig config = oneLocalKeystore();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (DataEncService service = DataEncService.start(config)) {
             new DataEncMetrics(service).bindTo(registry);
@@ -194,11 +199,7 @@ class DataEncMetricsTest {
 
     @Test
     void activeAge_boundWithoutKeepingTheMetrics_survivesGarbageCollection() throws Exception {
-        Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
-                "master-key", "mk-metrics");
-        KeystoreFiles.provide(KeystoreSettings.of("primary", "local", ks));
-        DataEncConfig config = DataEncSettings.in(dir).cipherType("platform").keystore("primary", "local", ks)
-                .activeKeystore("primary").build();
+        DataEncConfig config = oneLocalKeystore();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (DataEncService service = DataEncService.start(config)) {
             new DataEncMetrics(service).bindTo(registry); // as the README writes it: no reference kept
@@ -218,11 +219,7 @@ class DataEncMetricsTest {
 
     @Test
     void activeAge_afterTheServiceClosed_isNaNWithoutTouchingTheRegistry() {
-        Map<String, String> ks = Map.of("path", dir.resolve("primary.p12").toString(), "password", "metrics-test-pw",
-                "master-key", "mk-metrics");
-        KeystoreFiles.provide(KeystoreSettings.of("primary", "local", ks));
-        DataEncConfig config = DataEncSettings.in(dir).cipherType("platform").keystore("primary", "local", ks)
-                .activeKeystore("primary").build();
+        DataEncConfig config = oneLocalKeystore();
         SimpleMeterRegistry registry = new SimpleMeterRegistry(); // the application's: it outlives the service
         DataEncMetrics metrics;
         try (DataEncService service = DataEncService.start(config)) {
