@@ -84,40 +84,38 @@ final class PrivateOutput implements AutoCloseable {
         return new FilterOutputStream(file) {
             @Override
             public void write(int b) throws IOException {
-                try {
-                    out.write(b);
-                } catch (IOException e) {
-                    throw new OutputFileException(target, e);
-                }
+                naming(() -> out.write(b));
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    throw new OutputFileException(target, e);
-                }
+                naming(() -> out.write(b, off, len));
             }
 
             @Override
             public void flush() throws IOException {
-                try {
-                    out.flush();
-                } catch (IOException e) {
-                    throw new OutputFileException(target, e);
-                }
+                naming(out::flush);
             }
 
             @Override
             public void close() throws IOException {
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    throw new OutputFileException(target, e);
-                }
+                naming(out::close);
             }
         };
+    }
+
+    /** One I/O step on the temporary file. */
+    private interface IoStep {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code step}; its failure becomes an {@link OutputFileException} naming the target. */
+    private void naming(IoStep step) throws OutputFileException {
+        try {
+            step.run();
+        } catch (IOException e) {
+            throw new OutputFileException(target, e);
+        }
     }
 
     /** A write to an output file failed; the message names the file and says that no partial file is left. */

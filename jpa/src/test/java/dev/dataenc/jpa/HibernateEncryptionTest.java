@@ -105,14 +105,7 @@ class HibernateEncryptionTest {
     }
 
     private void inTransaction(Consumer<EntityManager> work) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            work.accept(em);
-            em.getTransaction().commit();
-        } finally {
-            em.close();
-        }
+        Transactions.inTransaction(emf, work);
     }
 
     private <T> T read(Function<EntityManager, T> work) {

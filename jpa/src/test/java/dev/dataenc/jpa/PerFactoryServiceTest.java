@@ -282,17 +282,7 @@ class PerFactoryServiceTest {
         }
 
         void inTransaction(Consumer<EntityManager> work) {
-            EntityManager em = emf.createEntityManager();
-            try {
-                em.getTransaction().begin();
-                work.accept(em);
-                em.getTransaction().commit();
-            } finally {
-                if (em.getTransaction().isActive()) {
-                    em.getTransaction().rollback();
-                }
-                em.close();
-            }
+            Transactions.inTransaction(emf, work);
         }
 
         <T> T read(Function<EntityManager, T> work) {
